@@ -1,0 +1,84 @@
+"""Small datasets, made here from a seed (no NumPy, no scikit-learn).
+
+Labels are -1 and +1, as the SVM loss of the original demo wants them.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+
+__all__ = ["LECTURE_XS", "LECTURE_YS", "lecture_dataset", "make_moons", "make_circles", "make_xor", "DATASETS"]
+
+# The lecture's four samples of three inputs, and the targets it wants.
+LECTURE_XS = ((2.0, 3.0, -1.0), (3.0, -1.0, 0.5), (0.5, 1.0, 1.0), (1.0, 1.0, -1.0))
+LECTURE_YS = (1.0, -1.0, -1.0, 1.0)
+
+
+def lecture_dataset() -> tuple[list[list[float]], list[float]]:
+    """Fresh lists of the lecture's inputs and targets."""
+    return [list(x) for x in LECTURE_XS], list(LECTURE_YS)
+
+
+def _shuffled(points: list[list[float]], labels: list[float], rng: random.Random):
+    order = list(range(len(points)))
+    rng.shuffle(order)
+    return [points[i] for i in order], [labels[i] for i in order]
+
+
+def _linspace(start: float, stop: float, n: int) -> list[float]:
+    if n == 1:
+        return [start]
+    return [start + (stop - start) * i / (n - 1) for i in range(n)]
+
+
+def make_moons(n: int = 100, noise: float = 0.1, seed: int | None = 1337):
+    """Two interleaving half circles (as scikit-learn's make_moons), labels -1 and +1."""
+    rng = random.Random(seed)
+    n_out = n // 2
+    n_in = n - n_out
+    points: list[list[float]] = []
+    labels: list[float] = []
+    for t in _linspace(0.0, math.pi, n_out):
+        points.append([math.cos(t), math.sin(t)])
+        labels.append(-1.0)
+    for t in _linspace(0.0, math.pi, n_in):
+        points.append([1.0 - math.cos(t), 1.0 - math.sin(t) - 0.5])
+        labels.append(1.0)
+    for p in points:
+        p[0] += rng.gauss(0.0, noise)
+        p[1] += rng.gauss(0.0, noise)
+    return _shuffled(points, labels, rng)
+
+
+def make_circles(n: int = 100, noise: float = 0.08, factor: float = 0.5, seed: int | None = 1337):
+    """A small circle inside a large one (as scikit-learn's make_circles), labels -1 (outer) and +1 (inner)."""
+    rng = random.Random(seed)
+    n_out = n // 2
+    n_in = n - n_out
+    points: list[list[float]] = []
+    labels: list[float] = []
+    for count, radius, label in ((n_out, 1.0, -1.0), (n_in, factor, 1.0)):
+        for i in range(count):
+            t = 2 * math.pi * i / count
+            points.append([radius * math.cos(t) + rng.gauss(0.0, noise), radius * math.sin(t) + rng.gauss(0.0, noise)])
+            labels.append(label)
+    return _shuffled(points, labels, rng)
+
+
+def make_xor(n: int = 100, noise: float = 0.0, seed: int | None = 1337):
+    """Points in [-1, 1]²: +1 where x and y have the same sign, -1 where they differ (as in TensorFlow Playground)."""
+    rng = random.Random(seed)
+    points: list[list[float]] = []
+    labels: list[float] = []
+    while len(points) < n:
+        x, y = rng.uniform(-1, 1), rng.uniform(-1, 1)
+        if abs(x) < 0.05 or abs(y) < 0.05:  # keep a small margin round the axes
+            continue
+        label = 1.0 if x * y > 0 else -1.0
+        points.append([x + rng.gauss(0.0, noise) if noise else x, y + rng.gauss(0.0, noise) if noise else y])
+        labels.append(label)
+    return points, labels
+
+
+DATASETS = {"moons": make_moons, "circles": make_circles, "xor": make_xor}

@@ -1,0 +1,157 @@
+"""Losses, accuracy and a Trainer that does one gradient-descent step at a time."""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import deque
+from typing import Callable, NamedTuple, Sequence
+
+from .nn import MLP
+from .value import Value, gc_paused
+
+__all__ = [
+    "value_sum",
+    "mse_loss",
+    "svm_loss",
+    "accuracy",
+    "demo_learning_rate",
+    "Step",
+    "Trainer",
+]
+
+
+def value_sum(terms: Sequence[Value]) -> Value:
+    """t0 + t1 + ... added left to right.
+
+    Python's ``sum`` starts from the int 0 and so adds a ``+ 0`` node; starting
+    from the first term gives the same numbers with one node fewer.
+    """
+    total = terms[0]
+    for t in terms[1:]:
+        total = total + t
+    return total
+
+
+def mse_loss(preds: Sequence[Value], ys: Sequence[float]) -> Value:
+    """The lecture's loss: the sum of (prediction - target)² over the samples."""
+    return value_sum([(yout - ygt) ** 2 for ygt, yout in zip(ys, preds)])
+
+
+def svm_loss(scores: Sequence[Value], ys: Sequence[float], params: Sequence[Value], alpha: float = 1e-4) -> Value:
+    """The original demo's loss: mean(relu(1 - y·score)) + alpha·Σp² (max-margin plus L2)."""
+    losses = [(1 + -yi * si).relu() for yi, si in zip(ys, scores)]
+    data_loss = value_sum(losses) * (1.0 / len(losses))
+    reg_loss = alpha * value_sum([p * p for p in params])
+    return data_loss + reg_loss
+
+
+def accuracy(scores: Sequence[Value | float], ys: Sequence[float]) -> float:
+    """The fraction of samples whose score has the sign of the label."""
+    hits = 0
+    for yi, si in zip(ys, scores):
+        s = si.data if isinstance(si, Value) else si
+        hits += (yi > 0) == (s > 0)
+    return hits / len(ys)
+
+
+def demo_learning_rate(k: int, steps: int = 100) -> float:
+    """The original demo's decay: 1.0 at the first step, down to 0.1 at the last."""
+    return 1.0 - 0.9 * k / steps
+
+
+class Step(NamedTuple):
+    k: int  # which step this was, from 0
+    loss: float  # the loss before this step's update
+    accuracy: float
+    learning_rate: float
+
+
+class Trainer:
+    """Gradient descent on an MLP, one step per call of :meth:`step`.
+
+    A step is: forward over the (mini-)batch, zero_grad, backward, then
+    ``p.data -= learning_rate * p.grad`` for every parameter. With
+    ``zero_grad=False`` the zeroing is left out, the lecture's bug: gradients
+    from earlier steps pile up.
+
+    ``loss`` is ``"mse"`` (the lecture's) or ``"svm"`` (the original demo's, with
+    ``alpha`` L2). ``learning_rate`` is a number or a function of the step k.
+    ``history`` keeps the most recent ``history_limit`` steps.
+    """
+
+    def __init__(
+        self,
+        model: MLP,
+        xs: Sequence[Sequence[float]],
+        ys: Sequence[float],
+        *,
+        loss: str = "mse",
+        learning_rate: float | Callable[[int], float] = 0.05,
+        zero_grad: bool = True,
+        batch_size: int | None = None,
+        alpha: float = 1e-4,
+        seed: int | None = None,
+        history_limit: int = 10_000,
+    ):
+        if loss not in ("mse", "svm"):
+            raise ValueError(f"unknown loss {loss!r}: use 'mse' or 'svm'")
+        if len(xs) != len(ys) or not xs:
+            raise ValueError("xs and ys must be non-empty and of the same length")
+        self.model = model
+        self.xs = [list(x) for x in xs]
+        self.ys = list(ys)
+        self.loss_kind = loss
+        self.learning_rate = learning_rate
+        self.zero_grad = zero_grad
+        self.batch_size = batch_size
+        self.alpha = alpha
+        self.k = 0
+        self.history: deque[Step] = deque(maxlen=history_limit)
+        self._params = model.parameters()
+        self._rng = random.Random(seed)
+
+    def lr_at(self, k: int) -> float:
+        lr = self.learning_rate
+        return lr(k) if callable(lr) else lr
+
+    def _batch(self):
+        n = len(self.xs)
+        if self.batch_size is None or self.batch_size >= n:
+            return self.xs, self.ys
+        idx = self._rng.sample(range(n), self.batch_size)
+        return [self.xs[i] for i in idx], [self.ys[i] for i in idx]
+
+    def forward(self, xs=None, ys=None) -> tuple[Value, list[Value]]:
+        """The loss and the scores over ``xs`` (the whole dataset by default), with its graph."""
+        xs = self.xs if xs is None else xs
+        ys = self.ys if ys is None else ys
+        scores = [self.model(x) for x in xs]
+        if self.loss_kind == "mse":
+            return mse_loss(scores, ys), scores
+        return svm_loss(scores, ys, self._params, self.alpha), scores
+
+    def step(self) -> Step:
+        """One step of gradient descent; returns what it measured before the update."""
+        # The graph of a step is built and dropped here; pausing the cyclic
+        # collector keeps it from scanning that graph again and again.
+        with gc_paused():
+            xb, yb = self._batch()
+            loss, scores = self.forward(xb, yb)
+            if self.zero_grad:
+                for p in self._params:
+                    p.grad = 0.0
+            loss.backward()
+            lr = self.lr_at(self.k)
+            for p in self._params:
+                p.data -= lr * p.grad
+            step = Step(self.k, loss.data, accuracy(scores, yb), lr)
+            del loss, scores  # free the graph while the collector is still paused
+        self.history.append(step)
+        self.k += 1
+        return step
+
+    @property
+    def diverged(self) -> bool:
+        """True when the last loss was not a finite number (NaN or infinity)."""
+        return bool(self.history) and not math.isfinite(self.history[-1].loss)
