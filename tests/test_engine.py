@@ -5,7 +5,7 @@ import math
 import pytest
 
 from micrograd_tui.engine import Value
-from crosscheck_cases import CASES
+from micrograd_tui.lessons.crosscheck import CASES
 
 
 def readme(leaf=Value):

@@ -1,15 +1,13 @@
 """Our engine against PyTorch float64: live when torch is installed, else recorded values."""
 
-import json
 import math
-import pathlib
 
 import pytest
 
 from micrograd_tui.engine import Value
-from crosscheck_cases import CASES
+from micrograd_tui.lessons.crosscheck import CASES, recorded, torch_results
 
-RECORDED = json.loads(pathlib.Path(__file__).with_name("torch_reference.json").read_text())["cases"]
+RECORDED = recorded()["cases"]
 
 
 def ours(name):
@@ -23,8 +21,6 @@ def reference():
         import torch  # noqa: F401
     except ImportError:
         return RECORDED, "recorded"
-    from record_torch_reference import torch_results
-
     return torch_results(), "live"
 
 

@@ -1,7 +1,74 @@
-"""The micrograd-tui command (placeholder until the app lands)."""
-import sys
-from importlib.metadata import version
+"""The ``micrograd-tui`` command."""
 
-def main(argv=None):
-    print(f"micrograd-tui {version('micrograd-tui')}")
-    return 0
+from __future__ import annotations
+
+import argparse
+import sys
+from importlib.metadata import PackageNotFoundError, version
+
+
+def _version() -> str:
+    try:
+        return version("micrograd-tui")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line on stderr, status 2, no usage dump
+        print(f"micrograd-tui: {message} (see micrograd-tui --help)", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="micrograd-tui", description="Learn backpropagation in the terminal by building it.")
+    p.add_argument("--lesson", metavar="N|SLUG", help="open a lesson by number (0-17) or slug")
+    p.add_argument("--list", action="store_true", help="list the lessons and exit")
+    p.add_argument("--version", action="store_true", help="print the version and exit")
+    p.add_argument("--reset-progress", action="store_true", help="start over (the old progress file is kept aside)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "graph":
+        from .graph_cli import main as graph_main
+
+        return graph_main(argv[1:])
+    args = build_parser().parse_args(argv)
+    if args.version:
+        print(f"micrograd-tui {_version()}")
+        return 0
+    from micrograd_tui.lessons.registry import LESSONS, find
+
+    if args.list:
+        for lesson in LESSONS:
+            print(f"{lesson.number:>2}  {lesson.title}")
+        return 0
+    start = None
+    if args.lesson is not None:
+        try:
+            start = find(args.lesson).number
+        except KeyError as e:
+            print(f"micrograd-tui: {e.args[0]}", file=sys.stderr)
+            return 2
+    from .progress import Progress
+
+    progress = Progress()
+    if args.reset_progress:
+        try:
+            backup = progress.reset()
+        except OSError as e:
+            print(f"micrograd-tui: could not reset progress: {e}", file=sys.stderr)
+            return 2
+        print("micrograd-tui: progress reset" + (f" (old file kept as {backup})" if backup else ""))
+    progress.load()
+    from .app import MicrogradApp
+
+    app = MicrogradApp(start=start, progress=progress)
+    app.run()
+    return app.return_code or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

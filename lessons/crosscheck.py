@@ -1,4 +1,8 @@
-"""Expressions computed both by our engine and by PyTorch (float64), for the cross-check.
+"""Expressions computed both by our engine and by PyTorch (float64).
+
+Lesson 11 shows them side by side, and the tests cross-check them. PyTorch's
+results are recorded in ``torch_reference.json`` (beside this file) by
+``tests/record_torch_reference.py``, for machines without torch.
 
 Each case takes ``leaf(x)``, which makes an input (a Value, or a float64 tensor
 that requires grad), and returns ``(output, {name: leaf})``.  Only operators and
@@ -7,7 +11,9 @@ methods both libraries share are used (+ - * / **, tanh, exp, relu, log, sigmoid
 
 from __future__ import annotations
 
+import json
 import struct
+from importlib import resources
 
 
 def readme_example(leaf):
@@ -85,3 +91,24 @@ CASES = {
     "reuse": reuse,
     "unary_mix": unary_mix,
 }
+
+
+def recorded() -> dict:
+    """The PyTorch float64 results recorded in torch_reference.json, with the torch version."""
+    text = resources.files(__package__).joinpath("torch_reference.json").read_text()
+    return json.loads(text)
+
+
+def torch_results(names=None) -> dict[str, dict[str, float]]:
+    """The cases computed live by PyTorch in float64 (ImportError when torch is missing)."""
+    import torch
+
+    def leaf(x):
+        return torch.tensor(x, dtype=torch.float64, requires_grad=True)
+
+    results = {}
+    for name in names or CASES:
+        out, leaves = CASES[name](leaf)
+        out.backward()
+        results[name] = {"out": out.item(), **{k: v.grad.item() for k, v in leaves.items()}}
+    return results

@@ -1,0 +1,283 @@
+"""The micrograd-tui app: a lesson's prose beside its lab, walked by keyboard."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from rich.text import Text
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Container, Horizontal, VerticalScroll
+from textual.events import Key
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Input, Markdown, OptionList, Static
+from textual.widgets.option_list import Option
+
+from micrograd_tui.lessons.registry import LESSONS, Lesson, find
+
+from .keys import ALL_KEYS, APP_KEYS, LAB_KEYS, key_label, lab_action
+from .lab_view import LabChanged, LabInput, LabView
+from .progress import Progress
+
+
+class ProseView(VerticalScroll):
+    """The lesson text. left/right keep meaning previous/next lesson here too."""
+
+    BINDINGS = [
+        Binding("left", "app.previous_lesson", show=False),
+        Binding("right", "app.next_lesson", show=False),
+    ]
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key, from the same bindings the footer and the palette use."""
+
+    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close", id="close-help", tooltip="Close help")]
+
+    def __init__(self, lab_actions: frozenset[str]):
+        super().__init__()
+        self.lab_actions = lab_actions
+
+    def compose(self) -> ComposeResult:
+        from rich.table import Table
+
+        table = Table(title="Keys", expand=True, show_edge=False, pad_edge=False)
+        table.add_column("key", style="bold", no_wrap=True)
+        table.add_column("what it does")
+        for b in APP_KEYS:
+            table.add_row(key_label(b), b.tooltip)
+        table.add_row("ctrl+p", "Command palette: go to any lesson, run any command")
+        table.add_row("tab", "Move between the tree, the prose and the text fields")
+        table.add_row("", "")
+        table.add_row("", Text("in this lesson's lab", style="italic"))
+        for b in LAB_KEYS:
+            action = lab_action(b)
+            if action in self.lab_actions:
+                table.add_row(key_label(b), b.tooltip)
+        others = [b for b in LAB_KEYS if lab_action(b) not in self.lab_actions]
+        if others:
+            table.add_row("", "")
+            table.add_row("", Text("in other lessons", style="italic"))
+            for b in others:
+                table.add_row(key_label(b), Text(b.tooltip, style="dim"))
+        with VerticalScroll(id="help-box"):
+            yield Static(table)
+            yield Static(Text("escape closes this", style="dim"))
+
+
+class MicrogradApp(App):
+    """Learn backpropagation by building it."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "micrograd-tui"
+    BINDINGS = ALL_KEYS
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, start: int | str | None = None, progress: Progress | None = None):
+        super().__init__()
+        self.progress = progress if progress is not None else Progress().load()
+        if start is None:
+            start = self.progress.current or 0
+            try:
+                find(start)
+            except KeyError:
+                start = 0
+        self.lesson: Lesson = find(start)
+        self.lab_view: LabView | None = None
+        self._said: set[str] = set()
+        self.raise_lab_errors = False
+
+    # --- layout -----------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Static("", id="top")
+        with Horizontal(id="body"):
+            yield OptionList(id="toc")
+            with ProseView(id="prose"):
+                yield Markdown("", id="prose-text")
+            yield Container(id="lab-host")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#toc").display = False
+        self._fill_toc()
+        self._open(self.lesson)
+        self._say_warnings()
+
+    def on_resize(self) -> None:
+        narrow = self.size.width < 110
+        self.screen.set_class(narrow, "-narrow")
+        self.screen.set_class(self.size.height < 20, "-short")
+
+    # --- lessons ------------------------------------------------------------------
+    def _open(self, lesson: Lesson) -> None:
+        if self.lab_view is not None:
+            self.lab_view.remove()
+        self.lesson = lesson
+        lab = lesson.make_lab()
+        state = self.progress.exercises.get(lesson.slug)
+        if state:
+            lab.restore_state(state)
+        self.lab_view = LabView(lab, id=f"lab-{lesson.number}")
+        self.lab_view.raise_errors = self.raise_lab_errors
+        self.query_one("#lab-host").mount(self.lab_view)
+        self.query_one("#prose-text", Markdown).update(f"# {lesson.number}. {lesson.title}\n\n{lesson.prose.strip()}")
+        self.query_one("#prose", ProseView).scroll_home(animate=False)
+        self.progress.current = lesson.slug
+        self._save()
+        self._update_top()
+        self.refresh_bindings()
+        self.call_after_refresh(self._focus_lab)
+
+    def _focus_lab(self) -> None:
+        if self.lab_view is None:
+            return
+        target = self.lab_view.first_focus()
+        if target is not None:
+            target.focus()
+        else:
+            self.set_focus(None)
+
+    def open_lesson(self, key: int | str) -> None:
+        self._open(find(key))
+
+    def action_next_lesson(self) -> None:
+        self._mark_read()
+        if self.lesson.number + 1 < len(LESSONS):
+            self._open(LESSONS[self.lesson.number + 1])
+        else:
+            self.notify("This is the last lesson.", timeout=3)
+
+    def action_previous_lesson(self) -> None:
+        if self.lesson.number > 0:
+            self._open(LESSONS[self.lesson.number - 1])
+        else:
+            self.notify("This is the first lesson.", timeout=3)
+
+    def _mark_read(self) -> None:
+        """A lab whose task is reading is finished by moving on."""
+        if self.lab_view and (self.lab_view.lab.done or self.lab_view.lab.task in ("read", "compare")):
+            self._finish(self.lesson)
+
+    def _finish(self, lesson: Lesson) -> None:
+        if lesson.slug not in self.progress.finished:
+            self.progress.finished.add(lesson.slug)
+            self._save()
+            self._fill_toc()
+            self._update_top()
+
+    def on_lab_changed(self, message: LabChanged) -> None:
+        lab = message.lab
+        if self.lab_view is None or lab is not self.lab_view.lab:
+            return
+        state = lab.save_state()
+        if state != self.progress.exercises.get(self.lesson.slug, {}):
+            if state:
+                self.progress.exercises[self.lesson.slug] = state
+            else:
+                self.progress.exercises.pop(self.lesson.slug, None)
+            self._save()
+        if lab.done:
+            self._finish(self.lesson)
+
+    # --- header, contents, progress -------------------------------------------------
+    def _update_top(self) -> None:
+        done = len(self.progress.finished & {l.slug for l in LESSONS})
+        total = len(LESSONS)
+        bar_w = 10
+        filled = round(bar_w * done / total)
+        tick = " ✓" if self.lesson.slug in self.progress.finished else ""
+        text = Text.assemble(
+            ("micrograd-tui ", "bold"),
+            (f" {self.lesson.number}/{total - 1} ", "reverse"),
+            (f" {self.lesson.title}{tick} ", "bold"),
+            ("  ", ""),
+            ("█" * filled + "░" * (bar_w - filled), ""),
+            (f" {done}/{total} done", "dim"),
+        )
+        self.query_one("#top", Static).update(text)
+
+    def _fill_toc(self) -> None:
+        toc = self.query_one("#toc", OptionList)
+        highlighted = toc.highlighted
+        toc.clear_options()
+        for lesson in LESSONS:
+            mark = "✓" if lesson.slug in self.progress.finished else " "
+            toc.add_option(Option(f"{mark} {lesson.number:>2} {lesson.title}", id=lesson.slug))
+        if highlighted is not None:
+            toc.highlighted = highlighted
+
+    def action_toggle_toc(self) -> None:
+        toc = self.query_one("#toc", OptionList)
+        toc.display = not toc.display
+        if toc.display:
+            toc.highlighted = self.lesson.number
+            toc.focus()
+        else:
+            self._focus_lab()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list.id == "toc" and event.option.id:
+            self._mark_read()
+            self.open_lesson(event.option.id)
+
+    def _save(self) -> None:
+        self.progress.save()
+        self._say_warnings()
+
+    def _say_warnings(self) -> None:
+        for w in self.progress.warnings:
+            if w not in self._said:
+                self._said.add(w)
+                self.notify(w, severity="warning", timeout=10)
+
+    # --- keys -------------------------------------------------------------------------
+    def action_lab(self, action: str) -> None:
+        if self.lab_view is not None:
+            self.lab_view.perform(action)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "lab":
+            if self.lab_view is None or not isinstance(self.screen, Screen) or self.screen is not self.screen_stack[0]:
+                return False
+            return parameters[0] in self.lab_view.lab.actions
+        return True
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        actions = self.lab_view.lab.actions if self.lab_view else frozenset()
+        self.push_screen(HelpScreen(actions))
+
+    def action_leave_input(self) -> None:
+        if isinstance(self.focused, Input):
+            self._focus_lab()
+            if isinstance(self.focused, Input):  # the lab's first focus is this input
+                self.set_focus(None)
+
+    def on_key(self, event: Key) -> None:
+        """Typing a number with no text field focused starts typing into the lab's first field."""
+        if isinstance(self.focused, Input) or self.lab_view is None or self.screen is not self.screen_stack[0]:
+            return
+        ch = event.character
+        if ch and (ch.isdigit() or ch == "."):
+            fields = list(self.lab_view.query(LabInput))
+            if fields:
+                event.stop()
+                event.prevent_default()
+                fields[0].focus()
+                fields[0].insert_text_at_cursor(ch)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for lesson in LESSONS:
+            yield SystemCommand(f"Go to lesson {lesson.number}: {lesson.title}", lesson.summary[:80].replace("\n", " "),
+                                lambda n=lesson.number: self.open_lesson(n))
+        actions = self.lab_view.lab.actions if self.lab_view else frozenset()
+        for b in ALL_KEYS:
+            act = lab_action(b)
+            if act is not None and act not in actions:
+                continue
+            if b.id in ("quit-now", "leave-input"):
+                continue
+            yield SystemCommand(f"{b.description} ({key_label(b)})", b.tooltip,
+                                lambda b=b: self.run_action(b.action))
+        yield from super().get_system_commands(screen)

@@ -1,0 +1,219 @@
+"""An expression graph as a tree: one row per node, with op, data and grad in aligned columns.
+
+The output is the root and a node's inputs are its children. A node reached a
+second time is shown once in full and then as a marked reference (↑). Children
+are added only when a node is expanded, so a graph of 65,000 nodes opens at once.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Static, Tree
+from textual.widgets.tree import TreeNode
+
+from micrograd_tui.engine import Value
+from micrograd_tui.engine.graph import op_text
+from micrograd_tui.lessons.numbers import fmt
+
+NUM_W = 10  # width of the data and grad columns
+AUTO_ROWS = 48  # rows opened without asking when a graph is shown
+
+
+class NodeRef(NamedTuple):
+    value: Value
+    depth: int
+    is_ref: bool  # a repeat of a node shown in full elsewhere
+    path: tuple[int, ...]  # child indices from the root: how expansion is kept across rebuilds
+
+
+def row_text(ref: NodeRef, width: int, *, highlighted: bool = False, expanded: bool | None = None) -> Text:
+    """One row: icon, name and op, then data and grad right-aligned in fixed columns.
+
+    ``width`` is the width left for this row after the tree's guides.
+    """
+    v = ref.value
+    if ref.is_ref:
+        icon = "↑ "
+    elif expanded is None:
+        icon = "  "
+    else:
+        icon = "▾ " if expanded else "▸ "
+    name_w = max(6, width - 2 - 2 * NUM_W)
+    name = Text(no_wrap=True, overflow="ellipsis")
+    if v.label:
+        name.append(v.label, style="bold")
+        name.append(" ")
+    if v._op:
+        name.append(f"[{op_text(v)}]", style="italic")
+    elif not v.label:
+        name.append("leaf", style="dim")
+    if ref.is_ref:
+        name.append(" (above)", style="dim")
+    name.truncate(name_w, overflow="ellipsis", pad=True)
+    grad_style = "dim" if v.grad == 0 else "bold"
+    row = Text.assemble(
+        (icon, "dim"),
+        name,
+        (f"{fmt(v.data):>{NUM_W}}", ""),
+        (f"{fmt(v.grad):>{NUM_W}}", grad_style),
+        no_wrap=True,
+    )
+    if highlighted:
+        row.stylize("reverse")
+    return row
+
+
+class GraphTree(Tree[NodeRef]):
+    """The tree itself; use :meth:`show` to set a graph and :meth:`refresh_values` after data/grad change."""
+
+    BINDINGS = [
+        # The tree's own space (toggle a node) would hide the app's run/pause key; enter still toggles.
+        Binding("space", "app.lab('run')", "Run/pause", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    GraphTree { height: 1fr; padding: 0; }
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__("", **kwargs)
+        self.guide_depth = 2
+        self.show_root = True
+        self.auto_expand = True
+        self.root_value: Value | None = None
+        self.highlight: Value | None = None
+        self._claimed: set[int] = set()
+        self._rows: list[TreeNode[NodeRef]] = []
+
+    # --- building ---------------------------------------------------------------
+    def show(self, root: Value, highlight: Value | None = None) -> None:
+        """Show ``root``'s graph. The same root refreshes in place; a new one keeps what was expanded."""
+        self.highlight = highlight
+        if root is self.root_value:
+            self.refresh_values()
+            self._scroll_to_highlight()
+            return
+        expanded = self._expanded_paths() if self.root_value is not None else None
+        self.root_value = root
+        self.clear()
+        self._claimed = {id(root)}
+        self._rows = [self.root]
+        self.root.data = NodeRef(root, 0, False, ())
+        self.root.allow_expand = bool(root._prev)
+        if expanded:
+            self._reopen(expanded)
+        elif self.auto_expand:
+            self._open_first_rows(AUTO_ROWS)
+        self.refresh_values()
+        self._scroll_to_highlight()
+
+    def _load(self, node: TreeNode[NodeRef]) -> None:
+        """Add a node's children the first time it opens."""
+        if node.children or node.data is None or node.data.is_ref:
+            return
+        ref = node.data
+        for i, child in enumerate(ref.value._prev):
+            is_ref = id(child) in self._claimed
+            if not is_ref:
+                self._claimed.add(id(child))
+            data = NodeRef(child, ref.depth + 1, is_ref, ref.path + (i,))
+            leaf = is_ref or not child._prev
+            tn = node.add("", data=data, allow_expand=not leaf)
+            self._rows.append(tn)
+
+    def _open_first_rows(self, limit: int) -> None:
+        queue = [self.root]
+        rows = 1
+        while queue and rows < limit:
+            node = queue.pop(0)
+            if not node.allow_expand:
+                continue
+            self._load(node)
+            node.expand()
+            rows += len(node.children)
+            queue.extend(node.children)
+
+    def _expanded_paths(self) -> set[tuple[int, ...]]:
+        return {n.data.path for n in self._rows if n.data is not None and n.is_expanded}
+
+    def _reopen(self, paths: set[tuple[int, ...]]) -> None:
+        queue = [self.root]
+        while queue:
+            node = queue.pop(0)
+            if node.data is None or node.data.path not in paths or not node.allow_expand:
+                continue
+            self._load(node)
+            node.expand()
+            queue.extend(node.children)
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded[NodeRef]) -> None:
+        self._load(event.node)
+
+    # --- showing -----------------------------------------------------------------
+    def refresh_values(self) -> None:
+        """Re-render every row from the Values' current data and grad (expansion kept)."""
+        for node in self._rows:
+            node.refresh()
+
+    def _scroll_to_highlight(self) -> None:
+        if self.highlight is None:
+            return
+        for node in self._rows:
+            if node.data is not None and node.data.value is self.highlight and not node.data.is_ref:
+                self.move_cursor(node)
+                return
+
+    def render_label(self, node: TreeNode[NodeRef], base_style: Style, style: Style) -> Text:
+        ref = node.data
+        if ref is None:
+            return Text("")
+        width = max(24, self.scrollable_content_region.width - ref.depth * self.guide_depth - 1)
+        expanded = node.is_expanded if node.allow_expand else None
+        text = row_text(ref, width, highlighted=ref.value is self.highlight, expanded=expanded)
+        text.stylize(style)
+        return text
+
+
+class GraphPanelView(Vertical):
+    """A graph's title, a header naming the columns, and the tree."""
+
+    DEFAULT_CSS = """
+    GraphPanelView { height: 1fr; min-height: 5; }
+    GraphPanelView > .graph-header { height: 1; color: $text-muted; text-style: bold; }
+    """
+
+    def __init__(self, title: str = "", **kwargs):
+        super().__init__(**kwargs)
+        self.title = title
+
+    def compose(self):
+        yield Static("", classes="graph-header")
+        yield GraphTree()
+
+    def on_mount(self) -> None:
+        self._header()
+
+    def on_resize(self) -> None:
+        self._header()
+
+    def _header(self) -> None:
+        width = max(24, self.size.width - 1)
+        title = self.title or "node [op]"
+        name_w = max(6, width - 2 * NUM_W)
+        text = Text.assemble((title[:name_w].ljust(name_w), ""), (f"{'data':>{NUM_W}}", ""), (f"{'grad':>{NUM_W}}", ""))
+        self.query_one(".graph-header", Static).update(text)
+
+    @property
+    def tree(self) -> GraphTree:
+        return self.query_one(GraphTree)
+
+    def show(self, root: Value, highlight: Value | None = None, title: str | None = None) -> None:
+        if title is not None and title != self.title:
+            self.title = title
+            self._header()
+        self.tree.show(root, highlight)

@@ -1,0 +1,74 @@
+"""Every key the app answers, defined once.
+
+Each Binding has an ``id`` and a ``tooltip``; the same list feeds the footer,
+the help screen (``?``) and the command palette (``ctrl+p``). Lab keys call
+``lab('<action>')`` and show only in lessons whose lab has that action.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+from micrograd_tui.lessons.labs import ACTIONS
+
+APP_KEYS: list[Binding] = [
+    Binding("n,right", "next_lesson", "Next", id="next", tooltip="Go to the next lesson"),
+    Binding("p,left", "previous_lesson", "Prev", id="previous", tooltip="Go to the previous lesson"),
+    Binding("t", "toggle_toc", "Contents", id="toc", tooltip="Show or hide the table of contents"),
+    Binding("question_mark,f1", "help", "Help", id="help", tooltip="List every key", key_display="?"),
+    Binding("q", "quit", "Quit", id="quit", tooltip="Quit (your progress is saved)"),
+    Binding("ctrl+q", "quit", "Quit", id="quit-now", tooltip="Quit (your progress is saved)", show=False,
+            priority=True),
+    Binding("escape", "leave_input", "Leave input", id="leave-input", show=False,
+            tooltip="Move focus out of a text field, back to the lab"),
+]
+
+# key, action, footer text, shown in the footer
+_LAB_KEYS = [
+    ("space", "run", "Run/pause", True),
+    ("s", "step", "Step", True),
+    ("r", "reset", "Reset", True),
+    ("b", "build", "Build", True),
+    ("g", "backward", "Backward", True),
+    ("o", "overwrite", "= / +=", True),
+    ("z", "zero_grad", "zero_grad", True),
+    ("h", "hint", "Hint", True),
+    ("a", "answer", "Answer", True),
+    ("f", "check", "Check", True),
+    ("left_square_bracket", "less", "Less", True),
+    ("right_square_bracket", "more", "More", True),
+    ("minus", "h_less", "h÷10", True),
+    ("equals_sign", "h_more", "h×10", True),
+    ("v", "next_var", "Knob", True),
+    ("w", "reseed", "New seed", True),
+    ("d", "dataset", "Dataset", True),
+    ("m", "point", "Point", True),
+    ("l", "example", "Example", True),
+    ("greater_than_sign", "next_file", "Next file", True),
+]
+
+_DISPLAY = {"left_square_bracket": "[", "right_square_bracket": "]", "minus": "-", "equals_sign": "=",
+            "greater_than_sign": ">"}
+
+LAB_KEYS: list[Binding] = [
+    Binding(key, f"lab('{action}')", text, show=show, id=f"lab-{action}", tooltip=ACTIONS[action].capitalize(),
+            key_display=_DISPLAY.get(key))
+    for key, action, text, show in _LAB_KEYS
+]
+
+ALL_KEYS: list[Binding] = APP_KEYS + LAB_KEYS
+
+
+def lab_action(binding: Binding) -> str | None:
+    """The lab action a binding triggers, or None for an app key."""
+    if binding.action.startswith("lab('"):
+        return binding.action[5:-2]
+    return None
+
+
+def key_label(binding: Binding) -> str:
+    keys = binding.key.split(",")
+    shown = [binding.key_display] if binding.key_display else [_DISPLAY.get(k, k) for k in keys]
+    if binding.key_display and len(keys) > 1:
+        shown += [k for k in keys[1:]]
+    return " / ".join(shown)

@@ -1,0 +1,322 @@
+"""Shows any lab: its message, input fields, facts, list, graphs, plots and code.
+
+The view knows the pieces a lab can describe, not the lessons: it asks the lab
+what to show after every action and updates the widgets in place.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+
+from rich.syntax import Syntax
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Input, Label, Static
+from textual.worker import get_current_worker
+
+from micrograd_tui.lessons.labs import Lab
+
+from .graph_tree import GraphPanelView, GraphTree
+
+SNAPSHOT_SECONDS = 0.1  # training posts what it has at most ten times a second
+
+
+class LabInput(Input):
+    """A lab's text field; the lab gets what is typed when enter is pressed."""
+
+    DEFAULT_CSS = """
+    LabInput { width: 1fr; min-width: 8; height: 1; border: none; padding: 0 1; }
+    """
+
+
+class TrainUpdate(Message):
+    def __init__(self, snap, generation: int, final: bool = False) -> None:
+        super().__init__()
+        self.snap = snap
+        self.generation = generation
+        self.final = final
+
+
+class LabView(Vertical):
+    """The lab of the open lesson."""
+
+    DEFAULT_CSS = """
+    LabView { height: 1fr; }
+    """
+
+    def __init__(self, lab: Lab, **kwargs):
+        super().__init__(**kwargs)
+        self.lab = lab
+        self.running = False
+        self.generation = 0
+        self.raise_errors = False  # tests turn this on so a broken lab fails loudly
+        self._code_key = None
+        self.steps_per_second = 0.0  # measured over the last run, for the benchmark
+
+    # --- layout ---------------------------------------------------------------
+    def compose(self):
+        yield Static("", id="lab-message")
+        fields = self.lab.fields()
+        with Horizontal(id="lab-fields", classes="-hidden" if not fields else ""):
+            for f in fields:
+                yield Label(f.label, id=f"label-{f.name}", classes="field-label")
+                yield LabInput(placeholder=f.placeholder, name=f.name, id=f"field-{f.name}", max_length=10_000)
+        with Horizontal(id="lab-body"):
+            with Vertical(id="lab-side"):
+                yield Static("", id="lab-facts")
+                yield Static("", id="lab-listing")
+            with Vertical(id="lab-main"):
+                yield Horizontal(id="lab-graphs")
+                yield Horizontal(id="lab-plots")
+                with VerticalScroll(id="lab-code"):
+                    yield Static("", id="lab-code-text")
+
+    def on_mount(self) -> None:
+        if hasattr(self.lab, "slow_load"):
+            self._slow_load()
+        self.sync()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="slow-load")
+    def _slow_load(self) -> None:
+        self.lab.slow_load()
+        self.app.call_from_thread(self.sync)
+
+    # --- actions --------------------------------------------------------------
+    def perform(self, action: str) -> None:
+        lab = self.lab
+        try:
+            if lab.kind == "train":
+                self._perform_train(action)
+            else:
+                lab.do(action)
+        except Exception as e:  # a lab bug must not end the learner's session
+            if self.raise_errors:
+                raise
+            self.app.log.error(traceback.format_exc())
+            lab.message = f"that did not work ({type(e).__name__}: {e})"
+        self.sync()
+
+    def submit(self, name: str, text: str) -> bool:
+        try:
+            ok = self.lab.submit(name, text)
+        except Exception as e:
+            if self.raise_errors:
+                raise
+            self.app.log.error(traceback.format_exc())
+            self.lab.message = f"that did not work ({type(e).__name__}: {e})"
+            ok = False
+        self.sync()
+        return ok
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        name = event.input.name or ""
+        if self.lab.kind == "train" and self.running:
+            with self.lab.lock:
+                ok = self.submit(name, event.value)
+        else:
+            ok = self.submit(name, event.value)
+        if ok and getattr(self.lab, "clear_input_on_success", True):
+            event.input.value = ""
+            self._sync_fields()
+
+    # --- training ---------------------------------------------------------------
+    def _perform_train(self, action: str) -> None:
+        lab = self.lab
+        if action == "run":
+            if self.running:
+                self.stop_training()
+                lab.message = f"paused at step {lab.trainer.k}"
+            elif lab.finished:
+                lab.message = lab.stopped_reason or f"the budget of {lab.budget} steps is spent: r starts again"
+            else:
+                self.start_training()
+            return
+        if action in ("step", "reset", "reseed", "dataset") and self.running:
+            self.stop_training()
+        with lab.lock:
+            lab.do(action)
+            if action in ("reset", "reseed", "dataset"):
+                self.generation += 1
+
+    def start_training(self) -> None:
+        self.running = True
+        self.lab.message = "training… space pauses"
+        self._train(self.generation)
+
+    def stop_training(self) -> None:
+        self.running = False
+        self.generation += 1  # updates still in flight from the stopped run are dropped
+        self.workers.cancel_group(self, "train")
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="train")
+    def _train(self, generation: int) -> None:
+        """Train in a thread; never touches a widget, only posts snapshots."""
+        worker = get_current_worker()
+        lab = self.lab
+        last_post = 0.0
+        started = time.perf_counter()
+        steps = 0
+        while not worker.is_cancelled:
+            with lab.lock:
+                if lab.finished:
+                    break
+                lab.train_step()
+            steps += 1
+            speed = lab.knob("speed").value
+            if speed:
+                delay = started + steps / speed - time.perf_counter()
+                while delay > 0 and not worker.is_cancelled:
+                    time.sleep(min(delay, 0.05))
+                    delay = started + steps / speed - time.perf_counter()
+            now = time.monotonic()
+            if now - last_post >= SNAPSHOT_SECONDS:
+                with lab.lock:
+                    snap = lab.snapshot()
+                self.post_message(TrainUpdate(snap, generation))
+                last_post = now
+        elapsed = time.perf_counter() - started
+        self.steps_per_second = steps / elapsed if elapsed > 0 else 0.0
+        with lab.lock:
+            snap = lab.snapshot()
+        self.post_message(TrainUpdate(snap, generation, final=not worker.is_cancelled))
+
+    def on_train_update(self, message: TrainUpdate) -> None:
+        if message.generation != self.generation:
+            return  # from a run that was stopped or reset since
+        lab = self.lab
+        lab.snap = message.snap
+        lab._check_done()
+        if message.final:
+            self.running = False
+            snap = message.snap
+            if snap.diverged:
+                lab.message = lab.stopped_reason
+            elif snap.losses:
+                acc = f", accuracy {snap.accuracies[-1] * 100:.0f}%" if lab.setup == "demo" else ""
+                lab.message = f"done: loss {snap.losses[-1]:.4f}{acc} after {snap.k} steps. r starts again"
+        elif snap_text := _progress_text(message.snap):
+            lab.message = "training… " + snap_text
+        self.sync()
+
+    # --- showing -------------------------------------------------------------------
+    def sync(self) -> None:
+        lab = self.lab
+        self.query_one("#lab-message", Static).update(Text(lab.message or " "))
+        self._sync_facts()
+        self._sync_fields()
+        self._sync_graphs()
+        self._sync_plots()
+        self._sync_code()
+        self.app.post_message(LabChanged(lab))
+
+    def _sync_facts(self) -> None:
+        facts = self.lab.facts()
+        table = Table.grid(padding=(0, 1))
+        table.add_column(style="bold", no_wrap=True, overflow="ellipsis", max_width=34)
+        table.add_column(no_wrap=True, overflow="ellipsis")
+        for name, value in facts:
+            table.add_row(name, value)
+        side = self.query_one("#lab-facts", Static)
+        side.update(table)
+        listing = self.lab.listing()
+        lst = self.query_one("#lab-listing", Static)
+        if listing:
+            title, items = listing
+            lst.update(Text(title + "\n", style="bold") + Text("\n".join(items)))
+            lst.display = True
+        else:
+            lst.display = False
+        side_box = self.query_one("#lab-side")
+        side_box.display = bool(facts or listing)
+        # As wide as its longest row (the CSS max-width caps it), so the graph gets the rest.
+        widths = [len(n) + len(v) + 1 for n, v in facts] + [len(i) for i in (listing[1] if listing else [])]
+        widths += [len(listing[0])] if listing else []
+        side_box.styles.width = max(widths, default=10) + 2
+
+    def _sync_fields(self) -> None:
+        for f in self.lab.fields():
+            try:
+                self.query_one(f"#label-{f.name}", Label).update(f.label)
+                self.query_one(f"#field-{f.name}", LabInput).placeholder = f.placeholder
+            except Exception:
+                pass  # a field the lab did not have when it opened
+
+    def _sync_graphs(self) -> None:
+        panels = self.lab.graphs()
+        box = self.query_one("#lab-graphs", Horizontal)
+        views = list(box.query(GraphPanelView))
+        if len(views) != len(panels):
+            for v in views:
+                v.remove()
+            views = [GraphPanelView(p.title) for p in panels]
+            if views:
+                box.mount(*views)
+            self.call_after_refresh(self._sync_graphs)
+            box.display = bool(panels)
+            return
+        for view, panel in zip(views, panels):
+            view.show(panel.root, panel.highlight, panel.title)
+        box.display = bool(panels)
+
+    def _sync_plots(self) -> None:
+        panels = self.lab.plots()
+        box = self.query_one("#lab-plots", Horizontal)
+        box.display = bool(panels)
+        if not panels:
+            return
+        from .plot import LabPlot  # plotext only when a lesson plots something
+
+        plots = list(box.query(LabPlot))
+        if len(plots) != len(panels):
+            for p in plots:
+                p.remove()
+            plots = [LabPlot() for _ in panels]
+            box.mount(*plots)
+        for plot, panel in zip(plots, panels):
+            plot.set_panel(panel)
+
+    def _sync_code(self) -> None:
+        code = self.lab.code()
+        box = self.query_one("#lab-code", VerticalScroll)
+        box.display = code is not None
+        if code is None or code == self._code_key:
+            return
+        self._code_key = code
+        name, text = code
+        self.query_one("#lab-code-text", Static).update(
+            Syntax(text, "python", line_numbers=True, word_wrap=False, theme="ansi_dark")
+        )
+        box.scroll_home(animate=False)
+
+    def first_focus(self):
+        """The widget a learner most likely wants to use first."""
+        if getattr(self.lab, "focus_input_on_open", False):
+            inputs = list(self.query(LabInput))
+            if inputs:
+                return inputs[0]
+        trees = list(self.query(GraphTree))
+        if trees:
+            return trees[0]
+        code = self.query_one("#lab-code", VerticalScroll)
+        if code.display:
+            return code
+        return None
+
+
+def _progress_text(snap) -> str:
+    if not snap.losses:
+        return ""
+    return f"step {snap.k}, loss {snap.losses[-1]:.4f}"
+
+
+class LabChanged(Message):
+    """Posted to the app after every update, so it can save progress and tick finished lessons."""
+
+    def __init__(self, lab: Lab) -> None:
+        super().__init__()
+        self.lab = lab

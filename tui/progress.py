@@ -1,0 +1,135 @@
+"""The learner's progress: current lesson, finished lessons and exercise state, in one JSON file.
+
+The file lives in the platform's user data directory (``MICROGRAD_TUI_HOME``
+overrides it), carries a format version, and is written atomically (a temporary
+file, then a rename). A file that cannot be read is moved aside, never deleted,
+and the app starts fresh; a directory that cannot be written means the app runs
+without saving. Either is said once, through ``warnings``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+FORMAT = 1
+FILENAME = "progress.json"
+ENV_HOME = "MICROGRAD_TUI_HOME"
+
+
+def data_dir() -> Path:
+    home = os.environ.get(ENV_HOME)
+    if home:
+        return Path(home)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("micrograd-tui", appauthor=False))
+
+
+class Progress:
+    def __init__(self, directory: Path | None = None):
+        self.dir = Path(directory) if directory is not None else data_dir()
+        self.path = self.dir / FILENAME
+        self.current: str | None = None
+        self.finished: set[str] = set()
+        self.exercises: dict[str, dict] = {}
+        self.warnings: list[str] = []
+        self.can_save = True
+
+    # --- reading -------------------------------------------------------------
+    def load(self) -> "Progress":
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return self
+        except (OSError, UnicodeDecodeError) as e:
+            self._set_aside(f"could not be read ({type(e).__name__})")
+            return self
+        try:
+            data = json.loads(text)
+            self._take(data)
+        except (ValueError, TypeError, AttributeError) as e:
+            self.current, self.finished, self.exercises = None, set(), {}
+            self._set_aside(str(e) if isinstance(e, _Foreign) else "is not valid progress data")
+        return self
+
+    def _take(self, data: object) -> None:
+        if not isinstance(data, dict):
+            raise _Foreign("is not a progress file")
+        if data.get("format") != FORMAT:
+            raise _Foreign(f"has format {data.get('format')!r}, this app reads format {FORMAT}")
+        current = data.get("current")
+        finished = data.get("finished", [])
+        exercises = data.get("exercises", {})
+        if current is not None and not isinstance(current, str):
+            raise _Foreign("has a bad current lesson")
+        if not isinstance(finished, list) or not all(isinstance(s, str) for s in finished):
+            raise _Foreign("has a bad list of finished lessons")
+        if not isinstance(exercises, dict) or not all(isinstance(v, dict) for v in exercises.values()):
+            raise _Foreign("has bad exercise state")
+        self.current, self.finished, self.exercises = current, set(finished), dict(exercises)
+
+    def _set_aside(self, why: str) -> None:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        aside = self.path.with_name(f"{FILENAME}.bad-{stamp}")
+        n = 1
+        while aside.exists():
+            aside = self.path.with_name(f"{FILENAME}.bad-{stamp}-{n}")
+            n += 1
+        try:
+            self.path.rename(aside)
+            self.warnings.append(f"Your progress file {why}; it was kept as {aside.name} and you start fresh.")
+        except OSError:
+            self.warnings.append(f"Your progress file {why} and could not be moved aside; starting fresh "
+                                 "without saving, so it stays as it is.")
+            self.can_save = False
+
+    # --- writing ---------------------------------------------------------------
+    def to_json(self) -> dict:
+        return {
+            "format": FORMAT,
+            "current": self.current,
+            "finished": sorted(self.finished),
+            "exercises": self.exercises,
+        }
+
+    def save(self) -> bool:
+        """Write atomically; on failure stop trying and say so once. True when saved."""
+        if not self.can_save:
+            return False
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".progress-", suffix=".tmp", dir=self.dir)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    json.dump(self.to_json(), fh, indent=1)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.replace(tmp, self.path)
+            except BaseException:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+                raise
+            return True
+        except OSError as e:
+            self.can_save = False
+            self.warnings.append(f"Progress cannot be saved in {self.dir} ({e.strerror or e}); "
+                                 "the app runs on without saving.")
+            return False
+
+    def reset(self) -> Path | None:
+        """Start over: the old file is kept beside as a backup. Returns where it went."""
+        if not self.path.exists():
+            return None
+        backup = self.path.with_name(f"{FILENAME}.reset-{time.strftime('%Y%m%d-%H%M%S')}")
+        self.path.rename(backup)
+        return backup
+
+
+class _Foreign(ValueError):
+    pass
