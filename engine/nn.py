@@ -107,6 +107,11 @@ class MLP(Module):
                 act = "linear" if i == last else "relu"
                 layer = Layer(sizes[i], sizes[i + 1], act, random_bias=False, rng=r)
             self.layers.append(layer)
+        for li, layer in enumerate(self.layers):  # names for showing graphs: L0.n2.w1 is layer 0, neuron 2, weight 1
+            for ni, n in enumerate(layer.neurons):
+                for wi, w in enumerate(n.w):
+                    w.label = f"L{li}.n{ni}.w{wi}"
+                n.b.label = f"L{li}.n{ni}.b"
 
     def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
         for layer in self.layers:

@@ -732,11 +732,11 @@ class ReuseLab(Lab):
         return [GraphPanel(root, title) for title, root, _ in self.built]
 
     def facts(self):
-        mode = "+=" if self.accumulate else "="
-        rows = [("mode", "accumulate (+=)" if self.accumulate else "overwrite (=)")]
+        rows = [("mode", "accumulate +=" if self.accumulate else "overwrite =")]
         for title, root, leaves in self.built:
+            rows.append((title, ""))
             for leaf in leaves:
-                rows.append((f"{title}: d{root.label}/d{leaf.label} ({mode})", fmt(leaf.grad)))
+                rows.append((f"  d{root.label}/d{leaf.label}", fmt(leaf.grad)))
         return rows
 
 
@@ -761,7 +761,6 @@ class CompareLab(Lab):
         super().reset()
         self.root, self.mine = self._ours()
         self.source, self.other = self._fallback()
-        self.done = True
 
     def slow_load(self) -> None:
         """Try the live source; keep the fallback when it cannot be had."""
@@ -777,11 +776,13 @@ class CompareLab(Lab):
         return [GraphPanel(self.root, "ours")]
 
     def facts(self):
-        rows = [("", f"{'ours':>20}  {self.source}")]
+        rows = [("source", self.source), ("✓", "equal to 12 digits")]
         for k, v in self.mine.items():
             o = self.other.get(k, math.nan)
-            same = "=" if abs(v - o) <= 1e-12 * max(1.0, abs(o)) else "≠"
-            rows.append((k, f"{v!r:>20}  {o!r} {same}"))
+            same = "✓" if abs(v - o) <= 1e-12 * max(1.0, abs(o)) else "✗"
+            rows.append((k, ""))
+            rows.append(("  ours", f"{v!r}"))
+            rows.append(("  PyTorch", f"{o!r} {same}"))
         return rows
 
 
@@ -795,7 +796,6 @@ class SourceLab(Lab):
         self.files = files
         self.actions = frozenset({"next_file"}) if len(files) > 1 else frozenset()
         super().__init__()
-        self.done = True
 
     def reset(self) -> None:
         super().reset()

@@ -120,6 +120,8 @@ def _lesson11() -> Lab:
         root = None
         for name in cases:
             out, leaves = CASES[name](Value)
+            for k, v in leaves.items():
+                v.label = k
             out.backward()
             root = root or out
             tag = "" if name == "neuron" else " (b via float32)"

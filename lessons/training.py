@@ -287,9 +287,8 @@ class TrainLab(Lab):
         rows.append(("loss", fmt(s.losses[-1]) if s.losses else "—"))
         if self.setup == "lecture":
             rows.append(("zero_grad", "on" if s.zero_grad else "OFF (bug)"))
-            targets = self.trainer.ys
-            rows.append(("predictions", "  ".join(f"{p:+.3f}" for p in s.predictions)))
-            rows.append(("targets", "  ".join(f"{t:+.3f}" for t in targets)))
+            for i, (p, t) in enumerate(zip(s.predictions, self.trainer.ys)):
+                rows.append((f"ypred{i} (want {t:+.0f})", f"{p:+.4f}"))
         else:
             rows.append(("accuracy", f"{s.accuracies[-1] * 100:.0f}%" if s.accuracies else "—"))
             rows.append(("dataset", f"{self.dataset}, {len(self.trainer.xs)} points"))
@@ -327,9 +326,9 @@ class TrainLab(Lab):
             "decision boundary",
             [
                 Series([p[0] for p in bg_neg], [p[1] for p in bg_neg], "", kind="scatter", marker="·", color="blue"),
-                Series([p[0] for p in bg_pos], [p[1] for p in bg_pos], "", kind="scatter", marker="·", color="red"),
+                Series([p[0] for p in bg_pos], [p[1] for p in bg_pos], "", kind="scatter", marker="+", color="red"),
                 Series([p[0] for p in neg], [p[1] for p in neg], "-1", kind="scatter", marker="●", color="blue+"),
-                Series([p[0] for p in pos], [p[1] for p in pos], "+1", kind="scatter", marker="●", color="red+"),
+                Series([p[0] for p in pos], [p[1] for p in pos], "+1", kind="scatter", marker="◆", color="red+"),
             ],
             xlim=(min(gx), max(gx)), ylim=(min(gy), max(gy)),
         )

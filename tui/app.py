@@ -126,7 +126,6 @@ class MicrogradApp(App):
         self._save()
         self._update_top()
         self.refresh_bindings()
-        self.call_after_refresh(self._focus_lab)
 
     def _focus_lab(self) -> None:
         if self.lab_view is None:

@@ -55,6 +55,7 @@ class LabView(Vertical):
         self.generation = 0
         self.raise_errors = False  # tests turn this on so a broken lab fails loudly
         self._code_key = None
+        self._focus_pending = True  # focus the lab's first widget once it exists
         self.steps_per_second = 0.0  # measured over the last run, for the benchmark
 
     # --- layout ---------------------------------------------------------------
@@ -70,8 +71,8 @@ class LabView(Vertical):
                 yield Static("", id="lab-facts")
                 yield Static("", id="lab-listing")
             with Vertical(id="lab-main"):
-                yield Horizontal(id="lab-graphs")
-                yield Horizontal(id="lab-plots")
+                yield Vertical(id="lab-graphs")
+                yield Vertical(id="lab-plots")
                 with VerticalScroll(id="lab-code"):
                     yield Static("", id="lab-code-text")
 
@@ -234,9 +235,11 @@ class LabView(Vertical):
         side_box = self.query_one("#lab-side")
         side_box.display = bool(facts or listing)
         # As wide as its longest row (the CSS max-width caps it), so the graph gets the rest.
-        widths = [len(n) + len(v) + 1 for n, v in facts] + [len(i) for i in (listing[1] if listing else [])]
+        names = max((len(n) for n, _ in facts), default=0)
+        values = max((len(v) for _, v in facts), default=0)
+        widths = [min(names, 34) + values + 1] + [len(i) for i in (listing[1] if listing else [])]
         widths += [len(listing[0])] if listing else []
-        side_box.styles.width = max(widths, default=10) + 2
+        side_box.styles.width = max(widths) + 2
 
     def _sync_fields(self) -> None:
         for f in self.lab.fields():
@@ -248,7 +251,7 @@ class LabView(Vertical):
 
     def _sync_graphs(self) -> None:
         panels = self.lab.graphs()
-        box = self.query_one("#lab-graphs", Horizontal)
+        box = self.query_one("#lab-graphs", Vertical)
         views = list(box.query(GraphPanelView))
         if len(views) != len(panels):
             for v in views:
@@ -262,10 +265,17 @@ class LabView(Vertical):
         for view, panel in zip(views, panels):
             view.show(panel.root, panel.highlight, panel.title)
         box.display = bool(panels)
+        if self._focus_pending:
+            self._focus_pending = False
+            target = self.first_focus()
+            if target is not None:
+                target.focus()
+            else:
+                self.app.set_focus(None)
 
     def _sync_plots(self) -> None:
         panels = self.lab.plots()
-        box = self.query_one("#lab-plots", Horizontal)
+        box = self.query_one("#lab-plots", Vertical)
         box.display = bool(panels)
         if not panels:
             return
@@ -275,7 +285,7 @@ class LabView(Vertical):
         if len(plots) != len(panels):
             for p in plots:
                 p.remove()
-            plots = [LabPlot() for _ in panels]
+            plots = [LabPlot(classes="-boundary" if i else "") for i in range(len(panels))]
             box.mount(*plots)
         for plot, panel in zip(plots, panels):
             plot.set_panel(panel)
@@ -302,9 +312,8 @@ class LabView(Vertical):
         trees = list(self.query(GraphTree))
         if trees:
             return trees[0]
-        code = self.query_one("#lab-code", VerticalScroll)
-        if code.display:
-            return code
+        if self.lab.code() is not None:
+            return self.query_one("#lab-code", VerticalScroll)
         return None
 
 
