@@ -1,5 +1,133 @@
-"""Lesson 17: the playground (stub until the expression language lands)."""
-from .labs import Lab
+"""Lesson 17: the playground. Any expression of named numbers, parsed safely, with its graph."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from micrograd_tui.engine import Value
+from micrograd_tui.engine.expr import ExprError, evaluate
+from micrograd_tui.engine.graph import backward_steps, local_rule, node_count, op_text
+from micrograd_tui.engine.value import topological_order
+
+from .labs import Field, GraphPanel, Lab
+from .numbers import fmt
+
+EXAMPLES = [
+    "a = 2; b = -3; c = 10; f = -2; L = (a*b + c)*f",
+    "x1 = 2; x2 = 0; w1 = -3; w2 = 1; b = 6.8813735870195432; n = x1*w1 + x2*w2 + b; o = n.tanh()",
+    "a = 3; b = a + a",
+    "a = -2; b = 3; d = a*b; e = a + b; f = d*e",
+    "x = 0.5; y = exp(2*x); t = (y - 1)/(y + 1)",
+    "a = -4; b = 2; c = a + b; d = a*b + b**3; e = c - d; f = e**2; g = f/2 + 10/f",
+]
+HISTORY_LIMIT = 100
+
 
 class PlaygroundLab(Lab):
     kind = "playground"
+    task = "evaluate an expression"
+    focus_input_on_open = True
+    clear_input_on_success = False
+
+    def __init__(self):
+        self.actions = frozenset({"reset", "step", "backward", "example"})
+        self.history: list[str] = []
+        self.example_index = -1
+        super().__init__()
+
+    def reset(self) -> None:
+        super().reset()
+        self.program = None
+        self.text = ""
+        self.steps: Iterator[Value] | None = None
+        self.last: Value | None = None
+        self.error_pointer = ""
+        self.message = "type an expression and press enter (l loads an example)"
+
+    def fields(self) -> list[Field]:
+        return [Field("expr", "expr", "a = 2; b = -3; L = (a*b + 10) * -2")]
+
+    def submit(self, name: str, text: str) -> bool:
+        try:
+            program = evaluate(text)
+        except ExprError as e:
+            self.error_pointer = e.pointer()
+            self.message = f"✗ {e}" + (f"\n{self.error_pointer}" if self.error_pointer else "")
+            self._remember(text)
+            return False  # the previous graph stays on screen: nothing is lost
+        self.program = program
+        self.text = text
+        self.error_pointer = ""
+        self._remember(text)
+        program.output.backward()
+        self.steps = None
+        self.last = None
+        out = program.output
+        self.message = (f"{out.label or 'output'} = {fmt(out.data)}; backward ran "
+                        f"({node_count(out)} nodes). s steps it instead, from the top")
+        self.done = True
+        return True
+
+    def _remember(self, text: str) -> None:
+        if text.strip() and (not self.history or self.history[-1] != text):
+            self.history.append(text)
+            del self.history[:-HISTORY_LIMIT]
+
+    def on_example(self) -> None:
+        self.example_index = (self.example_index + 1) % len(EXAMPLES)
+        self.submit("expr", EXAMPLES[self.example_index])
+        self.pending_input = EXAMPLES[self.example_index]
+
+    def on_step(self) -> None:
+        if self.program is None:
+            self.message = "evaluate an expression first"
+            return
+        root = self.program.output
+        if self.steps is None:
+            for v in topological_order(root):
+                v.grad = 0.0
+            self.steps = backward_steps(root)
+        try:
+            v = next(self.steps)
+        except StopIteration:
+            self.steps = None
+            self.last = None
+            self.message = "backward is complete; s starts stepping again"
+            return
+        self.last = v
+        self.message = f"{v.label or op_text(v)}._backward(): {local_rule(v)}"
+
+    def on_backward(self) -> None:
+        if self.program is None:
+            self.message = "evaluate an expression first"
+            return
+        root = self.program.output
+        for v in topological_order(root):
+            v.grad = 0.0
+        root.backward()
+        self.steps, self.last = None, None
+        self.message = "backward ran: every grad is d(output)/d(node)"
+
+    def graphs(self) -> list[GraphPanel]:
+        if self.program is None:
+            return []
+        return [GraphPanel(self.program.output, self.text[:60], highlight=self.last)]
+
+    def facts(self) -> list[tuple[str, str]]:
+        if self.program is None:
+            return [("functions", "tanh exp relu log sigmoid"), ("operators", "+ - * / **  ( )")]
+        out = self.program.output
+        rows = [(f"{out.label or 'output'}", fmt(out.data))]
+        for name, v in self.program.names.items():
+            if v is not out:
+                rows.append((f"d{out.label or 'out'}/d{name}", fmt(v.grad)))
+        rows.append(("nodes", str(node_count(out))))
+        return rows
+
+    def save_state(self) -> dict:
+        return {"history": self.history[-20:]} if self.history else {}
+
+    def restore_state(self, state: dict) -> None:
+        hist = state.get("history") if isinstance(state, dict) else None
+        if isinstance(hist, list):
+            self.history = [h for h in hist if isinstance(h, str) and len(h) <= 2000][-HISTORY_LIMIT:]

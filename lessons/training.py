@@ -313,7 +313,7 @@ class TrainLab(Lab):
         series = [Series(steps, shown, "loss")]
         if self.setup == "demo" and s.accuracies:
             series.append(Series(steps, list(s.accuracies), "accuracy", color="green"))
-        curve = PlotPanel("loss" + (" and accuracy" if self.setup == "demo" else ""), series, xlabel="step")
+        curve = PlotPanel("loss" + (" and accuracy" if self.setup == "demo" else "") + " by step", series)
         if s.boundary is None:
             return [curve]
         gx, gy, gl = s.boundary

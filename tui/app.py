@@ -106,7 +106,7 @@ class MicrogradApp(App):
     def on_resize(self) -> None:
         narrow = self.size.width < 110
         self.screen.set_class(narrow, "-narrow")
-        self.screen.set_class(self.size.height < 20, "-short")
+        self.screen.set_class(self.size.height < 30, "-short")
 
     # --- lessons ------------------------------------------------------------------
     def _open(self, lesson: Lesson) -> None:
@@ -120,7 +120,7 @@ class MicrogradApp(App):
         self.lab_view = LabView(lab, id=f"lab-{lesson.number}")
         self.lab_view.raise_errors = self.raise_lab_errors
         self.query_one("#lab-host").mount(self.lab_view)
-        self.query_one("#prose-text", Markdown).update(f"# {lesson.number}. {lesson.title}\n\n{lesson.prose.strip()}")
+        self.query_one("#prose-text", Markdown).update(lesson.prose.strip())
         self.query_one("#prose", ProseView).scroll_home(animate=False)
         self.progress.current = lesson.slug
         self._save()

@@ -12,7 +12,8 @@ import traceback
 from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
-from textual import work
+from textual import events, work
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Label, Static
@@ -26,11 +27,48 @@ SNAPSHOT_SECONDS = 0.1  # training posts what it has at most ten times a second
 
 
 class LabInput(Input):
-    """A lab's text field; the lab gets what is typed when enter is pressed."""
+    """A lab's text field; the lab gets what is typed when enter is pressed.
+
+    up/down walk the lab's history when it keeps one (the playground does).
+    A pasted block of several lines is kept whole, its line breaks turned into
+    ``;`` (the playground's statement separator; a number field rejects it with a message).
+    """
+
+    BINDINGS = [
+        Binding("up", "history(-1)", "Earlier input", show=False),
+        Binding("down", "history(1)", "Later input", show=False),
+    ]
 
     DEFAULT_CSS = """
     LabInput { width: 1fr; min-width: 8; height: 1; border: none; padding: 0 1; }
     """
+
+    def __init__(self, *args, history: list[str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.history = history
+        self._at = None  # position while walking the history
+
+    def _on_paste(self, event: events.Paste) -> None:
+        event.stop()
+        text = "; ".join(line for line in event.text.splitlines() if line.strip())
+        if text:
+            self.insert_text_at_cursor(text)
+
+    def action_history(self, step: int) -> None:
+        if not self.history:
+            return
+        n = len(self.history)
+        at = (n if self._at is None else self._at) + step
+        if at >= n:
+            self._at = None
+            self.value = ""
+            return
+        self._at = max(0, at)
+        self.value = self.history[self._at]
+        self.cursor_position = len(self.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self._at = None
 
 
 class TrainUpdate(Message):
@@ -65,7 +103,8 @@ class LabView(Vertical):
         with Horizontal(id="lab-fields", classes="-hidden" if not fields else ""):
             for f in fields:
                 yield Label(f.label, id=f"label-{f.name}", classes="field-label")
-                yield LabInput(placeholder=f.placeholder, name=f.name, id=f"field-{f.name}", max_length=10_000)
+                yield LabInput(placeholder=f.placeholder, name=f.name, id=f"field-{f.name}", max_length=10_000,
+                               history=getattr(self.lab, "history", None))
         with Horizontal(id="lab-body"):
             with Vertical(id="lab-side"):
                 yield Static("", id="lab-facts")
@@ -208,6 +247,12 @@ class LabView(Vertical):
     def sync(self) -> None:
         lab = self.lab
         self.query_one("#lab-message", Static).update(Text(lab.message or " "))
+        pending = getattr(lab, "pending_input", None)
+        if pending is not None:  # the lab filled its field (an example was loaded)
+            lab.pending_input = None
+            fields = list(self.query(LabInput))
+            if fields:
+                fields[0].value = pending
         self._sync_facts()
         self._sync_fields()
         self._sync_graphs()

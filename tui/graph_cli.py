@@ -1,0 +1,76 @@
+"""``micrograd-tui graph "EXPR"``: print an expression's graph with data and grad, or as DOT."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from rich.console import Console
+from rich.text import Text
+from rich.tree import Tree
+
+from micrograd_tui.engine import Value
+from micrograd_tui.engine.expr import ExprError, evaluate
+from micrograd_tui.engine.graph import op_text, to_dot
+from micrograd_tui.lessons.numbers import fmt
+
+
+def _label(v: Value, repeat: bool) -> Text:
+    name = Text()
+    if v.label:
+        name.append(v.label, style="bold")
+        name.append(" ")
+    if v._op:
+        name.append(f"[{op_text(v)}]", style="italic")
+    elif not v.label:
+        name.append("leaf", style="dim")
+    if repeat:
+        name.append(" ↑ (above)", style="dim")
+    return Text.assemble(name, "   data ", (fmt(v.data), "bold"), "   grad ", (fmt(v.grad), "bold"))
+
+
+def rich_tree(root: Value) -> Tree:
+    """The graph rooted at its output; a node seen before is shown again as a marked reference."""
+    seen: set[int] = set()
+    tree = Tree(_label(root, False))
+    seen.add(id(root))
+    stack = [(root, tree)]
+    while stack:
+        v, branch = stack.pop()
+        children = []
+        for child in v._prev:
+            repeat = id(child) in seen
+            seen.add(id(child))
+            sub = branch.add(_label(child, repeat))
+            if not repeat:
+                children.append((child, sub))
+        stack.extend(reversed(children))
+    return tree
+
+
+def main(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(prog="micrograd-tui graph",
+                                description="Print an expression's graph with data and grad columns.")
+    p.add_argument("expr", help='statements such as "a=2; b=a*a; b.tanh()"')
+    p.add_argument("--dot", action="store_true", help="print Graphviz DOT instead of a tree")
+    p.add_argument("--no-backward", action="store_true", help="do not run backward (every grad stays 0)")
+
+    def fail(message: str) -> None:
+        print(f"micrograd-tui graph: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+    p.error = fail  # one line, status 2
+    args = p.parse_args(argv)
+    try:
+        program = evaluate(args.expr)
+    except ExprError as e:
+        pointer = e.pointer()
+        print(f"micrograd-tui graph: {e}" + (f"\n{pointer}" if pointer else ""), file=sys.stderr)
+        return 2
+    if not args.no_backward:
+        program.output.backward()
+    if args.dot:
+        sys.stdout.write(to_dot(program.output))
+    else:
+        Console().print(rich_tree(program.output))
+    return 0
