@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from micrograd_tui.lessons.registry import LESSONS, Lesson, find
 
 from .keys import ALL_KEYS, APP_KEYS, LAB_KEYS, key_label, lab_action
+from .graph_tree import GraphTree
 from .lab_view import LabChanged, LabInput, LabView
 from .progress import Progress
 
@@ -217,6 +218,7 @@ class MicrogradApp(App):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option_list.id == "toc" and event.option.id:
             self._mark_read()
+            event.option_list.display = False  # like a menu: choosing closes it
             self.open_lesson(event.option.id)
 
     def _save(self) -> None:
@@ -235,6 +237,8 @@ class MicrogradApp(App):
             self.lab_view.perform(action)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "leave_input":  # only from a lab's text field; elsewhere escape keeps its meaning
+            return isinstance(self.focused, Input) and self.screen is self.screen_stack[0]
         if action == "lab":
             if self.lab_view is None or not isinstance(self.screen, Screen) or self.screen is not self.screen_stack[0]:
                 return False
@@ -248,10 +252,11 @@ class MicrogradApp(App):
         self.push_screen(HelpScreen(actions))
 
     def action_leave_input(self) -> None:
-        if isinstance(self.focused, Input):
-            self._focus_lab()
-            if isinstance(self.focused, Input):  # the lab's first focus is this input
-                self.set_focus(None)
+        trees = list(self.lab_view.query(GraphTree)) if self.lab_view else []
+        if trees:
+            trees[0].focus()
+        else:
+            self.set_focus(None)
 
     def on_key(self, event: Key) -> None:
         """Typing a number with no text field focused starts typing into the lab's first field."""

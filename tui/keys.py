@@ -19,7 +19,7 @@ APP_KEYS: list[Binding] = [
     Binding("q", "quit", "Quit", id="quit", tooltip="Quit (your progress is saved)"),
     Binding("ctrl+q", "quit", "Quit", id="quit-now", tooltip="Quit (your progress is saved)", show=False,
             priority=True),
-    Binding("escape", "leave_input", "Leave input", id="leave-input", show=False,
+    Binding("escape", "leave_input", "Leave input", id="leave-input", show=False, priority=True,
             tooltip="Move focus out of a text field, back to the lab"),
 ]
 

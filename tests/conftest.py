@@ -1,0 +1,19 @@
+"""Shared fixtures: user state in a temporary directory, a helper that reads the screen."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def user_home(tmp_path, monkeypatch):
+    """Every test gets its own progress directory: runs are repeatable and touch nothing real."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("MICROGRAD_TUI_HOME", str(home))
+    return home
+
+
+def screen_text(app) -> str:
+    """The screen as plain text, as a learner would read it."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join(strip.text for strip in strips)

@@ -1,0 +1,64 @@
+"""Progress: saved atomically with a version; bad files kept aside; read-only directories tolerated."""
+
+import json
+import os
+
+import pytest
+
+from micrograd_tui.tui.progress import FORMAT, Progress
+
+
+def test_round_trip(tmp_path):
+    p = Progress(tmp_path)
+    p.current = "value"
+    p.finished = {"micrograd", "derivative"}
+    p.exercises = {"manual-backprop": {"answered": {"L": "right"}}}
+    assert p.save()
+    data = json.loads((tmp_path / "progress.json").read_text())
+    assert data["format"] == FORMAT
+    q = Progress(tmp_path).load()
+    assert (q.current, q.finished, q.exercises) == (p.current, p.finished, p.exercises)
+    assert not [f for f in os.listdir(tmp_path) if f.endswith(".tmp")]  # no temp file left behind
+
+
+@pytest.mark.parametrize("content", [b"{not json", b"", b"[1, 2, 3]", b'{"format": 99}', b"\xff\xfe\x00",
+                                     b'{"format": 1, "finished": "all"}', b'{"format": 1, "current": 7}'])
+def test_bad_file_is_kept_aside_and_the_app_starts_fresh(tmp_path, content):
+    (tmp_path / "progress.json").write_bytes(content)
+    p = Progress(tmp_path).load()
+    assert p.current is None and p.finished == set()
+    assert len(p.warnings) == 1 and "kept as" in p.warnings[0]
+    aside = [f for f in os.listdir(tmp_path) if f.startswith("progress.json.bad-")]
+    assert len(aside) == 1 and (tmp_path / aside[0]).read_bytes() == content
+    assert p.save()  # and saving works again
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_read_only_directory_runs_without_saving(tmp_path):
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    try:
+        p = Progress(ro)
+        assert not p.save()
+        assert not p.save()
+        assert len(p.warnings) == 1 and "cannot be saved" in p.warnings[0]
+    finally:
+        ro.chmod(0o700)
+
+
+def test_unwritable_location_runs_without_saving(tmp_path):
+    # A file where the directory should be: no one (not even root) can create files inside it.
+    blocker = tmp_path / "blocker"
+    blocker.write_text("")
+    p = Progress(blocker / "sub")
+    assert not p.save() and not p.save()
+    assert len(p.warnings) == 1 and "cannot be saved" in p.warnings[0]
+
+
+def test_reset_keeps_a_backup(tmp_path):
+    p = Progress(tmp_path)
+    p.current = "loss"
+    p.save()
+    backup = p.reset()
+    assert backup is not None and backup.exists() and not (tmp_path / "progress.json").exists()
