@@ -118,7 +118,7 @@ class MicrogradApp(App):
         state = self.progress.exercises.get(lesson.slug)
         if state:
             lab.restore_state(state)
-        self.lab_view = LabView(lab, id=f"lab-{lesson.number}")
+        self.lab_view = LabView(lab, classes=f"lesson-{lesson.number}")
         self.lab_view.raise_errors = self.raise_lab_errors
         self.query_one("#lab-host").mount(self.lab_view)
         self.query_one("#prose-text", Markdown).update(lesson.prose.strip())

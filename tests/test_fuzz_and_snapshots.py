@@ -1,0 +1,41 @@
+"""Random keys at three sizes never crash the app; a few screens are kept as snapshots."""
+
+import random
+
+import pytest
+
+from micrograd_tui.lessons.registry import LESSONS
+from micrograd_tui.tui.app import MicrogradApp
+from micrograd_tui.tui.keys import ALL_KEYS
+
+KEYS = sorted({k for b in ALL_KEYS for k in b.key.split(",") if k not in ("q", "ctrl+q")}
+              | {"up", "down", "enter", "tab", "shift+tab", "escape", "1", "x", "space", "backspace", "home", "end"})
+
+
+@pytest.mark.parametrize("size", [(140, 45), (80, 24), (40, 12)])
+async def test_random_keys_on_every_lesson_do_not_crash(size):
+    rng = random.Random(f"fuzz-{size}")
+    app = MicrogradApp(start=0)
+    app.raise_lab_errors = True  # a lab error fails the test instead of becoming a message
+    async with app.run_test(size=size) as pilot:
+        for lesson in LESSONS:
+            app.open_lesson(lesson.number)
+            await pilot.pause()
+            lab = app.lab_view.lab
+            if hasattr(lab, "knobs"):
+                lab.knob("steps").value = 3  # keep training short
+            for _ in range(8):
+                await pilot.press(rng.choice(KEYS))
+            await pilot.pause()
+            if app.screen is not app.screen_stack[0]:
+                await pilot.press("escape")
+        await pilot.press("ctrl+q")
+    assert app.return_code in (0, None)
+
+
+SNAP_SIZE = (100, 32)
+
+
+@pytest.mark.parametrize("number", [0, 4, 9])
+def test_snapshot(snap_compare, number):
+    assert snap_compare(MicrogradApp(start=number), terminal_size=SNAP_SIZE)

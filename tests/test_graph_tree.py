@@ -1,0 +1,76 @@
+"""The graph tree: row layout, shared nodes, lazy loading of big graphs, in-place refresh."""
+
+from rich.style import Style
+from textual.app import App
+
+from micrograd_tui.engine import MLP, Trainer, Value
+from micrograd_tui.engine.data import make_moons
+from micrograd_tui.engine.graph import node_count
+from micrograd_tui.tui.graph_tree import NUM_W, GraphTree, NodeRef, row_text
+
+
+def test_row_has_name_op_and_aligned_columns():
+    a, b = Value(2.0, "a"), Value(-3.0, "b")
+    e = a * b
+    e.label = "e"
+    for width in (40, 60):
+        text = row_text(NodeRef(e, 0, False, ()), width, expanded=True).plain
+        assert len(text) == width
+        assert text.startswith("▾ e [*]")
+        assert text[-2 * NUM_W:] == f"{'-6.0000':>{NUM_W}}{'0.0000':>{NUM_W}}"
+
+
+def test_repeated_node_is_marked_as_a_reference():
+    a = Value(3.0, "a")
+    text = row_text(NodeRef(a, 1, True, (1,)), 40).plain
+    assert text.startswith("↑ a") and "(above)" in text
+
+
+def test_folded_number_is_shown_in_the_op():
+    a = Value(2.0, "a")
+    assert "[* 2]" in row_text(NodeRef(a * 2, 0, False, ()), 40).plain
+
+
+class TreeApp(App):
+    def compose(self):
+        yield GraphTree()
+
+
+async def test_shared_node_shown_once_in_full():
+    a = Value(3.0, "a")
+    b = a + a
+    b.label = "b"
+    app = TreeApp()
+    async with app.run_test(size=(80, 20)) as pilot:
+        tree = app.query_one(GraphTree)
+        tree.show(b)
+        await pilot.pause()
+        kids = tree.root.children
+        assert [k.data.is_ref for k in kids] == [False, True]
+
+
+def demo_loss():
+    X, y = make_moons(100)
+    t = Trainer(MLP(2, [16, 16, 1], flavour="micrograd", seed=1), X, y, loss="svm")
+    loss, _ = t.forward()
+    return loss
+
+
+async def test_a_65000_node_graph_opens_lazily_and_refreshes_in_place():
+    loss = demo_loss()
+    assert node_count(loss) > 60_000
+    app = TreeApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        tree = app.query_one(GraphTree)
+        tree.show(loss)
+        await pilot.pause()
+        assert len(tree._rows) < 100  # only what is open was built
+        deep = tree.root.children[0]
+        deep.expand()
+        await pilot.pause()
+        opened = {n.data.path for n in tree._rows if n.is_expanded}
+        loss.backward()
+        tree.show(loss)  # same root: values refresh, expansion stays
+        await pilot.pause()
+        assert {n.data.path for n in tree._rows if n.is_expanded} == opened
+        assert tree.render_label(tree.root, Style(), Style()).plain.endswith("1.0000")  # grad now shown
