@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import struct
-from importlib import resources
 
 
 def readme_example(leaf):
@@ -95,6 +94,8 @@ CASES = {
 
 def recorded() -> dict:
     """The PyTorch float64 results recorded in torch_reference.json, with the torch version."""
+    from importlib import resources
+
     text = resources.files(__package__).joinpath("torch_reference.json").read_text()
     return json.loads(text)
 

@@ -7,9 +7,6 @@ it is built: the lecture's finite-difference check of any node.
 
 from __future__ import annotations
 
-import inspect
-from importlib import resources
-
 from micrograd_tui.engine import MLP, Value
 from micrograd_tui.engine.data import lecture_dataset
 from micrograd_tui.engine.train import mse_loss
@@ -161,8 +158,6 @@ def lecture_loss() -> tuple[Value, MLP, list[Value]]:
 
 def engine_source(module: str) -> str:
     """The installed source of one of the engine's files (what the learner's copy really is)."""
+    from importlib import resources
+
     return resources.files("micrograd_tui.engine").joinpath(module).read_text()
-
-
-def source_lines(obj) -> int:
-    return len(inspect.getsource(obj).splitlines())

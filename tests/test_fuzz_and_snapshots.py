@@ -36,6 +36,12 @@ async def test_random_keys_on_every_lesson_do_not_crash(size):
 SNAP_SIZE = (100, 32)
 
 
+async def _settled(pilot):
+    for _ in range(4):  # the lab, then the prose a frame later, then the tree's rows
+        await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+
+
 @pytest.mark.parametrize("number", [0, 4, 9])
 def test_snapshot(snap_compare, number):
-    assert snap_compare(MicrogradApp(start=number), terminal_size=SNAP_SIZE)
+    assert snap_compare(MicrogradApp(start=number), terminal_size=SNAP_SIZE, run_before=_settled)

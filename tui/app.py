@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Container, Horizontal, VerticalScroll
 from textual.events import Key
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Markdown, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from micrograd_tui.lessons.registry import LESSONS, Lesson, find
@@ -93,8 +93,7 @@ class MicrogradApp(App):
         yield Static("", id="top")
         with Horizontal(id="body"):
             yield OptionList(id="toc")
-            with ProseView(id="prose"):
-                yield Markdown("", id="prose-text")
+            yield ProseView(id="prose")
             yield Container(id="lab-host")
         yield Footer(compact=True)
 
@@ -121,12 +120,25 @@ class MicrogradApp(App):
         self.lab_view = LabView(lab, classes=f"lesson-{lesson.number}")
         self.lab_view.raise_errors = self.raise_lab_errors
         self.query_one("#lab-host").mount(self.lab_view)
-        self.query_one("#prose-text", Markdown).update(lesson.prose.strip())
-        self.query_one("#prose", ProseView).scroll_home(animate=False)
+        self.call_after_refresh(self._show_prose, lesson)
         self.progress.current = lesson.slug
         self._save()
         self._update_top()
         self.refresh_bindings()
+
+    def _show_prose(self, lesson: Lesson) -> None:
+        """The lesson's text, a frame after the lab: the Markdown widget is not needed for first paint."""
+        if lesson is not self.lesson:
+            return
+        from textual.widgets import Markdown
+
+        prose = self.query_one("#prose", ProseView)
+        existing = list(prose.query(Markdown))
+        if existing:
+            existing[0].update(lesson.prose.strip())
+        else:
+            prose.mount(Markdown(lesson.prose.strip(), id="prose-text"))
+        prose.scroll_home(animate=False)
 
     def _focus_lab(self) -> None:
         if self.lab_view is None:

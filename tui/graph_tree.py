@@ -190,6 +190,7 @@ class GraphPanelView(Vertical):
     def __init__(self, title: str = "", **kwargs):
         super().__init__(**kwargs)
         self.title = title
+        self._pending: tuple[Value, Value | None] | None = None  # shown once the tree is mounted
 
     def compose(self):
         yield Static("", classes="graph-header")
@@ -197,6 +198,10 @@ class GraphPanelView(Vertical):
 
     def on_mount(self) -> None:
         self._header()
+        if self._pending is not None:
+            root, highlight = self._pending
+            self._pending = None
+            self.tree.show(root, highlight)
 
     def on_resize(self) -> None:
         self._header()
@@ -215,5 +220,10 @@ class GraphPanelView(Vertical):
     def show(self, root: Value, highlight: Value | None = None, title: str | None = None) -> None:
         if title is not None and title != self.title:
             self.title = title
-            self._header()
-        self.tree.show(root, highlight)
+            if self.is_mounted:
+                self._header()
+        trees = list(self.query(GraphTree))
+        if trees:
+            trees[0].show(root, highlight)
+        else:
+            self._pending = (root, highlight)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import time
 import traceback
 
-from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 from textual import events, work
@@ -343,6 +342,8 @@ class LabView(Vertical):
             return
         self._code_key = code
         name, text = code
+        from rich.syntax import Syntax  # pygments only when a lesson shows code
+
         self.query_one("#lab-code-text", Static).update(
             Syntax(text, "python", line_numbers=True, word_wrap=False, theme="ansi_dark")
         )

@@ -1,0 +1,196 @@
+"""UI timings, headless through Textual's Pilot, each against a baseline from the same run.
+
+1. Opening the graph tree on the demo's loss (~65,000 nodes) against a 7-node
+   graph: UI time from ``show()`` until the next frame is done. Goal: < 100 ms.
+2. A key press while plots redraw at full rate (lesson 16 training), against the
+   same key with nothing running: time from the press until the screen changed.
+   Goal: < 100 ms.
+3. Lesson 14 training speed with the UI up (drawing throttled) against the
+   Trainer alone outside any UI. Goal: >= 500 steps/s.
+4. Lesson 16's 100 steps in the app against the original micrograd package's 100
+   steps outside any UI (--original-steps N measures N and scales; 100 by
+   default). Goal: ours <= 1/8 of the original; final accuracy >= 95%.
+
+Run:  python tests/benchmarks/bench_ui.py [--original-steps 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+os.environ.setdefault("MICROGRAD_TUI_HOME", tempfile.mkdtemp(prefix="mgt-bench-"))
+
+from textual.app import App  # noqa: E402
+
+from micrograd_tui.engine import MLP, Trainer  # noqa: E402
+from micrograd_tui.engine.data import lecture_dataset, make_moons  # noqa: E402
+from micrograd_tui.lessons import expressions as ex  # noqa: E402
+from micrograd_tui.tui.app import MicrogradApp  # noqa: E402
+from micrograd_tui.tui.graph_tree import GraphTree  # noqa: E402
+
+
+class TreeApp(App):
+    def compose(self):
+        yield GraphTree()
+
+
+async def tree_open_times() -> tuple[float, float, int]:
+    X, y = make_moons(100)
+    t = Trainer(MLP(2, [16, 16, 1], flavour="micrograd", seed=1337), X, y, loss="svm")
+    big, _ = t.forward()
+    big.backward()
+    small = ex.lesson3_graph()
+    from micrograd_tui.engine.graph import node_count
+
+    n = node_count(big)
+    app = TreeApp()
+    times = {"big": [], "small": []}
+    async with app.run_test(size=(120, 40)) as pilot:
+        tree = app.query_one(GraphTree)
+        for i in range(7):
+            for name, root in (("big", big), ("small", small)):
+                tree.root_value = None  # a fresh open each time
+                t0 = time.perf_counter()
+                tree.show(root)
+                await pilot.pause()
+                times[name].append(time.perf_counter() - t0)
+    return statistics.median(times["big"]), statistics.median(times["small"]), n
+
+
+async def key_latency(running: bool) -> float:
+    """Median time from pressing v (select the next knob) until the message on screen says so."""
+    app = MicrogradApp(start=16)
+    samples = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        lab = app.lab_view.lab
+        if running:
+            lab.knob("steps").value = 100_000
+            await pilot.press("space")
+            await pilot.pause(0.5)
+        for _ in range(15):
+            before = lab.message
+            t0 = time.perf_counter()
+            await pilot.press("v")
+            while lab.message == before or "now change" not in lab.message:
+                await pilot.pause(0.001)
+                if time.perf_counter() - t0 > 5:
+                    break
+            samples.append(time.perf_counter() - t0)
+            await pilot.pause(0.05)
+        if running:
+            await pilot.press("space")
+    return statistics.median(samples)
+
+
+async def lecture_steps_per_second(seconds: float = 3.0) -> float:
+    app = MicrogradApp(start=14)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        lab = app.lab_view.lab
+        lab.knob("speed").value = 0
+        lab.knob("steps").value = 100_000
+        t0 = time.perf_counter()
+        k0 = lab.trainer.k
+        await pilot.press("space")
+        await pilot.pause(seconds)
+        steps = lab.trainer.k - k0
+        elapsed = time.perf_counter() - t0
+        await pilot.press("space")
+    return steps / elapsed
+
+
+def lecture_steps_per_second_bare(seconds: float = 2.0) -> float:
+    xs, ys = lecture_dataset()
+    t = Trainer(MLP(3, [4, 4, 1], seed=1337), xs, ys, learning_rate=0.05)
+    t0 = time.perf_counter()
+    n = 0
+    while time.perf_counter() - t0 < seconds:
+        t.step()
+        n += 1
+    return n / (time.perf_counter() - t0)
+
+
+async def demo_in_app() -> tuple[float, float]:
+    app = MicrogradApp(start=16)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        lab = app.lab_view.lab
+        t0 = time.perf_counter()
+        await pilot.press("space")
+        while app.lab_view.running or lab.trainer.k < 100:
+            await pilot.pause(0.02)
+        elapsed = time.perf_counter() - t0
+        return elapsed, lab.snap.accuracies[-1]
+
+
+ORIGINAL = """
+import json, random, sys, time
+import micrograd.nn as mnn
+from micrograd.engine import Value
+X, y = json.load(open(sys.argv[1]))
+steps = int(sys.argv[2])
+random.seed(1337)
+model = mnn.MLP(2, [16, 16, 1])
+t0 = time.perf_counter()
+for k in range(steps):
+    inputs = [list(map(Value, xrow)) for xrow in X]
+    scores = list(map(model, inputs))
+    losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(y, scores)]
+    data_loss = sum(losses) * (1.0 / len(losses))
+    reg_loss = 1e-4 * sum((p * p for p in model.parameters()))
+    total_loss = data_loss + reg_loss
+    model.zero_grad()
+    total_loss.backward()
+    lr = 1.0 - 0.9 * k / 100
+    for p in model.parameters():
+        p.data -= lr * p.grad
+print(json.dumps({"seconds": time.perf_counter() - t0}))
+"""
+
+
+def original_demo_seconds(steps: int) -> float:
+    X, y = make_moons(100, noise=0.1, seed=1337)
+    with tempfile.TemporaryDirectory() as tmp:
+        data = os.path.join(tmp, "moons.json")
+        with open(data, "w") as fh:
+            json.dump([X, y], fh)
+        out = subprocess.run([sys.executable, "-c", ORIGINAL, data, str(steps)], capture_output=True, text=True,
+                             check=True)
+    return json.loads(out.stdout)["seconds"] * 100 / steps
+
+
+async def main(original_steps: int) -> None:
+    big, small, n = await tree_open_times()
+    print(f"tree open: {n:,}-node graph {big * 1000:.1f} ms, 7-node graph {small * 1000:.1f} ms, "
+          f"ratio {big / small:.2f}  (goal: big < 100 ms)")
+    idle = await key_latency(False)
+    busy = await key_latency(True)
+    print(f"key press to screen change: idle {idle * 1000:.1f} ms, while lesson 16 trains and replots "
+          f"{busy * 1000:.1f} ms, ratio {busy / idle:.2f}  (goal: < 100 ms while training)")
+    ui = await lecture_steps_per_second()
+    bare = lecture_steps_per_second_bare()
+    print(f"lesson 14 in the app: {ui:.0f} steps/s; Trainer alone: {bare:.0f} steps/s; ratio {ui / bare:.2f}"
+          "  (goal: >= 500 steps/s in the app)")
+    ours, acc = await demo_in_app()
+    try:
+        theirs = original_demo_seconds(original_steps)
+        print(f"lesson 16, 100 steps: in the app {ours:.1f} s (accuracy {acc * 100:.0f}%); original micrograd "
+              f"outside any UI {theirs:.1f} s ({original_steps} steps measured); ours is 1/{theirs / ours:.1f} of it"
+              "  (goal: <= 1/8, accuracy >= 95%)")
+    except (subprocess.CalledProcessError, FileNotFoundError) as e:
+        print(f"lesson 16, 100 steps: in the app {ours:.1f} s (accuracy {acc * 100:.0f}%); original not run: {e}")
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--original-steps", type=int, default=100)
+    asyncio.run(main(ap.parse_args().original_steps))
