@@ -22,6 +22,7 @@ from .numbers import NumberError, fmt, parse_number
 __all__ = ["TrainLab", "TrainSnapshot", "Knob"]
 
 GRID_W, GRID_H = 36, 18  # decision-boundary grid (points scored per redraw)
+PLOT_POINTS = 400  # at most this many points of a curve are plotted
 
 
 @dataclass
@@ -306,13 +307,14 @@ class TrainLab(Lab):
 
     def plots(self) -> list[PlotPanel]:
         s = self.snap
-        steps = list(range(1, len(s.losses) + 1))
         first = max(1, s.k - len(s.losses) + 1)
-        steps = list(range(first, first + len(s.losses)))
-        shown = [x if math.isfinite(x) else math.nan for x in s.losses]
+        # A long run keeps up to 10,000 losses; a terminal plot shows a few hundred columns.
+        stride = max(1, len(s.losses) // PLOT_POINTS)
+        steps = list(range(first, first + len(s.losses), stride))
+        shown = [x if math.isfinite(x) else math.nan for x in s.losses[::stride]]
         series = [Series(steps, shown, "loss")]
         if self.setup == "demo" and s.accuracies:
-            series.append(Series(steps, list(s.accuracies), "accuracy", color="green"))
+            series.append(Series(steps, list(s.accuracies[::stride]), "accuracy", color="green"))
         curve = PlotPanel("loss" + (" and accuracy" if self.setup == "demo" else "") + " by step", series)
         if s.boundary is None:
             return [curve]

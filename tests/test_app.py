@@ -534,3 +534,17 @@ async def test_lesson16_runs_and_draws_a_boundary():
         await pilot.press("d")
         await settle(pilot)
         assert t.dataset == "circles" and t.trainer.k == 0
+
+
+async def test_resizing_while_training_keeps_it_running():
+    app = make_app(16)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        t = lab(app)
+        t.knob("steps").value = 8
+        await pilot.press("space")
+        for size in ((80, 24), (40, 12), (140, 45)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause(0.1)
+        assert await wait_for(pilot, lambda: not app.lab_view.running, timeout=60)
+        assert t.trainer.k == 8

@@ -244,6 +244,8 @@ class LabView(Vertical):
 
     # --- showing -------------------------------------------------------------------
     def sync(self) -> None:
+        if not self.is_attached:
+            return
         lab = self.lab
         self.query_one("#lab-message", Static).update(Text(lab.message or " "))
         pending = getattr(lab, "pending_input", None)
@@ -294,6 +296,8 @@ class LabView(Vertical):
                 pass  # a field the lab did not have when it opened
 
     def _sync_graphs(self) -> None:
+        if not self.is_attached:
+            return  # a scheduled call that arrived after the lesson was left
         panels = self.lab.graphs()
         box = self.query_one("#lab-graphs", Vertical)
         views = list(box.query(GraphPanelView))
