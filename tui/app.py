@@ -98,8 +98,7 @@ class MicrogradApp(App):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#toc").display = False
-        self._fill_toc()
+        self.query_one("#toc").display = False  # filled when first shown: not needed for first paint
         self._open(self.lesson)
         self._say_warnings()
 
@@ -174,7 +173,8 @@ class MicrogradApp(App):
         if lesson.slug not in self.progress.finished:
             self.progress.finished.add(lesson.slug)
             self._save()
-            self._fill_toc()
+            if self.query_one("#toc").display:
+                self._fill_toc()
             self._update_top()
 
     def on_lab_changed(self, message: LabChanged) -> None:
@@ -222,6 +222,7 @@ class MicrogradApp(App):
         toc = self.query_one("#toc", OptionList)
         toc.display = not toc.display
         if toc.display:
+            self._fill_toc()
             toc.highlighted = self.lesson.number
             toc.focus()
         else:
