@@ -81,6 +81,7 @@ class TrainLab(Lab):
                                       "dataset", "point"})
             self.task = "reach 95% accuracy"
         self.selected = 0
+        self.running = False  # set by the app while a worker thread trains; then only it snapshots
         # The app trains in a worker thread; it holds this lock around each step and
         # snapshot, and around any change it makes, so neither sees the other half-done.
         self.lock = threading.RLock()
@@ -212,7 +213,8 @@ class TrainLab(Lab):
 
     def on_zero_grad(self) -> None:
         self.trainer.zero_grad = not self.trainer.zero_grad
-        self.snap = self.snapshot()
+        if not self.running:
+            self.snap = self.snapshot()
         self.message = ("zero_grad is ON: each step starts from fresh gradients" if self.trainer.zero_grad else
                         "zero_grad is OFF (the lecture's bug): gradients pile up from step to step")
 
@@ -252,7 +254,8 @@ class TrainLab(Lab):
     def on_point(self) -> None:
         n = len(self.trainer.xs)
         self.point = 0 if self.point is None else (self.point + 1 if self.point + 1 < n else None)
-        self.snap = self.snapshot()
+        if not self.running:
+            self.snap = self.snapshot()
         if self.point is None:
             self.message = "point graph hidden"
         else:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import time
 import traceback
 
-from rich.table import Table
 from rich.text import Text
 from textual import events, work
 from textual.binding import Binding
@@ -22,7 +21,8 @@ from micrograd_tui.lessons.labs import Lab
 
 from .graph_tree import GraphPanelView, GraphTree
 
-SNAPSHOT_SECONDS = 0.1  # training posts what it has at most ten times a second
+SNAPSHOT_SECONDS = 0.1
+NAME_MAX = 34  # widest name column in the facts  # training posts what it has at most ten times a second
 
 
 class LabInput(Input):
@@ -93,6 +93,7 @@ class LabView(Vertical):
         self.raise_errors = False  # tests turn this on so a broken lab fails loudly
         self._code_key = None
         self._focus_pending = True  # focus the lab's first widget once it exists
+        self._shown: dict[str, object] = {}  # what the widgets show now: an update only on a change
         self.steps_per_second = 0.0  # measured over the last run, for the benchmark
 
     # --- layout ---------------------------------------------------------------
@@ -177,6 +178,11 @@ class LabView(Vertical):
             return
         if action in ("step", "reset", "reseed", "dataset") and self.running:
             self.stop_training()
+        if self.running:
+            # Knobs, switches and picks are single attribute writes the worker reads between
+            # steps: no need to wait for the lock (a demo step holds it for ~80 ms).
+            lab.do(action)
+            return
         with lab.lock:
             lab.do(action)
             if action in ("reset", "reseed", "dataset"):
@@ -184,11 +190,13 @@ class LabView(Vertical):
 
     def start_training(self) -> None:
         self.running = True
+        self.lab.running = True
         self.lab.message = "training… space pauses"
         self._train(self.generation)
 
     def stop_training(self) -> None:
         self.running = False
+        self.lab.running = False
         self.generation += 1  # updates still in flight from the stopped run are dropped
         self.workers.cancel_group(self, "train")
 
@@ -205,6 +213,7 @@ class LabView(Vertical):
                 if lab.finished:
                     break
                 lab.train_step()
+            time.sleep(0)  # let the UI thread take the interpreter between steps
             steps += 1
             speed = lab.knob("speed").value
             if speed:
@@ -232,22 +241,25 @@ class LabView(Vertical):
         lab._check_done()
         if message.final:
             self.running = False
+            lab.running = False
             snap = message.snap
             if snap.diverged:
                 lab.message = lab.stopped_reason
             elif snap.losses:
                 acc = f", accuracy {snap.accuracies[-1] * 100:.0f}%" if lab.setup == "demo" else ""
                 lab.message = f"done: loss {snap.losses[-1]:.4f}{acc} after {snap.k} steps. r starts again"
-        elif snap_text := _progress_text(message.snap):
-            lab.message = "training… " + snap_text
-        self.sync()
+        self.sync()  # step and loss show in the facts; the message line stays the learner's
 
     # --- showing -------------------------------------------------------------------
     def sync(self) -> None:
         if not self.is_attached:
             return
         lab = self.lab
-        self.query_one("#lab-message", Static).update(Text(lab.message or " "))
+        if lab.message != self._shown.get("message"):
+            lines = (lab.message or " ").count("\n")
+            relayout = lines != self._shown.get("message-lines") or len(lab.message or "") > 60
+            self._shown["message"], self._shown["message-lines"] = lab.message, lines
+            self.query_one("#lab-message", Static).update(Text(lab.message or " "), layout=relayout)
         pending = getattr(lab, "pending_input", None)
         if pending is not None:  # the lab filled its field (an example was loaded)
             lab.pending_input = None
@@ -263,32 +275,47 @@ class LabView(Vertical):
 
     def _sync_facts(self) -> None:
         facts = self.lab.facts()
-        table = Table.grid(padding=(0, 1))
-        table.add_column(style="bold", no_wrap=True, overflow="ellipsis", max_width=34)
-        table.add_column(no_wrap=True, overflow="ellipsis")
-        for name, value in facts:
-            table.add_row(name, value)
-        side = self.query_one("#lab-facts", Static)
-        side.update(table)
         listing = self.lab.listing()
+        if (facts, listing) == self._shown.get("facts"):
+            return  # nothing changed: no update, no re-render
+        self._shown["facts"] = (facts, listing)
+        name_w = min(max((len(n) for n, _ in facts), default=0), NAME_MAX)
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for i, (name, value) in enumerate(facts):
+            if i:
+                text.append("\n")
+            shown = name if len(name) <= name_w else name[: name_w - 1] + "…"
+            text.append(shown.ljust(name_w), style="bold")
+            text.append(" " + value)
+        # Same number of rows as before: the widget keeps its size, so no layout pass (a layout
+        # pass re-renders the whole screen, ten times a second while training).
+        shape = (len(facts), bool(listing), len(listing[1]) if listing else 0)
+        relayout = shape != self._shown.get("facts-shape")
+        self._shown["facts-shape"] = shape
+        self.query_one("#lab-facts", Static).update(text, layout=relayout)
         lst = self.query_one("#lab-listing", Static)
         if listing:
             title, items = listing
-            lst.update(Text(title + "\n", style="bold") + Text("\n".join(items)))
-            lst.display = True
+            lst.update(Text(title + "\n", style="bold") + Text("\n".join(items)), layout=relayout)
+            _set_display(lst, True)
         else:
-            lst.display = False
+            _set_display(lst, False)
         side_box = self.query_one("#lab-side")
-        side_box.display = bool(facts or listing)
+        _set_display(side_box, bool(facts or listing))
         # As wide as its longest row (the CSS max-width caps it), so the graph gets the rest.
-        names = max((len(n) for n, _ in facts), default=0)
         values = max((len(v) for _, v in facts), default=0)
-        widths = [min(names, 34) + values + 1] + [len(i) for i in (listing[1] if listing else [])]
+        widths = [name_w + values + 1] + [len(i) for i in (listing[1] if listing else [])]
         widths += [len(listing[0])] if listing else []
-        side_box.styles.width = max(widths) + 2
+        width = max(widths) + 2
+        if side_box.styles.width is None or side_box.styles.width.value != width:
+            side_box.styles.width = width  # only on change: a new width re-lays out the whole screen
 
     def _sync_fields(self) -> None:
-        for f in self.lab.fields():
+        fields = self.lab.fields()
+        if fields == self._shown.get("fields"):
+            return
+        self._shown["fields"] = fields
+        for f in fields:
             try:
                 self.query_one(f"#label-{f.name}", Label).update(f.label)
                 self.query_one(f"#field-{f.name}", LabInput).placeholder = f.placeholder
@@ -308,11 +335,11 @@ class LabView(Vertical):
             if views:
                 box.mount(*views)
             self.call_after_refresh(self._sync_graphs)
-            box.display = bool(panels)
+            _set_display(box, bool(panels))
             return
         for view, panel in zip(views, panels):
             view.show(panel.root, panel.highlight, panel.title)
-        box.display = bool(panels)
+        _set_display(box, bool(panels))
         if self._focus_pending:
             self._focus_pending = False
             target = self.first_focus()
@@ -324,7 +351,7 @@ class LabView(Vertical):
     def _sync_plots(self) -> None:
         panels = self.lab.plots()
         box = self.query_one("#lab-plots", Vertical)
-        box.display = bool(panels)
+        _set_display(box, bool(panels))
         if not panels:
             return
         from .plot import LabPlot  # plotext only when a lesson plots something
@@ -341,7 +368,7 @@ class LabView(Vertical):
     def _sync_code(self) -> None:
         code = self.lab.code()
         box = self.query_one("#lab-code", VerticalScroll)
-        box.display = code is not None
+        _set_display(box, code is not None)
         if code is None or code == self._code_key:
             return
         self._code_key = code
@@ -367,10 +394,10 @@ class LabView(Vertical):
         return None
 
 
-def _progress_text(snap) -> str:
-    if not snap.losses:
-        return ""
-    return f"step {snap.k}, loss {snap.losses[-1]:.4f}"
+def _set_display(widget, shown: bool) -> None:
+    """Show or hide, touching the style only on a change (each change re-lays out the screen)."""
+    if widget.display != shown:
+        widget.display = shown
 
 
 class LabChanged(Message):
