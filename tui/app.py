@@ -110,6 +110,7 @@ class MicrogradApp(App):
     # --- lessons ------------------------------------------------------------------
     def _open(self, lesson: Lesson) -> None:
         if self.lab_view is not None:
+            self.lab_view.prune()
             self.lab_view.remove()
         self.lesson = lesson
         lab = lesson.make_lab()

@@ -11,22 +11,16 @@ from rich.tree import Tree
 
 from micrograd_tui.engine import Value
 from micrograd_tui.engine.expr import ExprError, evaluate
-from micrograd_tui.engine.graph import op_text, to_dot
+from micrograd_tui.engine.graph import to_dot
 from micrograd_tui.lessons.numbers import fmt
+
+from .node_text import node_name
 
 
 def _label(v: Value, repeat: bool) -> Text:
-    name = Text()
-    if v.label:
-        name.append(v.label, style="bold")
-        name.append(" ")
-    if v._op:
-        name.append(f"[{op_text(v)}]", style="italic")
-    elif not v.label:
-        name.append("leaf", style="dim")
-    if repeat:
-        name.append(" ↑ (above)", style="dim")
-    return Text.assemble(name, "   data ", (fmt(v.data), "bold"), "   grad ", (fmt(v.grad), "bold"))
+    mark = "↑ " if repeat else ""
+    return Text.assemble(mark, node_name(v, repeat), "   data ", (fmt(v.data), "bold"), "   grad ",
+                         (fmt(v.grad), "bold"))
 
 
 def rich_tree(root: Value) -> Tree:

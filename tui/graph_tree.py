@@ -17,8 +17,9 @@ from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
 from micrograd_tui.engine import Value
-from micrograd_tui.engine.graph import op_text
 from micrograd_tui.lessons.numbers import fmt
+
+from .node_text import node_name
 
 NUM_W = 10  # width of the data and grad columns
 AUTO_ROWS = 48  # rows opened without asking when a graph is shown
@@ -44,16 +45,7 @@ def row_text(ref: NodeRef, width: int, *, highlighted: bool = False, expanded: b
     else:
         icon = "▾ " if expanded else "▸ "
     name_w = max(6, width - 2 - 2 * NUM_W)
-    name = Text(no_wrap=True, overflow="ellipsis")
-    if v.label:
-        name.append(v.label, style="bold")
-        name.append(" ")
-    if v._op:
-        name.append(f"[{op_text(v)}]", style="italic")
-    elif not v.label:
-        name.append("leaf", style="dim")
-    if ref.is_ref:
-        name.append(" (above)", style="dim")
+    name = node_name(v, ref.is_ref)
     name.truncate(name_w, overflow="ellipsis", pad=True)
     grad_style = "dim" if v.grad == 0 else "bold"
     row = Text.assemble(

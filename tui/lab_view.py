@@ -93,7 +93,8 @@ class LabView(Vertical):
         self.raise_errors = False  # tests turn this on so a broken lab fails loudly
         self._code_key = None
         self._focus_pending = True  # focus the lab's first widget once it exists
-        self._shown: dict[str, object] = {}  # what the widgets show now: an update only on a change
+        self._shown: dict[str, object] = {}
+        self._ready = False  # composed and mounted, not yet being removed  # what the widgets show now: an update only on a change
         self.steps_per_second = 0.0  # measured over the last run, for the benchmark
 
     # --- layout ---------------------------------------------------------------
@@ -116,6 +117,7 @@ class LabView(Vertical):
                     yield Static("", id="lab-code-text")
 
     def on_mount(self) -> None:
+        self._ready = True
         if hasattr(self.lab, "slow_load"):
             self._slow_load()
         self.sync()
@@ -127,6 +129,8 @@ class LabView(Vertical):
 
     # --- actions --------------------------------------------------------------
     def perform(self, action: str) -> None:
+        if not self._ready:
+            return  # the lab is not on screen yet (or any more): a key now would act unseen
         lab = self.lab
         try:
             if lab.kind == "train":
@@ -251,9 +255,16 @@ class LabView(Vertical):
         self.sync()  # step and loss show in the facts; the message line stays the learner's
 
     # --- showing -------------------------------------------------------------------
+    def on_unmount(self) -> None:
+        self._ready = False
+
+    def prune(self) -> None:
+        """Called by the app before removing the view: no more updates from now on."""
+        self._ready = False
+
     def sync(self) -> None:
-        if not self.is_attached:
-            return
+        if not (self._ready and self.is_attached):
+            return  # a key or an update that came before the view was built, or after it was left
         lab = self.lab
         if lab.message != self._shown.get("message"):
             lines = (lab.message or " ").count("\n")
@@ -323,7 +334,7 @@ class LabView(Vertical):
                 pass  # a field the lab did not have when it opened
 
     def _sync_graphs(self) -> None:
-        if not self.is_attached:
+        if not (self._ready and self.is_attached):
             return  # a scheduled call that arrived after the lesson was left
         panels = self.lab.graphs()
         box = self.query_one("#lab-graphs", Vertical)

@@ -139,40 +139,17 @@ async def demo_in_app() -> tuple[float, float]:
         return elapsed, lab.snap.accuracies[-1]
 
 
-ORIGINAL = """
-import json, random, sys, time
-import micrograd.nn as mnn
-from micrograd.engine import Value
-X, y = json.load(open(sys.argv[1]))
-steps = int(sys.argv[2])
-random.seed(1337)
-model = mnn.MLP(2, [16, 16, 1])
-t0 = time.perf_counter()
-for k in range(steps):
-    inputs = [list(map(Value, xrow)) for xrow in X]
-    scores = list(map(model, inputs))
-    losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(y, scores)]
-    data_loss = sum(losses) * (1.0 / len(losses))
-    reg_loss = 1e-4 * sum((p * p for p in model.parameters()))
-    total_loss = data_loss + reg_loss
-    model.zero_grad()
-    total_loss.backward()
-    lr = 1.0 - 0.9 * k / 100
-    for p in model.parameters():
-        p.data -= lr * p.grad
-print(json.dumps({"seconds": time.perf_counter() - t0}))
-"""
-
-
 def original_demo_seconds(steps: int) -> float:
+    """The original micrograd's demo steps, timed by bench_engine.py's worker in a process of its own."""
     X, y = make_moons(100, noise=0.1, seed=1337)
+    bench_engine = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench_engine.py")
     with tempfile.TemporaryDirectory() as tmp:
         data = os.path.join(tmp, "moons.json")
         with open(data, "w") as fh:
             json.dump([X, y], fh)
-        out = subprocess.run([sys.executable, "-c", ORIGINAL, data, str(steps)], capture_output=True, text=True,
-                             check=True)
-    return json.loads(out.stdout)["seconds"] * 100 / steps
+        out = subprocess.run([sys.executable, bench_engine, "--worker", "original", "--data", data,
+                              "--steps", str(steps)], capture_output=True, text=True, check=True)
+    return sum(json.loads(out.stdout)["times"]) * 100 / steps
 
 
 async def main(original_steps: int) -> None:
