@@ -15,7 +15,6 @@ from micrograd_tui.engine.graph import node_count
 from micrograd_tui.engine.value import topological_order
 
 from . import expressions as ex
-from .crosscheck import CASES, recorded, torch_results
 from .labs import (
     BuildLab, CompareLab, Exercise, ExerciseLab, FunctionLab, GraphLab, Lab, NudgeLab, ReuseLab, SourceLab,
     StepLab, Var,
@@ -113,6 +112,8 @@ def _lesson10() -> Lab:
 
 
 def _lesson11() -> Lab:
+    from .crosscheck import CASES, recorded, torch_results
+
     cases = ["neuron", "neuron_float32_bias"]
 
     def ours():

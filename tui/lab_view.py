@@ -99,22 +99,28 @@ class LabView(Vertical):
 
     # --- layout ---------------------------------------------------------------
     def compose(self):
+        # Only the pieces this lab shows: every widget costs styling and layout at first paint.
+        lab = self.lab
         yield Static("", id="lab-message")
-        fields = self.lab.fields()
-        with Horizontal(id="lab-fields", classes="-hidden" if not fields else ""):
-            for f in fields:
-                yield Label(f.label, id=f"label-{f.name}", classes="field-label")
-                yield LabInput(placeholder=f.placeholder, name=f.name, id=f"field-{f.name}", max_length=10_000,
-                               history=getattr(self.lab, "history", None))
+        fields = lab.fields()
+        if fields:
+            with Horizontal(id="lab-fields"):
+                for f in fields:
+                    yield Label(f.label, id=f"label-{f.name}", classes="field-label")
+                    yield LabInput(placeholder=f.placeholder, name=f.name, id=f"field-{f.name}", max_length=10_000,
+                                   history=getattr(lab, "history", None))
         with Horizontal(id="lab-body"):
             with Vertical(id="lab-side"):
                 yield Static("", id="lab-facts")
-                yield Static("", id="lab-listing")
+                if lab.listing() is not None:
+                    yield Static("", id="lab-listing")
             with Vertical(id="lab-main"):
                 yield Vertical(id="lab-graphs")
-                yield Vertical(id="lab-plots")
-                with VerticalScroll(id="lab-code"):
-                    yield Static("", id="lab-code-text")
+                if lab.kind in ("train", "function", "exercise") or lab.plots():
+                    yield Vertical(id="lab-plots")
+                if lab.code() is not None:
+                    with VerticalScroll(id="lab-code"):
+                        yield Static("", id="lab-code-text")
 
     def on_mount(self) -> None:
         self._ready = True
@@ -304,13 +310,13 @@ class LabView(Vertical):
         relayout = shape != self._shown.get("facts-shape")
         self._shown["facts-shape"] = shape
         self.query_one("#lab-facts", Static).update(text, layout=relayout)
-        lst = self.query_one("#lab-listing", Static)
-        if listing:
-            title, items = listing
-            lst.update(Text(title + "\n", style="bold") + Text("\n".join(items)), layout=relayout)
-            _set_display(lst, True)
-        else:
-            _set_display(lst, False)
+        for lst in self.query("#lab-listing").results(Static):
+            if listing:
+                title, items = listing
+                lst.update(Text(title + "\n", style="bold") + Text("\n".join(items)), layout=relayout)
+                _set_display(lst, True)
+            else:
+                _set_display(lst, False)
         side_box = self.query_one("#lab-side")
         _set_display(side_box, bool(facts or listing))
         # As wide as its longest row (the CSS max-width caps it), so the graph gets the rest.
@@ -361,7 +367,10 @@ class LabView(Vertical):
 
     def _sync_plots(self) -> None:
         panels = self.lab.plots()
-        box = self.query_one("#lab-plots", Vertical)
+        boxes = list(self.query("#lab-plots").results(Vertical))
+        if not boxes:
+            return
+        box = boxes[0]
         _set_display(box, bool(panels))
         if not panels:
             return
@@ -378,7 +387,10 @@ class LabView(Vertical):
 
     def _sync_code(self) -> None:
         code = self.lab.code()
-        box = self.query_one("#lab-code", VerticalScroll)
+        boxes = list(self.query("#lab-code").results(VerticalScroll))
+        if not boxes:
+            return
+        box = boxes[0]
         _set_display(box, code is not None)
         if code is None or code == self._code_key:
             return

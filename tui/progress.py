@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from pathlib import Path
 
@@ -100,6 +99,8 @@ class Progress:
         """Write atomically; on failure stop trying and say so once. True when saved."""
         if not self.can_save:
             return False
+        import tempfile
+
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".progress-", suffix=".tmp", dir=self.dir)
