@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import random
 import threading
+import time
 from dataclasses import dataclass
 
 from micrograd_tui.engine import MLP, Trainer, Value
@@ -23,6 +24,7 @@ __all__ = ["TrainLab", "TrainSnapshot", "Knob"]
 
 GRID_W, GRID_H = 36, 18  # decision-boundary grid (points scored per redraw)
 PLOT_POINTS = 400  # at most this many points of a curve are plotted
+BOUNDARY_SECONDS = 0.3  # while training, the decision boundary is scored at most this often
 
 
 @dataclass
@@ -107,6 +109,8 @@ class TrainLab(Lab):
             self.trainer = Trainer(model, xs, ys, loss="svm", learning_rate=self._demo_lr, batch_size=batch,
                                    seed=self.seed)
         self.stopped_reason = ""
+        self._boundary_cache = None  # (step, grid) of the last decision boundary scored
+        self._boundary_at = 0.0
         self.snap = self.snapshot()
         self.message = f"seed {self.seed}: space runs, s takes one step"
 
@@ -131,7 +135,16 @@ class TrainLab(Lab):
     def snapshot(self) -> TrainSnapshot:
         t = self.trainer
         hist = list(t.history)
-        boundary = self._boundary() if self.setup == "demo" else None
+        boundary = None
+        if self.setup == "demo":
+            # Scoring the grid costs about half a demo step; a few fresh boundaries a second are
+            # plenty to watch it form, and the rest of the time goes to training.
+            now = time.monotonic()
+            if self._boundary_cache is None or self._boundary_cache[0] != t.k and (
+                    now - self._boundary_at >= BOUNDARY_SECONDS or self.finished):
+                self._boundary_cache = (t.k, self._boundary())
+                self._boundary_at = now
+            boundary = self._boundary_cache[1]
         if self.setup == "lecture":
             preds = tuple(_finite(t.model.predict(x)) for x in t.xs)
         else:
