@@ -663,6 +663,7 @@ class NudgeLab(GraphLab):
         self._root_builder = build
         super().__init__(lambda: [("", build())])
         self.actions = frozenset({"reset", "step"})
+        self.task = "take a step"  # not just reading: the step finishes it
 
     def reset(self) -> None:
         super().reset()
