@@ -292,7 +292,7 @@ class _Parser:
     def postfix(self):
         value = self.atom()
         while self.at("."):
-            dot = self.take()
+            self.take()  # the dot
             t = self.peek()
             if t.kind != "name":
                 raise self.error("a dot must be followed by a function name such as tanh", t)

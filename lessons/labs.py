@@ -13,7 +13,7 @@ action runs; nothing here is a stored result.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Iterator, Sequence
 
 from micrograd_tui.engine import Value

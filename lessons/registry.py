@@ -6,12 +6,10 @@ any single lesson. A new lesson is a new entry here.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Callable
 
-from micrograd_tui.engine import Value, nn
-from micrograd_tui.engine.graph import node_count
+from micrograd_tui.engine import Value
 from micrograd_tui.engine.value import topological_order
 
 from . import expressions as ex

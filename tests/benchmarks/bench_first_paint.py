@@ -61,7 +61,7 @@ def time_to_text(argv: list[str], marker: bytes, env: dict[str, str], timeout: f
             try:
                 chunk = os.read(master, 65536)
             except OSError:
-                raise RuntimeError(f"{argv} exited before painting: {seen[-400:]!r}")
+                raise RuntimeError(f"{argv} exited before painting: {seen[-400:]!r}") from None
             seen += chunk
             if marker in seen:
                 return time.perf_counter() - t0

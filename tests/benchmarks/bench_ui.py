@@ -56,7 +56,7 @@ async def tree_open_times() -> tuple[float, float, int]:
     times = {"big": [], "small": []}
     async with app.run_test(size=(120, 40)) as pilot:
         tree = app.query_one(GraphTree)
-        for i in range(7):
+        for _ in range(7):
             for name, root in (("big", big), ("small", small)):
                 tree.root_value = None  # a fresh open each time
                 t0 = time.perf_counter()
