@@ -209,9 +209,9 @@ class TrainLab(Lab):
         self.train_step()
         self.snap = self.snapshot()
         self.message = self.stopped_reason or f"step {self.trainer.k}: loss {fmt(self.snap.losses[-1])}"
-        self._check_done()
+        self.check_done()
 
-    def _check_done(self) -> None:
+    def check_done(self) -> None:
         s = self.snap
         if not s.losses or s.diverged:
             return

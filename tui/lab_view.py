@@ -95,7 +95,6 @@ class LabView(Vertical):
         self._focus_pending = True  # focus the lab's first widget once it exists
         self._shown: dict[str, object] = {}
         self._ready = False  # composed and mounted, not yet being removed  # what the widgets show now: an update only on a change
-        self.steps_per_second = 0.0  # measured over the last run, for the benchmark
 
     # --- layout ---------------------------------------------------------------
     def compose(self):
@@ -166,6 +165,8 @@ class LabView(Vertical):
         event.stop()
         name = event.input.name or ""
         if self.lab.kind == "train" and self.running:
+            if name == "batch":  # a new batch size starts the run over: stop this one first
+                self.stop_training()
             with self.lab.lock:
                 ok = self.submit(name, event.value)
         else:
@@ -237,8 +238,6 @@ class LabView(Vertical):
                     snap = lab.snapshot()
                 self.post_message(TrainUpdate(snap, generation))
                 last_post = now
-        elapsed = time.perf_counter() - started
-        self.steps_per_second = steps / elapsed if elapsed > 0 else 0.0
         with lab.lock:
             snap = lab.snapshot()
         self.post_message(TrainUpdate(snap, generation, final=not worker.is_cancelled))
@@ -248,7 +247,7 @@ class LabView(Vertical):
             return  # from a run that was stopped or reset since
         lab = self.lab
         lab.snap = message.snap
-        lab._check_done()
+        lab.check_done()
         if message.final:
             self.running = False
             lab.running = False
