@@ -22,7 +22,8 @@ from .numbers import NumberError, fmt, parse_number
 
 __all__ = ["TrainLab", "TrainSnapshot", "Knob"]
 
-GRID_W, GRID_H = 36, 18  # decision-boundary grid (points scored per redraw)
+GRID_W, GRID_H = 36, 18  # decision-boundary grid (points scored per redraw) until the app sets one
+GRID_MAX = (64, 28)
 PLOT_POINTS = 400  # at most this many points of a curve are plotted
 BOUNDARY_SECONDS = 0.3  # while training, the decision boundary is scored at most this often
 
@@ -83,6 +84,7 @@ class TrainLab(Lab):
                                       "dataset", "point"})
             self.task = "reach 95% accuracy"
         self.selected = 0
+        self.grid = (GRID_W, GRID_H)  # boundary points across and down; the app matches its plot's cells
         self.running = False  # set by the app while a worker thread trains; then only it snapshots
         # The app trains in a worker thread; it holds this lock around each step and
         # snapshot, and around any change it makes, so neither sees the other half-done.
@@ -113,6 +115,13 @@ class TrainLab(Lab):
         self._boundary_at = 0.0
         self.snap = self.snapshot()
         self.message = f"seed {self.seed}: space runs, s takes one step"
+
+    def set_grid(self, cols: int, rows: int) -> None:
+        """Score the boundary at one point per plot cell (capped), so the drawing has no gaps."""
+        grid = (max(8, min(cols, GRID_MAX[0])), max(4, min(rows, GRID_MAX[1])))
+        if grid != self.grid:
+            self.grid = grid
+            self._boundary_cache = None
 
     def _demo_lr(self, k: int) -> float:
         return max(demo_learning_rate(k, int(self.knob("steps").value)), 0.0)
@@ -167,10 +176,11 @@ class TrainLab(Lab):
         y0, y1 = min(ys) - 0.25, max(ys) + 0.25
         gx, gy, label = [], [], []
         model = self.trainer.model
-        for j in range(GRID_H):
-            y = y0 + (y1 - y0) * j / (GRID_H - 1)
-            for i in range(GRID_W):
-                x = x0 + (x1 - x0) * i / (GRID_W - 1)
+        cols, rows = self.grid
+        for j in range(rows):
+            y = y0 + (y1 - y0) * j / (rows - 1)
+            for i in range(cols):
+                x = x0 + (x1 - x0) * i / (cols - 1)
                 gx.append(x)
                 gy.append(y)
                 label.append(1.0 if _finite(model.predict([x, y])) > 0 else -1.0)

@@ -383,6 +383,9 @@ class LabView(Vertical):
             box.mount(*plots)
         for plot, panel in zip(plots, panels):
             plot.set_panel(panel)
+        if len(plots) > 1 and hasattr(self.lab, "set_grid") and plots[1].size.width:
+            # the boundary plot's canvas: its size less the y labels, the frame, the title and x labels
+            self.lab.set_grid(plots[1].size.width - 7, plots[1].size.height - 4)
 
     def _sync_code(self) -> None:
         code = self.lab.code()
