@@ -79,6 +79,9 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=7)
     args = ap.parse_args()
     env = dict(os.environ, TERM="xterm-256color", COLORTERM="truecolor")
+    # As on a learner's machine, compiled bytecode is cached (pip writes it at install time; an
+    # editable checkout writes it on the first run). Some sandboxes turn that off for everything.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     with tempfile.TemporaryDirectory() as home:
         env["MICROGRAD_TUI_HOME"] = home
         bare_file = os.path.join(home, "bare.py")
