@@ -795,6 +795,7 @@ class SourceLab(Lab):
 
     def __init__(self, files: list[tuple[str, Callable[[], str], list[tuple[str, str]]]]):
         self.files = files
+        self._texts: dict[int, str] = {}
         self.actions = frozenset({"next_file"}) if len(files) > 1 else frozenset()
         super().__init__()
 
@@ -805,11 +806,15 @@ class SourceLab(Lab):
     def on_next_file(self) -> None:
         self.index = (self.index + 1) % len(self.files)
 
+    def _text(self) -> str:
+        """The file's text, read once: the view asks for it on every update."""
+        if self.index not in self._texts:
+            self._texts[self.index] = self.files[self.index][1]()
+        return self._texts[self.index]
+
     def code(self):
-        name, read, _ = self.files[self.index]
-        return (name, read())
+        return (self.files[self.index][0], self._text())
 
     def facts(self):
-        name, read, mapping = self.files[self.index]
-        lines = read().count("\n")
-        return [(name, f"{lines} lines")] + mapping
+        name, _, mapping = self.files[self.index]
+        return [(name, f"{self._text().count(chr(10))} lines")] + mapping

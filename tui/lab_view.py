@@ -364,12 +364,16 @@ class LabView(Vertical):
             else:
                 self.app.set_focus(None)
 
+    def _part(self, selector: str):
+        """A panel container this lab composed, or None for one it has no use for."""
+        found = list(self.query(selector))
+        return found[0] if found else None
+
     def _sync_plots(self) -> None:
         panels = self.lab.plots()
-        boxes = list(self.query("#lab-plots").results(Vertical))
-        if not boxes:
+        box = self._part("#lab-plots")
+        if box is None:
             return
-        box = boxes[0]
         _set_display(box, bool(panels))
         if not panels:
             return
@@ -389,10 +393,9 @@ class LabView(Vertical):
 
     def _sync_code(self) -> None:
         code = self.lab.code()
-        boxes = list(self.query("#lab-code").results(VerticalScroll))
-        if not boxes:
+        box = self._part("#lab-code")
+        if box is None:
             return
-        box = boxes[0]
         _set_display(box, code is not None)
         if code is None or code == self._code_key:
             return
