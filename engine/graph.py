@@ -13,6 +13,8 @@ __all__ = [
     "children",
     "nodes_and_edges",
     "node_count",
+    "leaves",
+    "zero_grads",
     "topological_order",
     "backward_steps",
     "backward_overwrite",
@@ -57,6 +59,17 @@ def nodes_and_edges(root: Value) -> tuple[list[Value], list[tuple[Value, Value]]
 def node_count(root: Value) -> int:
     """How many distinct nodes the graph holds."""
     return len(topological_order(root))
+
+
+def leaves(root: Value) -> list[Value]:
+    """The graph's inputs (nodes no op made), in topological order."""
+    return [v for v in topological_order(root) if v._a is None]
+
+
+def zero_grads(root: Value) -> None:
+    """Set every grad in the graph to 0: what to do before running ``backward`` on it again."""
+    for v in topological_order(root):
+        v.grad = 0.0
 
 
 def backward_steps(root: Value, *, skip_leaves: bool = True) -> Iterator[Value]:

@@ -4,9 +4,9 @@ Lesson 11 shows them side by side, and the tests cross-check them. PyTorch's
 results are recorded in ``torch_reference.json`` (beside this file) by
 ``tests/record_torch_reference.py``, for machines without torch.
 
-Each case takes ``leaf(x)``, which makes an input (a Value, or a float64 tensor
-that requires grad), and returns ``(output, {name: leaf})``.  Only operators and
-methods both libraries share are used (+ - * / **, tanh, exp, relu, log, sigmoid).
+Each case is one of the lecture's expressions from ``expressions.py``: it takes
+``leaf(x)``, which makes an input (a Value, or a float64 tensor that requires
+grad), and returns ``(output, {name: leaf})``.
 """
 
 from __future__ import annotations
@@ -14,34 +14,7 @@ from __future__ import annotations
 import json
 import struct
 
-
-def readme_example(leaf):
-    a, b = leaf(-4.0), leaf(2.0)
-    c = a + b
-    d = a * b + b**3
-    c = c + (c + 1)
-    c = c + (1 + c + (-a))
-    d = d + (d * 2 + (b + a).relu())
-    d = d + (3 * d + (b - a).relu())
-    e = c - d
-    f = e**2
-    g = f / 2
-    g = g + 10 / f
-    return g, {"a": a, "b": b}
-
-
-def _neuron(leaf, bias):
-    x1, x2, w1, w2, b = leaf(2.0), leaf(0.0), leaf(-3.0), leaf(1.0), leaf(bias)
-    o = (x1 * w1 + x2 * w2 + b).tanh()
-    return o, {"x1": x1, "x2": x2, "w1": w1, "w2": w2, "b": b}
-
-
-def neuron(leaf):
-    return _neuron(leaf, 6.8813735870195432)
-
-
-def neuron_short_bias(leaf):
-    return _neuron(leaf, 6.88137358)
+from . import expressions as ex
 
 
 def float32(x: float) -> float:
@@ -49,46 +22,24 @@ def float32(x: float) -> float:
     return struct.unpack("f", struct.pack("f", x))[0]
 
 
-def neuron_float32_bias(leaf):
+def neuron_short_bias(leaf, name=ex.keep):
+    return ex.neuron(leaf, name, bias=6.88137358)
+
+
+def neuron_float32_bias(leaf, name=ex.keep):
     """The lecture's PyTorch cell: b = torch.Tensor([6.88137358]).double() went through float32."""
-    return _neuron(leaf, float32(6.88137358))
-
-
-def neuron_exp_form(leaf):
-    x1, x2, w1, w2, b = leaf(2.0), leaf(0.0), leaf(-3.0), leaf(1.0), leaf(6.8813735870195432)
-    n = x1 * w1 + x2 * w2 + b
-    e = (2 * n).exp()
-    o = (e - 1) / (e + 1)
-    return o, {"x1": x1, "x2": x2, "w1": w1, "w2": w2, "b": b}
-
-
-def lesson3(leaf):
-    a, b, c, f = leaf(2.0), leaf(-3.0), leaf(10.0), leaf(-2.0)
-    L = (a * b + c) * f
-    return L, {"a": a, "b": b, "c": c, "f": f}
-
-
-def reuse(leaf):
-    a, b = leaf(-2.0), leaf(3.0)
-    f = (a * b) * (a + b)
-    return f, {"a": a, "b": b}
-
-
-def unary_mix(leaf):
-    x, y = leaf(0.7), leaf(-1.3)
-    out = (x.sigmoid() * y.exp() + (x * x + 1).log() - (y / x).tanh() + (x - y).relu() ** 1.5) / (1 + y**2)
-    return out, {"x": x, "y": y}
+    return ex.neuron(leaf, name, bias=float32(6.88137358))
 
 
 CASES = {
-    "readme_example": readme_example,
-    "neuron": neuron,
+    "readme_example": ex.readme_example,
+    "neuron": ex.neuron,
     "neuron_short_bias": neuron_short_bias,
     "neuron_float32_bias": neuron_float32_bias,
-    "neuron_exp_form": neuron_exp_form,
-    "lesson3": lesson3,
-    "reuse": reuse,
-    "unary_mix": unary_mix,
+    "neuron_exp_form": ex.neuron_exp_form,
+    "lesson3": ex.lesson3,
+    "reuse": ex.reuse,
+    "unary_mix": ex.unary_mix,
 }
 
 

@@ -1,138 +1,145 @@
-"""The expressions the lessons compute, built with the engine.
+"""The lecture's expressions, each written once.
 
-Each builder makes fresh Values every call, so a lab can rebuild its graph on
-reset. Builders that take ``nudge`` add that amount to the named node's data as
-it is built: the lecture's finite-difference check of any node.
+Every builder takes ``leaf(x)``, which makes an input (our ``Value``, the
+original micrograd's, or a float64 tensor that requires grad), and an optional
+``name(node, label)`` hook that the lessons use to label nodes and to nudge one
+of them (the lecture's finite-difference check). Each returns
+``(output, {input name: input})``. The lessons, the PyTorch cross-check and the
+engine tests all build from here, so a number fixed here is fixed everywhere.
 """
 
 from __future__ import annotations
+
+from typing import Any, Callable
 
 from micrograd_tui.engine import MLP, Value
 from micrograd_tui.engine.data import lecture_dataset
 from micrograd_tui.engine.train import mse_loss
 
-from .labs import PlotPanel, Series
+Leaf = Callable[[float], Any]
+Name = Callable[[Any, str], Any]
 
-
-def _n(v: Value, label: str, nudge: dict[str, float] | None = None) -> Value:
-    v.label = label
-    if nudge and label in nudge:
-        v.data += nudge[label]
-    return v
-
-
-def readme_example() -> tuple[Value, Value, Value]:
-    """The original micrograd README's expression: returns (g, a, b)."""
-    a = Value(-4.0, "a")
-    b = Value(2.0, "b")
-    c = _n(a + b, "c")
-    d = _n(a * b + b**3, "d")
-    c = _n(c + (c + 1), "c")
-    c = _n(c + (1 + c + (-a)), "c")
-    d = _n(d + (d * 2 + (b + a).relu()), "d")
-    d = _n(d + (3 * d + (b - a).relu()), "d")
-    e = _n(c - d, "e")
-    f = _n(e**2, "f")
-    g = _n(f / 2, "g")
-    g = _n(g + 10 / f, "g")
-    return g, a, b
-
-
-def d_of_abc(values: dict[str, Value]) -> Value:
-    """Lesson 2: d = a*b + c."""
-    return _n(values["a"] * values["b"] + values["c"], "d")
-
-
-def quadratic(values: dict[str, Value]) -> Value:
-    """Lesson 1: f(x) = 3x² - 4x + 5."""
-    x = values["x"]
-    return _n(3 * x**2 - 4 * x + 5, "f")
-
-
+NEURON_BIAS = 6.8813735870195432  # makes n = 0.8814, so o = tanh(n) = 0.7071 = 1/√2
 LESSON3_LEAVES = {"a": 2.0, "b": -3.0, "c": 10.0, "f": -2.0}
+LECTURE_SEED = 1337
 
 
-def lesson3_stages(nudge: dict[str, float] | None = None, leaves: dict[str, float] | None = None) -> list[Value]:
-    """e = a*b; d = e + c; L = d*f, as the list of nodes in the order they are made."""
-    v = dict(LESSON3_LEAVES, **(leaves or {}))
-    a = _n(Value(v["a"]), "a", nudge)
-    b = _n(Value(v["b"]), "b", nudge)
-    c = _n(Value(v["c"]), "c", nudge)
-    f = _n(Value(v["f"]), "f", nudge)
-    e = _n(a * b, "e", nudge)
-    d = _n(e + c, "d", nudge)
-    L = _n(d * f, "L", nudge)
-    return [a, b, c, f, e, d, L]
+def keep(node: Any, label: str) -> Any:
+    """The ``name`` hook that leaves nodes as they are (for tensors and plain checks)."""
+    return node
 
 
-def lesson3_graph(leaves: dict[str, float] | None = None) -> Value:
-    return lesson3_stages(leaves=leaves)[-1]
+class Labels:
+    """The ``name`` hook for lessons: labels each node, adds ``nudge[label]`` to its data as it is
+    made, and remembers the nodes in the order they were made (how lesson 3 rebuilds a graph)."""
+
+    def __init__(self, nudge: dict[str, float] | None = None):
+        self.nudge = nudge or {}
+        self.made: list[Value] = []
+
+    def __call__(self, v: Value, label: str) -> Value:
+        v.label = label
+        if label in self.nudge:
+            v.data += self.nudge[label]
+        self.made.append(v)
+        return v
+
+    def by_label(self) -> dict[str, Value]:
+        """The labelled nodes by label (a label used twice keeps its last node)."""
+        return {v.label: v for v in self.made}
+
+
+def readme_example(leaf: Leaf, name: Name = keep):
+    """The original micrograd README's expression (g = 24.7041, dg/da = 138.8338, dg/db = 645.5773)."""
+    a, b = name(leaf(-4.0), "a"), name(leaf(2.0), "b")
+    c = name(a + b, "c")
+    d = name(a * b + b**3, "d")
+    c = name(c + (c + 1), "c")
+    c = name(c + (1 + c + (-a)), "c")
+    d = name(d + (d * 2 + (b + a).relu()), "d")
+    d = name(d + (3 * d + (b - a).relu()), "d")
+    e = name(c - d, "e")
+    f = name(e**2, "f")
+    g = name(f / 2, "g")
+    g = name(g + 10 / f, "g")
+    return g, {"a": a, "b": b}
+
+
+def quadratic(x):
+    """Lesson 1: f(x) = 3x² - 4x + 5 (for a Value, a float or a tensor)."""
+    return 3 * x**2 - 4 * x + 5
+
+
+def lesson3(leaf: Leaf, name: Name = keep, **leaves: float):
+    """e = a*b; d = e + c; L = d*f (L = -8 at the lecture's inputs, which ``leaves`` may replace)."""
+    v = dict(LESSON3_LEAVES, **leaves)
+    a, b, c, f = (name(leaf(v[k]), k) for k in ("a", "b", "c", "f"))
+    e = name(a * b, "e")
+    d = name(e + c, "d")
+    L = name(d * f, "L")
+    return L, {"a": a, "b": b, "c": c, "f": f}
+
+
+def _neuron_sum(leaf: Leaf, name: Name, bias: float):
+    x1, x2, w1, w2, b = (name(leaf(x), k) for k, x in
+                         (("x1", 2.0), ("x2", 0.0), ("w1", -3.0), ("w2", 1.0), ("b", bias)))
+    x1w1 = name(x1 * w1, "x1w1")
+    x2w2 = name(x2 * w2, "x2w2")
+    s = name(x1w1 + x2w2, "x1w1+x2w2")
+    n = name(s + b, "n")
+    return n, {"x1": x1, "x2": x2, "w1": w1, "w2": w2, "b": b}
+
+
+def neuron(leaf: Leaf, name: Name = keep, bias: float = NEURON_BIAS):
+    """o = tanh(x1*w1 + x2*w2 + b), the lecture's neuron, every node labelled as in the lecture."""
+    n, leaves = _neuron_sum(leaf, name, bias)
+    return name(n.tanh(), "o"), leaves
+
+
+def neuron_exp_form(leaf: Leaf, name: Name = keep):
+    """The same neuron with tanh written as (e - 1)/(e + 1), e = exp(2n)."""
+    n, leaves = _neuron_sum(leaf, name, NEURON_BIAS)
+    e = name((2 * n).exp(), "e")
+    return name((e - 1) / (e + 1), "o"), leaves
+
+
+def reuse_simple(leaf: Leaf, name: Name = keep):
+    """b = a + a: a is used twice, so a.grad must be 2."""
+    a = name(leaf(3.0), "a")
+    return name(a + a, "b"), {"a": a}
+
+
+def reuse(leaf: Leaf, name: Name = keep):
+    """f = (a*b)*(a+b) with a = -2, b = 3: a and b each feed two nodes."""
+    a, b = name(leaf(-2.0), "a"), name(leaf(3.0), "b")
+    d = name(a * b, "d")
+    e = name(a + b, "e")
+    return name(d * e, "f"), {"a": a, "b": b}
+
+
+def unary_mix(leaf: Leaf, name: Name = keep):
+    """Every unary op both libraries share, mixed (a cross-check, not a lesson)."""
+    x, y = name(leaf(0.7), "x"), name(leaf(-1.3), "y")
+    out = (x.sigmoid() * y.exp() + (x * x + 1).log() - (y / x).tanh() + (x - y).relu() ** 1.5) / (1 + y**2)
+    return out, {"x": x, "y": y}
+
+
+# --- built with labels, for the lessons ---------------------------------------------
+
+
+def labelled(builder, nudge: dict[str, float] | None = None, **kw) -> tuple[Value, Labels]:
+    """``builder`` run on our Values with every node labelled: (output, the labels hook)."""
+    labels = Labels(nudge)
+    out, _ = builder(Value, labels, **kw)
+    return out, labels
 
 
 def lesson3_nodes(nudge: dict[str, float]) -> dict[str, Value]:
-    return {v.label: v for v in lesson3_stages(nudge)}
-
-
-NEURON_LEAVES = {"x1": 2.0, "x2": 0.0, "w1": -3.0, "w2": 1.0, "b": 6.8813735870195432}
+    return labelled(lesson3, nudge)[1].by_label()
 
 
 def neuron_nodes(nudge: dict[str, float] | None = None) -> dict[str, Value]:
-    """o = tanh(x1*w1 + x2*w2 + b), every node labelled as in the lecture."""
-    x1, x2, w1, w2, b = (_n(Value(NEURON_LEAVES[k]), k, nudge) for k in ("x1", "x2", "w1", "w2", "b"))
-    x1w1 = _n(x1 * w1, "x1w1", nudge)
-    x2w2 = _n(x2 * w2, "x2w2", nudge)
-    s = _n(x1w1 + x2w2, "x1w1+x2w2", nudge)
-    n = _n(s + b, "n", nudge)
-    o = _n(n.tanh(), "o", nudge)
-    return {v.label: v for v in (o, n, b, s, x1w1, x2w2, x1, w1, x2, w2)}
-
-
-def neuron() -> Value:
-    return neuron_nodes()["o"]
-
-
-def neuron_exp_form() -> Value:
-    """The same neuron with tanh written as (e - 1)/(e + 1), e = exp(2n)."""
-    nodes = neuron_nodes()
-    n = nodes["n"]
-    # the tanh node is dropped: rebuild o from n with exp, - and / (a * b**-1)
-    e = _n((2 * n).exp(), "e")
-    o = _n((e - 1) / (e + 1), "o")
-    return o
-
-
-def neuron_leaves(root: Value) -> dict[str, Value]:
-    from micrograd_tui.engine.value import topological_order
-
-    return {v.label: v for v in topological_order(root) if not v._op}
-
-
-def tanh_plot(nodes: dict[str, Value]) -> PlotPanel:
-    xs = [-5 + i * 0.05 for i in range(201)]
-    ys = [Value(x).tanh().data for x in xs]
-    n, o = nodes["n"], nodes["o"]
-    return PlotPanel("tanh squashes n into (-1, 1)", [
-        Series(xs, ys, "tanh(x)"),
-        Series([n.data], [o.data], "o at n", kind="scatter", marker="●", color="yellow"),
-    ], xlabel="x", ylim=(-1.2, 1.2))
-
-
-def reuse_simple() -> tuple[Value, list[Value]]:
-    a = Value(3.0, "a")
-    b = _n(a + a, "b")
-    return b, [a]
-
-
-def reuse_mixed() -> tuple[Value, list[Value]]:
-    a = Value(-2.0, "a")
-    b = Value(3.0, "b")
-    d = _n(a * b, "d")
-    e = _n(a + b, "e")
-    f = _n(d * e, "f")
-    return f, [a, b]
-
-
-LECTURE_SEED = 1337
+    return labelled(neuron, nudge)[1].by_label()
 
 
 def lecture_mlp() -> MLP:

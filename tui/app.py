@@ -13,11 +13,12 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from micrograd_tui.lessons.registry import LESSONS, Lesson, find
+from micrograd_tui.lessons.lab import Finish
+from micrograd_tui.lessons.registry import COURSE, Course, Lesson
 
-from .keys import ALL_KEYS, APP_KEYS, LAB_KEYS, key_label, lab_action
-from .graph_tree import GraphTree
+from .keys import ALL_KEYS, APP_KEYS, LAB_KEYS, key_label, lab_action, with_keys
 from .lab_view import LabChanged, LabInput, LabView
+from .panels.graph import GraphTree
 from .progress import Progress
 
 
@@ -74,16 +75,17 @@ class MicrogradApp(App):
     BINDINGS = ALL_KEYS
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, start: int | str | None = None, progress: Progress | None = None):
+    def __init__(self, start: int | str | None = None, progress: Progress | None = None, course: Course = COURSE):
         super().__init__()
+        self.course = course
         self.progress = progress if progress is not None else Progress().load()
         if start is None:
             start = self.progress.current or 0
             try:
-                find(start)
+                course.find(start)
             except KeyError:
                 start = 0
-        self.lesson: Lesson = find(start)
+        self.lesson: Lesson = course.find(start)
         self.lab_view: LabView | None = None
         self._said: set[str] = set()
         self.raise_lab_errors = False
@@ -117,7 +119,7 @@ class MicrogradApp(App):
         state = self.progress.exercises.get(lesson.slug)
         if state:
             lab.restore_state(state)
-        self.lab_view = LabView(lab, classes=f"lesson-{lesson.number}")
+        self.lab_view = LabView(lab)
         self.lab_view.raise_errors = self.raise_lab_errors
         self.query_one("#lab-host").mount(self.lab_view)
         self.call_after_refresh(self._show_prose, lesson)
@@ -133,11 +135,12 @@ class MicrogradApp(App):
         from textual.widgets import Markdown
 
         prose = self.query_one("#prose", ProseView)
+        text = with_keys(lesson.prose, code=True)
         existing = list(prose.query(Markdown))
         if existing:
-            existing[0].update(lesson.prose.strip())
+            existing[0].update(text)
         else:
-            prose.mount(Markdown(lesson.prose.strip(), id="prose-text"))
+            prose.mount(Markdown(text, id="prose-text"))
         prose.scroll_home(animate=False)
 
     def _focus_lab(self) -> None:
@@ -150,24 +153,24 @@ class MicrogradApp(App):
             self.set_focus(None)
 
     def open_lesson(self, key: int | str) -> None:
-        self._open(find(key))
+        self._open(self.course.find(key))
 
     def action_next_lesson(self) -> None:
         self._mark_read()
-        if self.lesson.number + 1 < len(LESSONS):
-            self._open(LESSONS[self.lesson.number + 1])
+        if self.lesson.number + 1 < len(self.course):
+            self._open(self.course.lessons[self.lesson.number + 1])
         else:
             self.notify("This is the last lesson.", timeout=3)
 
     def action_previous_lesson(self) -> None:
         if self.lesson.number > 0:
-            self._open(LESSONS[self.lesson.number - 1])
+            self._open(self.course.lessons[self.lesson.number - 1])
         else:
             self.notify("This is the first lesson.", timeout=3)
 
     def _mark_read(self) -> None:
-        """A lab whose task is reading is finished by moving on."""
-        if self.lab_view and (self.lab_view.lab.done or self.lab_view.lab.task in ("read", "compare")):
+        """A lab finished by visiting it is finished by moving on."""
+        if self.lab_view and (self.lab_view.lab.done or self.lab_view.lab.finish is Finish.VISIT):
             self._finish(self.lesson)
 
     def _finish(self, lesson: Lesson) -> None:
@@ -194,8 +197,8 @@ class MicrogradApp(App):
 
     # --- header, contents, progress -------------------------------------------------
     def _update_top(self) -> None:
-        done = len(self.progress.finished & {l.slug for l in LESSONS})
-        total = len(LESSONS)
+        done = len(self.progress.finished & {lesson.slug for lesson in self.course.lessons})
+        total = len(self.course)
         bar_w = 10
         filled = round(bar_w * done / total)
         tick = " ✓" if self.lesson.slug in self.progress.finished else ""
@@ -213,7 +216,7 @@ class MicrogradApp(App):
         toc = self.query_one("#toc", OptionList)
         highlighted = toc.highlighted
         toc.clear_options()
-        for lesson in LESSONS:
+        for lesson in self.course.lessons:
             mark = "✓" if lesson.slug in self.progress.finished else " "
             toc.add_option(Option(f"{mark} {lesson.number:>2} {lesson.title}", id=lesson.slug))
         if highlighted is not None:
@@ -286,8 +289,8 @@ class MicrogradApp(App):
                 fields[0].insert_text_at_cursor(ch)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        for lesson in LESSONS:
-            yield SystemCommand(f"Go to lesson {lesson.number}: {lesson.title}", lesson.summary[:80].replace("\n", " "),
+        for lesson in self.course.lessons:
+            yield SystemCommand(f"Go to lesson {lesson.number}: {lesson.title}", with_keys(lesson.summary)[:80].replace("\n", " "),
                                 lambda n=lesson.number: self.open_lesson(n))
         actions = self.lab_view.lab.actions if self.lab_view else frozenset()
         for b in ALL_KEYS:

@@ -22,7 +22,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="micrograd-tui", description="Learn backpropagation in the terminal by building it.")
-    p.add_argument("--lesson", metavar="N|SLUG", help="open a lesson by number (0-17) or slug")
+    p.add_argument("--lesson", metavar="N|SLUG", help="open a lesson by number or slug (see --list)")
     p.add_argument("--list", action="store_true", help="list the lessons and exit")
     p.add_argument("--version", action="store_true", help="print the version and exit")
     p.add_argument("--reset-progress", action="store_true", help="start over (the old progress file is kept aside)")

@@ -10,9 +10,9 @@ from rich.text import Text
 from rich.tree import Tree
 
 from micrograd_tui.engine import Value
-from micrograd_tui.engine.expr import ExprError, evaluate
+from micrograd_tui.lessons.language import ExprError, evaluate
 from micrograd_tui.engine.graph import to_dot
-from micrograd_tui.lessons.numbers import fmt
+from micrograd_tui.lessons.numtext import fmt
 
 from .node_text import node_name
 

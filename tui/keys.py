@@ -7,9 +7,11 @@ the help screen (``?``) and the command palette (``ctrl+p``). Lab keys call
 
 from __future__ import annotations
 
+import re
+
 from textual.binding import Binding
 
-from micrograd_tui.lessons.labs import ACTIONS
+from micrograd_tui.lessons.lab import ACTIONS
 
 APP_KEYS: list[Binding] = [
     Binding("n,right", "next_lesson", "Next", id="next", tooltip="Go to the next lesson"),
@@ -72,3 +74,26 @@ def key_label(binding: Binding) -> str:
     if binding.key_display and len(keys) > 1:
         shown += [k for k in keys[1:]]
     return " / ".join(shown)
+
+
+def _keys_by_name() -> dict[str, str]:
+    """What to write for ``[[name]]``: lab actions by action id, app keys by binding id."""
+    shown = {b.id: key_label(b).split(" / ")[0] for b in APP_KEYS if b.id}
+    shown.update({lab_action(b): key_label(b) for b in LAB_KEYS})
+    return shown
+
+
+_SHOWN = _keys_by_name()
+_MARK = re.compile(r"\[\[([a-z_]+)\]\]")
+
+
+def with_keys(text: str, code: bool = False) -> str:
+    """``text`` with each ``[[action]]`` written as the key bound to it now (in backticks for Markdown)."""
+
+    def key(m: re.Match) -> str:
+        k = _SHOWN.get(m.group(1))
+        if k is None:
+            return m.group(0)  # not an action: leave the text as it was written
+        return f"`{k}`" if code else k
+
+    return _MARK.sub(key, text)

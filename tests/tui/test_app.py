@@ -7,12 +7,13 @@ import json
 import pytest
 
 from conftest import screen_text
+from micrograd_tui.engine import Value
 from micrograd_tui.engine.graph import node_count
 from micrograd_tui.lessons import expressions as ex
-from micrograd_tui.lessons.numbers import fmt
+from micrograd_tui.lessons.numtext import fmt
 from micrograd_tui.lessons.registry import LESSONS
 from micrograd_tui.tui.app import HelpScreen, MicrogradApp
-from micrograd_tui.tui.graph_tree import GraphTree
+from micrograd_tui.tui.panels.graph import GraphTree
 from micrograd_tui.tui.progress import Progress
 
 SIZE = (120, 40)
@@ -31,89 +32,89 @@ async def settle(pilot, times=3):
 
 # --- opening numbers: computed by the engine, visible without a key ----------------------
 
-def engine_numbers(number):
+def engine_numbers(slug):
     """What the engine says each lesson must show when it opens (computed here, not typed in)."""
-    if number == 0:
-        g, a, b = ex.readme_example()
+    if slug == "micrograd":
+        g, ins = ex.readme_example(Value)
         g.backward()
-        return [fmt(g.data), fmt(a.grad), fmt(b.grad)]
-    if number == 1:
-        x = ex.Value(3.0, "x")
-        f = ex.quadratic({"x": x})
+        return [fmt(g.data), fmt(ins["a"].grad), fmt(ins["b"].grad)]
+    if slug == "derivative":
+        x = Value(3.0, "x")
+        f = ex.quadratic(x)
         f.backward()
         return [fmt(f.data), fmt(x.grad, 6)]
-    if number == 2:
-        vals = {k: ex.Value(v, k) for k, v in {"a": 2.0, "b": -3.0, "c": 10.0}.items()}
-        d = ex.d_of_abc(vals)
+    if slug == "several-inputs":
+        a, b, c = Value(2.0), Value(-3.0), Value(10.0)
+        d = a * b + c
         d.backward()
-        return [fmt(d.data)] + [fmt(v.grad, 6) for v in vals.values()]
-    if number in (3, 4, 5):
-        return [fmt(ex.lesson3_graph().data)]
-    if number in (6, 7, 8):
+        return [fmt(d.data)] + [fmt(v.grad, 6) for v in (a, b, c)]
+    if slug in ("value", "manual-backprop", "one-step"):
+        return [fmt(ex.lesson3(Value)[0].data)]
+    if slug in ("neuron", "backward-per-op", "topological-order"):
         nodes = ex.neuron_nodes()
         return [fmt(nodes["n"].data), fmt(nodes["o"].data)]
-    if number == 10:
-        return [fmt(ex.neuron_exp_form().data)]
-    if number == 11:
-        return [repr(ex.neuron().data)]
-    if number == 12:
+    if slug == "breaking-up-tanh":
+        return [fmt(ex.neuron_exp_form(Value)[0].data)]
+    if slug == "pytorch":
+        return [repr(ex.neuron(Value)[0].data)]
+    if slug == "mlp":
         return [str(len(ex.lecture_mlp().parameters())), fmt(ex.mlp_forward().data)]
-    if number == 13:
+    if slug == "loss":
         loss, _, _ = ex.lecture_loss()
         return [fmt(loss.data), str(node_count(loss))]
-    if number == 14:
+    if slug == "gradient-descent":
         return ["41", "0 of 100"]
-    if number == 16:
+    if slug == "demo":
         return ["337", "0 of 100"]
     return []
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda l: f"{l.number}-{l.slug}")
 async def test_each_lesson_opens_with_its_numbers_on_screen(lesson):
-    app = make_app(lesson.number)
+    app = make_app(lesson.slug)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         text = screen_text(app)
         assert lesson.title in text
-        for number in engine_numbers(lesson.number):
-            assert number in text, (lesson.number, number)
+        for number in engine_numbers(lesson.slug):
+            assert number in text, (lesson.slug, number)
 
 
 async def test_curriculum_facts_appear_where_promised():
     # The curriculum's numbers are checks on what the engine computed and showed.
-    expected = {0: ["24.7041", "138.8338", "645.5773"], 1: ["20.0000", "14.000000"], 3: ["-8.0000"],
-                6: ["0.8814", "0.7071"], 12: ["41"]}
-    for number, facts in expected.items():
-        app = make_app(number)
+    expected = {"micrograd": ["24.7041", "138.8338", "645.5773"], "derivative": ["20.0000", "14.000000"],
+                "value": ["-8.0000"], "neuron": ["0.8814", "0.7071"], "mlp": ["41"]}
+    for slug, facts in expected.items():
+        app = make_app(slug)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             text = screen_text(app)
             for fact in facts:
-                assert fact in text, (number, fact)
+                assert fact in text, (slug, fact)
 
 
 # --- navigation, keys, help, palette -----------------------------------------------------
 
 async def test_next_and_previous_and_arrows():
-    app = make_app(3)
+    app = make_app("value")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("n")
         await settle(pilot)
-        assert app.lesson.number == 4 and "Backpropagation by hand" in screen_text(app)
+        assert app.lesson.slug == "manual-backprop" and "Backpropagation by hand" in screen_text(app)
         await pilot.press("escape", "p")
         await settle(pilot)
-        assert app.lesson.number == 3
+        assert app.lesson.slug == "value"
         await pilot.press("right")
         await settle(pilot)
-        assert app.lesson.number == 4
+        assert app.lesson.slug == "manual-backprop"
         await pilot.press("escape", "left")
         await settle(pilot)
-        assert app.lesson.number == 3
+        assert app.lesson.slug == "value"
 
 
 async def test_toc_toggles_and_opens_a_lesson():
-    app = make_app(0)
+    app = make_app("micrograd")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("t")
@@ -124,7 +125,7 @@ async def test_toc_toggles_and_opens_a_lesson():
             await pilot.press("down")
         await pilot.press("enter")
         await settle(pilot)
-        assert app.lesson.number == 6
+        assert app.lesson.slug == "neuron"
         await pilot.press("t")
         await settle(pilot)
         await pilot.press("t")
@@ -133,7 +134,7 @@ async def test_toc_toggles_and_opens_a_lesson():
 
 
 async def test_help_lists_every_key_and_closes():
-    app = make_app(0)
+    app = make_app("micrograd")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("question_mark")
@@ -151,7 +152,7 @@ async def test_help_lists_every_key_and_closes():
 
 
 async def test_palette_goes_to_a_lesson():
-    app = make_app(0)
+    app = make_app("micrograd")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p")
@@ -161,11 +162,11 @@ async def test_palette_goes_to_a_lesson():
         await settle(pilot, 6)
         await pilot.press("enter")
         await settle(pilot, 4)
-        assert app.lesson.number == 9
+        assert app.lesson.slug == "reuse-bug"
 
 
 async def test_footer_shows_only_the_open_labs_keys():
-    app = make_app(4)
+    app = make_app("manual-backprop")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         footer = screen_text(app).splitlines()[-1]
@@ -178,7 +179,7 @@ async def test_footer_shows_only_the_open_labs_keys():
 
 async def test_quit_keys():
     for key in ("q", "ctrl+q"):
-        app = make_app(0)
+        app = make_app("micrograd")
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             await pilot.press(key)
@@ -190,7 +191,7 @@ async def test_quit_keys():
 # --- progress ---------------------------------------------------------------------------------
 
 async def test_progress_is_saved_and_restored(user_home):
-    app = make_app(2, user_home)
+    app = make_app("several-inputs", user_home)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("n")  # lesson 3
@@ -202,16 +203,16 @@ async def test_progress_is_saved_and_restored(user_home):
     app = MicrogradApp(progress=Progress(user_home).load())
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert app.lesson.number == 3
+        assert app.lesson.slug == "value"
 
 
 async def test_exercise_state_survives_a_restart(user_home):
-    app = make_app(4, user_home)
+    app = make_app("manual-backprop", user_home)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("1", "enter")
         await settle(pilot)
-    app = make_app(4, user_home)
+    app = make_app("manual-backprop", user_home)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         lab = app.lab_view.lab
@@ -224,7 +225,7 @@ async def test_corrupt_progress_file_is_kept_aside_and_said_once(user_home):
     app = make_app(None, user_home)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert app.lesson.number == 0
+        assert app.lesson.slug == "micrograd"
         notes = [n.message for n in app._notifications]
         assert sum("kept as" in m for m in notes) == 1
         await pilot.press("n")
@@ -236,27 +237,27 @@ async def test_corrupt_progress_file_is_kept_aside_and_said_once(user_home):
 async def test_unwritable_progress_says_so_once(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("")
-    app = MicrogradApp(start=0, progress=Progress(blocker / "sub"))
+    app = MicrogradApp(start="micrograd", progress=Progress(blocker / "sub"))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("n")
         await settle(pilot)
         assert sum("cannot be saved" in n.message for n in app._notifications) == 1
-        assert app.lesson.number == 1
+        assert app.lesson.slug == "derivative"
 
 
 # --- small terminals ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("size", [(80, 24), (60, 20), (40, 12)])
 async def test_small_terminals_still_show_the_lesson(size):
-    app = make_app(0)
+    app = make_app("micrograd")
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         assert "micrograd" in screen_text(app)
         for key in ("n", "n", "n", "b", "p"):
             await pilot.press(key)
             await settle(pilot)
-        assert app.lesson.number == 2
+        assert app.lesson.slug == "several-inputs"
 
 
 # --- interactions, lesson by lesson ----------------------------------------------------------
@@ -266,7 +267,7 @@ def lab(app):
 
 
 async def test_lesson1_keys_and_typing_move_x_and_h():
-    app = make_app(1)
+    app = make_app("derivative")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("right_square_bracket")
@@ -290,7 +291,7 @@ async def test_lesson1_keys_and_typing_move_x_and_h():
 
 @pytest.mark.parametrize("bad", ["", "abc", "1e999", "nan", "inf", "x" * 10_000, "é∂ƒ"])
 async def test_bad_typed_numbers_get_a_message_not_a_crash(bad):
-    app = make_app(1)
+    app = make_app("derivative")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         field = app.query_one("#field-x")
@@ -303,7 +304,7 @@ async def test_bad_typed_numbers_get_a_message_not_a_crash(bad):
 
 
 async def test_lesson3_builds_node_by_node():
-    app = make_app(3)
+    app = make_app("value")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("b")
@@ -316,7 +317,7 @@ async def test_lesson3_builds_node_by_node():
 
 
 async def test_lesson4_right_and_wrong_answers_hints_and_check():
-    app = make_app(4)
+    app = make_app("manual-backprop")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("1", "enter")
@@ -341,7 +342,7 @@ async def test_lesson4_right_and_wrong_answers_hints_and_check():
 
 
 async def test_lesson5_step_raises_L():
-    app = make_app(5)
+    app = make_app("one-step")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("s")
@@ -350,7 +351,7 @@ async def test_lesson5_step_raises_L():
 
 
 async def test_lesson7_steps_highlight_nodes_and_name_the_rule():
-    app = make_app(7)
+    app = make_app("backward-per-op")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("s")
@@ -368,7 +369,7 @@ async def test_lesson7_steps_highlight_nodes_and_name_the_rule():
 
 
 async def test_lesson8_order_then_backward():
-    app = make_app(8)
+    app = make_app("topological-order")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         text = screen_text(app)
@@ -380,7 +381,7 @@ async def test_lesson8_order_then_backward():
 
 
 async def test_lesson9_switch_changes_the_grads_on_screen():
-    app = make_app(9)
+    app = make_app("reuse-bug")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert "overwrite" in screen_text(app) and lab(app).built[0][2][0].grad == 1.0
@@ -394,7 +395,7 @@ async def test_lesson9_switch_changes_the_grads_on_screen():
 
 async def test_lesson17_playground_acceptance(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    app = make_app(17)
+    app = make_app("playground")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         field = app.focused
@@ -436,7 +437,7 @@ async def wait_for(pilot, predicate, timeout=20.0):
 
 
 async def test_lesson14_run_pause_step_reset_and_loss_falls():
-    app = make_app(14)
+    app = make_app("gradient-descent")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         t = lab(app)
@@ -446,7 +447,7 @@ async def test_lesson14_run_pause_step_reset_and_loss_falls():
         first = t.snap.losses[0]
         assert t.trainer.k == 1 and f"{first:.4f}" in screen_text(app)
         await pilot.press("space")
-        assert await wait_for(pilot, lambda: not app.lab_view.running)
+        assert await wait_for(pilot, lambda: not app.lab_view.runner.active)
         await settle(pilot)
         assert t.snap.losses[-1] < first / 4
         assert "done: loss" in screen_text(app)
@@ -456,7 +457,7 @@ async def test_lesson14_run_pause_step_reset_and_loss_falls():
 
 
 async def test_lesson14_pause_and_leaving_mid_run_stop_the_worker():
-    app = make_app(14)
+    app = make_app("gradient-descent")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         t = lab(app)
@@ -468,7 +469,7 @@ async def test_lesson14_pause_and_leaving_mid_run_stop_the_worker():
         await settle(pilot)
         k = t.trainer.k
         await pilot.pause(0.3)
-        assert t.trainer.k <= k + 1 and not app.lab_view.running
+        assert t.trainer.k <= k + 1 and not app.lab_view.runner.active
         await pilot.press("space")
         assert await wait_for(pilot, lambda: t.trainer.k >= k + 3)
         view = app.lab_view
@@ -482,7 +483,7 @@ async def test_lesson14_pause_and_leaving_mid_run_stop_the_worker():
 
 async def test_lesson14_zero_grad_switch_changes_the_run():
     async def losses(press_z):
-        app = make_app(14)
+        app = make_app("gradient-descent")
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             if press_z:
@@ -499,7 +500,7 @@ async def test_lesson14_zero_grad_switch_changes_the_run():
 
 
 async def test_lesson14_huge_learning_rate_stops_with_a_message():
-    app = make_app(14)
+    app = make_app("gradient-descent")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         t = lab(app)
@@ -512,19 +513,19 @@ async def test_lesson14_huge_learning_rate_stops_with_a_message():
         assert t.trainer.learning_rate == 100
         t.trainer.learning_rate = float("nan")  # beyond what can be typed: the run must still stop cleanly
         await pilot.press("escape", "space")
-        assert await wait_for(pilot, lambda: not app.lab_view.running)
+        assert await wait_for(pilot, lambda: not app.lab_view.runner.active)
         await settle(pilot)
         assert "learning rate is too large" in screen_text(app)
 
 
 async def test_lesson16_runs_and_draws_a_boundary():
-    app = make_app(16)
+    app = make_app("demo")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         t = lab(app)
         t.knob("steps").value = 5
         await pilot.press("space")
-        assert await wait_for(pilot, lambda: not app.lab_view.running, timeout=60)
+        assert await wait_for(pilot, lambda: not app.lab_view.runner.active, timeout=60)
         await settle(pilot)
         assert t.trainer.k == 5 and t.snap.boundary is not None
         assert "accuracy" in screen_text(app)
@@ -537,7 +538,7 @@ async def test_lesson16_runs_and_draws_a_boundary():
 
 
 async def test_resizing_while_training_keeps_it_running():
-    app = make_app(16)
+    app = make_app("demo")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         t = lab(app)
@@ -546,5 +547,5 @@ async def test_resizing_while_training_keeps_it_running():
         for size in ((80, 24), (40, 12), (140, 45)):
             await pilot.resize_terminal(*size)
             await pilot.pause(0.1)
-        assert await wait_for(pilot, lambda: not app.lab_view.running, timeout=60)
+        assert await wait_for(pilot, lambda: not app.lab_view.runner.active, timeout=60)
         assert t.trainer.k == 8

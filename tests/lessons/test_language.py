@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from micrograd_tui.engine.expr import LIMITS, ExprError, evaluate
+from micrograd_tui.lessons.language import LIMITS, ExprError, evaluate
 
 ACCEPTED = [
     ("1", 1.0),

@@ -14,10 +14,14 @@ def run(*args):
     return subprocess.run(CMD + list(args), capture_output=True, text=True, timeout=60)
 
 
-def test_list_prints_eighteen_lines(capsys):
+def test_list_prints_a_line_per_lesson(capsys):
+    from micrograd_tui.lessons.registry import LESSONS
+
     assert main(["--list"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 18 and lines[0].split()[0] == "0" and "Playground" in lines[17]
+    assert len(lines) == len(LESSONS)
+    assert [line.split()[0] for line in lines] == [str(lesson.number) for lesson in LESSONS]
+    assert lines[-1].endswith(LESSONS[-1].title)
 
 
 def test_version(capsys):

@@ -1,20 +1,20 @@
-"""Lesson 17: the playground. Any expression of named numbers, parsed safely, with its graph."""
+"""The playground: any expression of named numbers, parsed safely (never eval), with its graph."""
 
 from __future__ import annotations
 
 from typing import Iterator
 
 from micrograd_tui.engine import Value
-from micrograd_tui.engine.expr import ExprError, evaluate
-from micrograd_tui.engine.graph import backward_steps, local_rule, node_count, op_text
-from micrograd_tui.engine.value import topological_order
+from micrograd_tui.engine.graph import backward_steps, local_rule, node_count, op_text, zero_grads
 
-from .labs import Field, GraphPanel, Lab
-from .numbers import fmt
+from ..expressions import NEURON_BIAS
+from ..lab import FactsPanel, Field, Focus, GraphPanel, Lab, Panel
+from ..language import ExprError, Program, evaluate
+from ..numtext import fmt
 
 EXAMPLES = [
     "a = 2; b = -3; c = 10; f = -2; L = (a*b + c)*f",
-    "x1 = 2; x2 = 0; w1 = -3; w2 = 1; b = 6.8813735870195432; n = x1*w1 + x2*w2 + b; o = n.tanh()",
+    f"x1 = 2; x2 = 0; w1 = -3; w2 = 1; b = {NEURON_BIAS!r}; n = x1*w1 + x2*w2 + b; o = n.tanh()",
     "a = 3; b = a + a",
     "a = -2; b = 3; d = a*b; e = a + b; f = d*e",
     "x = 0.5; y = exp(2*x); t = (y - 1)/(y + 1)",
@@ -24,25 +24,23 @@ HISTORY_LIMIT = 100
 
 
 class PlaygroundLab(Lab):
-    kind = "playground"
-    task = "evaluate an expression"
-    focus_input_on_open = True
-    clear_input_on_success = False
+    focus = Focus.INPUT
+    keep_input = True
 
-    def __init__(self):
-        self.actions = frozenset({"reset", "step", "backward", "example"})
-        self.history: list[str] = []
-        self.example_index = -1
+    def __init__(self) -> None:
         super().__init__()
+        self.actions = frozenset({"reset", "step", "backward", "example"})
+        self.shows = frozenset({FactsPanel, GraphPanel})
+        self.history = []
+        self.example_index = -1
+        self.reset()
 
     def reset(self) -> None:
-        super().reset()
-        self.program = None
+        self.program: Program | None = None
         self.text = ""
         self.steps: Iterator[Value] | None = None
         self.last: Value | None = None
-        self.error_pointer = ""
-        self.message = "type an expression and press enter (l loads an example)"
+        self.message = "type an expression and press enter ([[example]] loads an example)"
 
     def fields(self) -> list[Field]:
         return [Field("expr", "expr", "a = 2; b = -3; L = (a*b + 10) * -2")]
@@ -51,24 +49,24 @@ class PlaygroundLab(Lab):
         try:
             program = evaluate(text)
         except ExprError as e:
-            self.error_pointer = e.pointer()
-            self.message = f"✗ {e}" + (f"\n{self.error_pointer}" if self.error_pointer else "")
+            pointer = e.pointer()
+            self.message = f"✗ {e}" + (f"\n{pointer}" if pointer else "")
             self._remember(text)
             return False  # the previous graph stays on screen: nothing is lost
         self.program = program
         self.text = text
-        self.error_pointer = ""
         self._remember(text)
         program.output.backward()
         self.steps = None
         self.last = None
         out = program.output
         self.message = (f"{out.label or 'output'} = {fmt(out.data)}; backward ran "
-                        f"({node_count(out)} nodes). s steps it instead, from the top")
+                        f"({node_count(out)} nodes). [[step]] steps it instead, from the top")
         self.done = True
         return True
 
     def _remember(self, text: str) -> None:
+        assert self.history is not None
         if text.strip() and (not self.history or self.history[-1] != text):
             self.history.append(text)
             del self.history[:-HISTORY_LIMIT]
@@ -84,15 +82,14 @@ class PlaygroundLab(Lab):
             return
         root = self.program.output
         if self.steps is None:
-            for v in topological_order(root):
-                v.grad = 0.0
+            zero_grads(root)
             self.steps = backward_steps(root)
         try:
             v = next(self.steps)
         except StopIteration:
             self.steps = None
             self.last = None
-            self.message = "backward is complete; s starts stepping again"
+            self.message = "backward is complete; [[step]] starts stepping again"
             return
         self.last = v
         self.message = f"{v.label or op_text(v)}._backward(): {local_rule(v)}"
@@ -102,27 +99,21 @@ class PlaygroundLab(Lab):
             self.message = "evaluate an expression first"
             return
         root = self.program.output
-        for v in topological_order(root):
-            v.grad = 0.0
+        zero_grads(root)
         root.backward()
         self.steps, self.last = None, None
         self.message = "backward ran: every grad is d(output)/d(node)"
 
-    def graphs(self) -> list[GraphPanel]:
+    def panels(self) -> list[Panel]:
         if self.program is None:
-            return []
-        return [GraphPanel(self.program.output, self.text[:60], highlight=self.last)]
-
-    def facts(self) -> list[tuple[str, str]]:
-        if self.program is None:
-            return [("functions", "tanh exp relu log sigmoid"), ("operators", "+ - * / **  ( )")]
+            return [FactsPanel((("functions", "tanh exp relu log sigmoid"), ("operators", "+ - * / **  ( )")))]
         out = self.program.output
         rows = [(f"{out.label or 'output'}", fmt(out.data))]
         for name, v in self.program.names.items():
             if v is not out:
                 rows.append((f"d{out.label or 'out'}/d{name}", fmt(v.grad)))
         rows.append(("nodes", str(node_count(out))))
-        return rows
+        return [FactsPanel(tuple(rows)), GraphPanel(out, self.text[:60], highlight=self.last)]
 
     def save_state(self) -> dict:
         return {"history": self.history[-20:]} if self.history else {}

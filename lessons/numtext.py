@@ -31,8 +31,7 @@ def _one(text: str) -> float:
     return x
 
 
-def parse_number(text: str, *, lo: float | None = None, hi: float | None = None,
-                 nonzero: bool = False) -> float:
+def parse_number(text: str, *, lo: float | None = None, hi: float | None = None) -> float:
     """A finite float from typed text like ``-3``, ``0.001``, ``1e-3`` or ``2/3``."""
     if len(text) > MAX_INPUT:
         raise NumberError(f"that is {len(text):,} characters: a number is at most {MAX_INPUT}")
@@ -49,8 +48,6 @@ def parse_number(text: str, *, lo: float | None = None, hi: float | None = None,
             raise NumberError("that fraction is too large for a float")
     else:
         x = _one(t)
-    if nonzero and x == 0:
-        raise NumberError("this must not be 0")
     if lo is not None and x < lo:
         raise NumberError(f"this must be at least {fmt(lo)}")
     if hi is not None and x > hi:

@@ -17,9 +17,10 @@ from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
 from micrograd_tui.engine import Value
-from micrograd_tui.lessons.numbers import fmt
+from micrograd_tui.lessons.lab import GraphPanel
+from micrograd_tui.lessons.numtext import fmt
 
-from .node_text import node_name
+from ..node_text import node_name
 
 NUM_W = 10  # width of the data and grad columns
 AUTO_ROWS = 48  # rows opened without asking when a graph is shown
@@ -208,6 +209,9 @@ class GraphPanelView(Vertical):
     @property
     def tree(self) -> GraphTree:
         return self.query_one(GraphTree)
+
+    def update_panel(self, panel: GraphPanel) -> None:
+        self.show(panel.root, panel.highlight, panel.title)
 
     def show(self, root: Value, highlight: Value | None = None, title: str | None = None) -> None:
         if title is not None and title != self.title:

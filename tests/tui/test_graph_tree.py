@@ -6,7 +6,7 @@ from textual.app import App
 from micrograd_tui.engine import MLP, Trainer, Value
 from micrograd_tui.engine.data import make_moons
 from micrograd_tui.engine.graph import node_count
-from micrograd_tui.tui.graph_tree import NUM_W, GraphTree, NodeRef, row_text
+from micrograd_tui.tui.panels.graph import NUM_W, GraphTree, NodeRef, row_text
 
 
 def test_row_has_name_op_and_aligned_columns():

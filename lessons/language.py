@@ -27,7 +27,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from .value import Value
+from micrograd_tui.engine import Value
 
 __all__ = ["ExprError", "Program", "evaluate", "FUNCTIONS", "LIMITS"]
 

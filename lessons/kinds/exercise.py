@@ -1,0 +1,165 @@
+"""Backpropagation by hand: the learner types each grad, output to leaves, and it is checked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from micrograd_tui.engine import Value
+from micrograd_tui.engine.graph import local_rule
+
+from ..lab import FactsPanel, Field, GraphPanel, Lab, Panel, PlotPanel
+from ..numtext import NumberError, fmt, parse_number
+
+TOLERANCE = 5e-4  # an answer within this of the engine's grad (or relatively) is right
+
+
+@dataclass
+class Exercise:
+    """An expression whose grads the learner fills in, output to leaves.
+
+    ``build(nudge)`` builds it and returns ``{label: node}``; ``nudge`` maps a
+    label to an amount added to that node's data as it is built (the lecture's
+    finite-difference check). ``order`` lists the labels in the order asked;
+    ``output`` is the label of the output.
+    """
+
+    build: Callable[[dict[str, float]], dict[str, Value]]
+    order: list[str]
+    output: str
+    plot: Callable[[dict[str, Value]], PlotPanel] | None = None
+
+
+class ExerciseLab(Lab):
+    def __init__(self, exercise: Exercise, h: float = 0.001):
+        super().__init__()
+        self.ex = exercise
+        self.h = h
+        self.actions = frozenset({"reset", "hint", "answer", "check"})
+        self.shows = frozenset({FactsPanel, GraphPanel} | ({PlotPanel} if exercise.plot else set()))
+        self.reset()
+
+    def reset(self) -> None:
+        self.nodes = self.ex.build({})  # the graph on screen; grads appear as they are answered
+        truth_nodes = self.ex.build({})
+        truth_nodes[self.ex.output].backward()
+        self.truth = {k: v.grad for k, v in truth_nodes.items()}
+        self.answered: dict[str, str] = {}  # label -> "right" | "shown"
+        self.done = False
+        self.message = f"type d{self.ex.output}/d{self.current} and press enter"
+
+    @property
+    def current(self) -> str | None:
+        for label in self.ex.order:
+            if label not in self.answered:
+                return label
+        return None
+
+    def panels(self) -> list[Panel]:
+        out = self.ex.output
+        rows = []
+        for label in self.ex.order:
+            state = self.answered.get(label)
+            if state:
+                mark = "✓" if state == "right" else "(shown)"
+                rows.append((f"d{out}/d{label}", f"{fmt(self.truth[label])} {mark}"))
+            else:
+                rows.append((f"d{out}/d{label}", "?" + ("   ◀ now" if label == self.current else "")))
+        cur = self.current
+        shown: list[Panel] = [FactsPanel(tuple(rows)),
+                              GraphPanel(self.nodes[out], highlight=self.nodes[cur] if cur else None)]
+        if self.ex.plot:
+            shown.append(self.ex.plot(self.nodes))
+        return shown
+
+    def fields(self) -> list[Field]:
+        cur = self.current
+        label = f"d{self.ex.output}/d{cur} =" if cur else "all done"
+        return [Field("answer", label, "a number, e.g. -2 or 0.5")]
+
+    def _fill(self, label: str, how: str) -> None:
+        self.answered[label] = how
+        self.nodes[label].grad = self.truth[label]
+        if self.current is None:
+            self.done = True
+            self.message = "every gradient filled in: that is backpropagation, by hand"
+
+    def submit(self, name: str, text: str) -> bool:
+        cur = self.current
+        if cur is None:
+            self.message = "all gradients are filled in; [[reset]] starts again"
+            return False
+        try:
+            x = parse_number(text)
+        except NumberError as e:
+            self.message = str(e)
+            return False
+        truth = self.truth[cur]
+        if abs(x - truth) <= TOLERANCE * max(1.0, abs(truth)):
+            self._fill(cur, "right")
+            if not self.done:
+                self.message = f"right: d{self.ex.output}/d{cur} = {fmt(truth)}. next: d{self.ex.output}/d{self.current}"
+            return True
+        self.message = f"not quite ({fmt(x)}). {self.rule_hint(cur)}"
+        return False
+
+    def rule_hint(self, label: str) -> str:
+        """The rule that gives this node's grad, named from the node that uses it."""
+        node = self.nodes[label]
+        out = self.ex.output
+        if label == out:
+            return f"d{out}/d{out}: how much does {out} change when {out} changes?"
+        for parent in self.nodes.values():
+            if node in parent._prev:
+                pname = parent.label
+                if parent._op == "+":
+                    return f"+ passes the gradient through: d{out}/d{label} = d{out}/d{pname}"
+                if parent._op == "*":
+                    other = parent._b if parent._a is node else parent._a
+                    assert other is not None
+                    return (f"* swaps the operands (chain rule): d{out}/d{label} = "
+                            f"{other.label} · d{out}/d{pname} = {fmt(other.data)} · d{out}/d{pname}")
+                if parent._op == "tanh":
+                    return f"tanh is 1 - o²: d{out}/d{label} = (1 - {pname}²) · d{out}/d{pname}"
+                return f"chain rule: {local_rule(parent)}"
+        return "use the chain rule from the node that uses it"
+
+    def on_hint(self) -> None:
+        cur = self.current
+        self.message = self.rule_hint(cur) if cur else "nothing left to answer"
+
+    def on_answer(self) -> None:
+        cur = self.current
+        if cur is None:
+            self.message = "nothing left to answer"
+            return
+        self._fill(cur, "shown")
+        if not self.done:
+            self.message = f"d{self.ex.output}/d{cur} = {fmt(self.truth[cur])}. next: d{self.ex.output}/d{self.current}"
+
+    def on_check(self) -> None:
+        cur = self.current or self.ex.order[-1]
+        self.message = self.finite_difference(cur)
+
+    def finite_difference(self, label: str) -> str:
+        out = self.ex.output
+        base = self.ex.build({})[out].data
+        nudged = self.ex.build({label: self.h})[out].data
+        slope = (nudged - base) / self.h
+        return (f"finite difference for {label}: ({fmt(nudged, 6)} - {fmt(base, 6)}) / {self.h:g} "
+                f"= {fmt(slope, 4)}  ≈ d{out}/d{label}")
+
+    def save_state(self) -> dict:
+        return {"answered": dict(self.answered)}
+
+    def restore_state(self, state: dict) -> None:
+        answered = state.get("answered") if isinstance(state, dict) else None
+        if not isinstance(answered, dict):
+            return
+        for label in self.ex.order:  # replay in order, ignoring anything unknown
+            how = answered.get(label)
+            if how not in ("right", "shown"):
+                break
+            self._fill(label, how)
+        if self.current:
+            self.message = f"welcome back: type d{self.ex.output}/d{self.current}"

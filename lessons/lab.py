@@ -1,0 +1,233 @@
+"""The lab contract: everything the app may ask of a lab, declared once.
+
+A lab is plain Python (no textual, no rich). It holds its state, answers the
+learner's actions (``do("step")``, ``submit("x", "2.5")``) and describes what to
+show as a list of typed panels (facts, a list, graphs, plots, code). ``tui/``
+has one widget per panel type and knows nothing about any single lab, so a new
+lesson is a new registry entry, and a new kind of lab is one file in ``kinds/``.
+
+Messages never name a key: they name an action as ``[[step]]``, and the app
+writes the key that action is bound to now. Prose files do the same.
+
+Slow work (training, a slow load, next the learner's own code) is a :class:`Job`:
+the app's one runner calls ``step`` in a worker thread, ``snapshot`` for an
+immutable copy, and hands that copy to ``apply`` on the UI thread.
+
+Every number a lab shows comes from the engine when the lab is built or an
+action runs; nothing here is a stored result.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any, ClassVar, Protocol, Sequence, Union
+
+from micrograd_tui.engine import Value
+
+__all__ = [
+    "ACTIONS", "Finish", "Focus", "Field", "FactsPanel", "ListPanel", "GraphPanel", "Series", "PlotPanel",
+    "CodePanel", "Panel", "Job", "Lab", "action_marks",
+]
+
+# Every action a lab can answer, with the words the app shows for it. The app
+# binds each to one key (tui/keys.py) and shows only those the open lab has.
+ACTIONS = {
+    "run": "run or pause",
+    "step": "one step",
+    "reset": "reset the lab",
+    "build": "build the graph node by node",
+    "backward": "run backward()",
+    "overwrite": "switch = and +=",
+    "zero_grad": "zero_grad on/off",
+    "hint": "a hint",
+    "answer": "show the answer",
+    "check": "finite-difference check",
+    "less": "decrease",
+    "more": "increase",
+    "h_less": "h ÷ 10",
+    "h_more": "h × 10",
+    "next_var": "next input",
+    "reseed": "new random weights",
+    "dataset": "next dataset",
+    "point": "one point's graph",
+    "example": "load an example",
+    "next_file": "next file",
+}
+
+_MARK = re.compile(r"\[\[([a-z_]+)\]\]")
+
+
+def action_marks(text: str) -> list[str]:
+    """The actions a message or a prose text names as ``[[action]]``."""
+    return _MARK.findall(text)
+
+
+class Finish(enum.Enum):
+    """How a lab is finished: by doing its task (``done``), or by visiting it and moving on."""
+
+    TASK = "task"
+    VISIT = "visit"
+
+
+class Focus(enum.Enum):
+    """What has the keyboard when the lab opens: its first figure (tree or code), or its text field."""
+
+    FIGURE = "figure"
+    INPUT = "input"
+
+
+# --- what a lab shows: typed panel descriptions ------------------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    """A text input the learner can type into; ``submit(name, text)`` receives it."""
+
+    name: str
+    label: str
+    placeholder: str = ""
+
+
+@dataclass(frozen=True)
+class FactsPanel:
+    """Name/value rows, one per line."""
+
+    rows: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class ListPanel:
+    """A titled list of lines (an order, a plan)."""
+
+    title: str
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GraphPanel:
+    """One expression graph to show as a tree, rooted at its output."""
+
+    root: Value
+    title: str = ""
+    highlight: Value | None = None
+
+
+@dataclass(frozen=True)
+class Series:
+    x: Sequence[float]
+    y: Sequence[float]
+    label: str = ""
+    kind: str = "line"  # "line" or "scatter"
+    role: str = "main"  # a colour role: "main", "mark", "slope", "good", "negative", "positive" (and "-strong")
+    marker: str | None = None
+
+
+@dataclass(frozen=True)
+class PlotPanel:
+    title: str
+    series: tuple[Series, ...]
+    xlabel: str = ""
+    ylabel: str = ""
+    xlim: tuple[float, float] | None = None
+    ylim: tuple[float, float] | None = None
+    canvas: bool = False  # the lab wants to know this plot's size in cells (Lab.canvas)
+
+
+@dataclass(frozen=True)
+class CodePanel:
+    name: str
+    text: str
+
+
+Panel = Union[FactsPanel, ListPanel, GraphPanel, PlotPanel, CodePanel]
+
+
+# --- background work -----------------------------------------------------------------
+
+
+class Job(Protocol):
+    """Work done off the UI thread, one step at a time, by the app's runner.
+
+    ``step`` and ``snapshot`` run in a worker thread (never both at once);
+    ``apply`` runs on the UI thread with a snapshot, ``final`` when the job ended
+    by itself. ``pace`` is steps per second (0: as fast as it goes).
+    """
+
+    @property
+    def finished(self) -> bool: ...
+
+    def pace(self) -> float: ...
+
+    def step(self) -> None: ...
+
+    def snapshot(self) -> Any: ...
+
+    def apply(self, snap: Any, final: bool) -> None: ...
+
+
+# --- the lab -----------------------------------------------------------------------------
+
+
+class Lab(ABC):
+    """The base of every lab kind: the whole of what the view may use."""
+
+    #: the actions this lab answers (ids from ACTIONS; the app binds keys)
+    actions: frozenset[str] = frozenset({"reset"})
+    #: the panel types this lab may ever show (the view makes room for exactly these)
+    shows: frozenset[type] = frozenset({FactsPanel})
+    finish: Finish = Finish.TASK
+    focus: Focus = Focus.FIGURE
+    #: actions that stop a running job before they run (the rest run beside it)
+    stops_job: frozenset[str] = frozenset()
+    #: the field keeps its text after a successful submit (the playground edits its expression)
+    keep_input: ClassVar[bool] = False
+
+    def __init__(self) -> None:
+        self.message = ""
+        self.done = False
+        self.history: list[str] | None = None  # earlier inputs, walked with up/down in the field
+        self.pending_input: str | None = None  # text the lab puts into its first field (an example)
+
+    # --- what to show ------------------------------------------------------------
+    @abstractmethod
+    def panels(self) -> list[Panel]:
+        """What to show now, in order; each panel's type must be in ``shows``."""
+
+    def fields(self) -> list[Field]:
+        return []
+
+    def canvas(self, cols: int, rows: int) -> None:
+        """The size in cells of a plot that asked for it (``PlotPanel.canvas``)."""
+
+    # --- what the learner does ---------------------------------------------------
+    def reset(self) -> None:
+        """Back to how the lab opened (a kind's ``__init__`` calls it once it has its settings)."""
+
+    def on_reset(self) -> None:
+        self.reset()
+        self.message = "reset"
+
+    def do(self, action: str) -> None:
+        if action not in self.actions:
+            self.message = f"nothing to {ACTIONS.get(action, action)} here"
+            return
+        getattr(self, "on_" + action)()
+
+    def submit(self, name: str, text: str) -> bool:
+        """Take typed text for field ``name``; False (with a message) when it was not usable."""
+        self.message = "nothing to type here"
+        return False
+
+    def job(self) -> Job | None:
+        """The background job this lab wants running now, or None. Asked after every action."""
+        return None
+
+    # --- saved with progress -------------------------------------------------------
+    def save_state(self) -> dict:
+        return {}
+
+    def restore_state(self, state: dict) -> None:
+        pass

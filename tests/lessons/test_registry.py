@@ -1,0 +1,78 @@
+"""The lesson registry (a rustlings-style dev check) and the lab contract every lab keeps."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from micrograd_tui.lessons.lab import ACTIONS, Lab, action_marks
+from micrograd_tui.lessons.registry import ENTRIES, LESSONS, PROSE_DIR, Course, find
+
+# Lessons 0-17 are public: saved progress, scripts and the README use their numbers and slugs.
+PUBLIC = ["micrograd", "derivative", "several-inputs", "value", "manual-backprop", "one-step", "neuron",
+          "backward-per-op", "topological-order", "reuse-bug", "breaking-up-tanh", "pytorch", "mlp", "loss",
+          "gradient-descent", "what-we-built", "demo", "playground"]
+APP_MARKS = {"next", "previous", "toc", "help", "quit"}
+WIDGET_KEYS = {"enter", "escape", "tab", "up", "down"}  # keys of the text field and the tree themselves
+
+
+def test_public_lessons_keep_their_numbers_and_slugs():
+    assert [lesson.slug for lesson in LESSONS[: len(PUBLIC)]] == PUBLIC
+    assert [lesson.number for lesson in LESSONS] == list(range(len(LESSONS)))
+
+
+def test_slugs_unique_and_every_lesson_titled():
+    slugs = [lesson.slug for lesson in LESSONS]
+    assert len(set(slugs)) == len(slugs)
+    assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", s) for s in slugs)
+    assert all(lesson.title and lesson.summary for lesson in LESSONS)
+
+
+def test_every_prose_file_has_an_entry_and_every_entry_its_file():
+    files = {p.name for p in PROSE_DIR.glob("*.md")}
+    wanted = {f"{lesson.number:02d}-{lesson.slug}.md" for lesson in LESSONS}
+    assert files == wanted
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)
+def test_every_key_the_prose_names_is_an_action_of_its_lab(lesson):
+    lab = lesson.make_lab()
+    named = set(action_marks(lesson.prose))
+    assert named <= set(lab.actions) | APP_MARKS, named - set(lab.actions)
+    # keys the app binds are named by action, never by letter, which would lie after a remap
+    pressed = re.findall(r"(?i)press\s+`([^`]+)`", lesson.prose)
+    assert set(pressed) <= WIDGET_KEYS, f"name keys as [[action]], not {pressed}"
+
+
+def test_find_by_number_and_slug():
+    assert find(3).slug == "value" and find("3").number == 3 and find("playground").slug == "playground"
+    with pytest.raises(KeyError):
+        find(len(LESSONS))
+    with pytest.raises(KeyError):
+        find("nope")
+
+
+def test_a_course_refuses_a_lesson_without_prose(tmp_path):
+    from micrograd_tui.lessons.registry import Entry
+
+    with pytest.raises(LookupError):
+        Course([*ENTRIES, Entry("no-such-lesson", ENTRIES[0].make_lab)])
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)
+def test_every_lab_keeps_the_contract(lesson):
+    lab = lesson.make_lab()
+    assert isinstance(lab, Lab)
+    assert lab.actions <= set(ACTIONS)
+
+    def check():
+        panels = lab.panels()
+        assert all(type(p) in lab.shows for p in panels), [type(p).__name__ for p in panels]
+        assert set(action_marks(lab.message)) <= set(ACTIONS), lab.message
+        lab.fields()
+
+    check()
+    for action in sorted(lab.actions - {"run"}):
+        lab.do(action)  # every action runs without raising and leaves a describable lab
+        check()

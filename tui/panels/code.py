@@ -1,0 +1,28 @@
+"""Source code with line numbers, scrolled as a whole."""
+
+from __future__ import annotations
+
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from micrograd_tui.lessons.lab import CodePanel
+
+
+class CodeView(VerticalScroll):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._key: CodePanel | None = None
+
+    def compose(self):
+        yield Static("", classes="code-text")
+
+    def update_panel(self, panel: CodePanel) -> None:
+        if panel == self._key:
+            return
+        self._key = panel
+        from rich.syntax import Syntax  # pygments only when a lesson shows code
+
+        self.query_one(".code-text", Static).update(
+            Syntax(panel.text, "python", line_numbers=True, word_wrap=False, theme="ansi_dark")
+        )
+        self.scroll_home(animate=False)
