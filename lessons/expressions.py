@@ -10,7 +10,7 @@ engine tests all build from here, so a number fixed here is fixed everywhere.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from micrograd_tui.engine import MLP, Value
 from micrograd_tui.engine.data import lecture_dataset
@@ -127,10 +127,12 @@ def unary_mix(leaf: Leaf, name: Name = keep):
 # --- built with labels, for the lessons ---------------------------------------------
 
 
-def labelled(builder, nudge: dict[str, float] | None = None, **kw) -> tuple[Value, Labels]:
-    """``builder`` run on our Values with every node labelled: (output, the labels hook)."""
+def labelled(builder, nudge: dict[str, float] | None = None, leaves: Mapping[str, float] | None = None,
+             ) -> tuple[Value, Labels]:
+    """``builder`` run on our Values with every node labelled: (output, the labels hook).
+    ``leaves`` gives other values for the builder's inputs (those that take them)."""
     labels = Labels(nudge)
-    out, _ = builder(Value, labels, **kw)
+    out, _ = builder(Value, labels, **(leaves or {}))
     return out, labels
 
 

@@ -120,7 +120,7 @@ class Series:
     x: Sequence[float]
     y: Sequence[float]
     label: str = ""
-    kind: str = "line"  # "line" or "scatter"
+    scatter: bool = False  # points, not a line
     role: str = "main"  # a colour role: "main", "mark", "slope", "good", "negative", "positive" (and "-strong")
     marker: str | None = None
 
@@ -200,11 +200,13 @@ class Lab(ABC):
         return []
 
     def canvas(self, cols: int, rows: int) -> None:
-        """The size in cells of a plot that asked for it (``PlotPanel.canvas``)."""
+        """The size in cells of a plot that asked for it (``PlotPanel.canvas``); most labs ignore it."""
+        return None
 
     # --- what the learner does ---------------------------------------------------
     def reset(self) -> None:
         """Back to how the lab opened (a kind's ``__init__`` calls it once it has its settings)."""
+        return None
 
     def on_reset(self) -> None:
         self.reset()
@@ -230,4 +232,4 @@ class Lab(ABC):
         return {}
 
     def restore_state(self, state: dict) -> None:
-        pass
+        return None

@@ -115,7 +115,7 @@ def tokenize(source: str) -> list[Token]:
             ch = source[pos]
             why = _REFUSED.get(ch, f"the character {ch!r} is not part of the language")
             raise ExprError(why, pos, source)
-        kind = m.lastgroup
+        kind = m.lastgroup or ""
         if kind == "name" and m.group().startswith("_"):
             raise ExprError(f"names may not start with _ ({m.group()!r}): no access to Python's insides", pos, source)
         if kind == "newline":

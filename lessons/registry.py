@@ -132,7 +132,7 @@ def manual_backprop() -> Lab:
 
 
 def one_step() -> Lab:
-    return NudgeLab(lambda moved: ex.labelled(ex.lesson3, **moved)[0], rate=0.01)
+    return NudgeLab(lambda moved: ex.labelled(ex.lesson3, leaves=moved)[0], rate=0.01)
 
 
 def _tanh_plot(nodes: dict[str, Value]) -> PlotPanel:
@@ -141,7 +141,7 @@ def _tanh_plot(nodes: dict[str, Value]) -> PlotPanel:
     n, o = nodes["n"], nodes["o"]
     return PlotPanel("tanh squashes n into (-1, 1)", (
         Series(xs, ys, "tanh(x)"),
-        Series([n.data], [o.data], "o at n", kind="scatter", marker="●", role="mark"),
+        Series([n.data], [o.data], "o at n", scatter=True, marker="●", role="mark"),
     ), xlabel="x", ylim=(-1.2, 1.2))
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import ClassVar, Iterable
 
 from rich.text import Text
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, VerticalScroll
 from textual.events import Key
 from textual.screen import ModalScreen, Screen
@@ -72,7 +72,7 @@ class MicrogradApp(App):
 
     CSS_PATH = "app.tcss"
     TITLE = "micrograd-tui"
-    BINDINGS = ALL_KEYS
+    BINDINGS: ClassVar[list[BindingType]] = [*ALL_KEYS]
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(self, start: int | str | None = None, progress: Progress | None = None, course: Course = COURSE):

@@ -6,6 +6,8 @@ import argparse
 import sys
 from importlib.metadata import PackageNotFoundError, version
 
+from .oneline import OneLineParser
+
 
 def _version() -> str:
     try:
@@ -14,14 +16,8 @@ def _version() -> str:
         return "unknown"
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line on stderr, status 2, no usage dump
-        print(f"micrograd-tui: {message} (see micrograd-tui --help)", file=sys.stderr)
-        raise SystemExit(2)
-
-
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="micrograd-tui", description="Learn backpropagation in the terminal by building it.")
+    p = OneLineParser(prog="micrograd-tui", description="Learn backpropagation in the terminal by building it.")
     p.add_argument("--lesson", metavar="N|SLUG", help="open a lesson by number or slug (see --list)")
     p.add_argument("--list", action="store_true", help="list the lessons and exit")
     p.add_argument("--version", action="store_true", help="print the version and exit")

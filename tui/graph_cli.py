@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 from rich.console import Console
@@ -15,6 +14,7 @@ from micrograd_tui.engine.graph import to_dot
 from micrograd_tui.lessons.numtext import fmt
 
 from .node_text import node_name
+from .oneline import OneLineParser
 
 
 def _label(v: Value, repeat: bool) -> Text:
@@ -43,17 +43,11 @@ def rich_tree(root: Value) -> Tree:
 
 
 def main(argv: list[str]) -> int:
-    p = argparse.ArgumentParser(prog="micrograd-tui graph",
+    p = OneLineParser(prog="micrograd-tui graph",
                                 description="Print an expression's graph with data and grad columns.")
     p.add_argument("expr", help='statements such as "a=2; b=a*a; b.tanh()"')
     p.add_argument("--dot", action="store_true", help="print Graphviz DOT instead of a tree")
     p.add_argument("--no-backward", action="store_true", help="do not run backward (every grad stays 0)")
-
-    def fail(message: str) -> None:
-        print(f"micrograd-tui graph: {message}", file=sys.stderr)
-        raise SystemExit(2)
-
-    p.error = fail  # one line, status 2
     args = p.parse_args(argv)
     try:
         program = evaluate(args.expr)

@@ -79,7 +79,7 @@ def key_label(binding: Binding) -> str:
 def _keys_by_name() -> dict[str, str]:
     """What to write for ``[[name]]``: lab actions by action id, app keys by binding id."""
     shown = {b.id: key_label(b).split(" / ")[0] for b in APP_KEYS if b.id}
-    shown.update({lab_action(b): key_label(b) for b in LAB_KEYS})
+    shown.update({action: key_label(b) for b in LAB_KEYS if (action := lab_action(b))})
     return shown
 
 

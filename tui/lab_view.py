@@ -100,7 +100,9 @@ class LabView(Vertical):
     # --- layout ---------------------------------------------------------------
     def compose(self):
         # A box for each panel type this lab shows, and no more: every widget costs styling
-        # and layout at first paint. The boxes are filled by sync().
+        # and layout at first paint. The side boxes start with a widget for each panel the lab
+        # has now, so the first sync() fills them in place and the numbers are in the first
+        # frame; the figures (trees, plots, code) are mounted by sync(), a frame later.
         lab = self.lab
         yield Static("", id="lab-message")
         fields = lab.fields()
@@ -110,10 +112,12 @@ class LabView(Vertical):
                     yield Label(f.label, id=f"label-{f.name}", classes="field-label")
                     yield LabInput(placeholder=f.placeholder, name=f.name, id=f"field-{f.name}", max_length=10_000,
                                    history=lab.history)
-        boxes = {"side": [], "main": []}
-        for kind, (box_id, where, _) in WIDGETS.items():
+        initial = lab.panels()
+        boxes: dict[str, list[Vertical]] = {"side": [], "main": []}
+        for kind, (box_id, where, make) in WIDGETS.items():
             if kind in lab.shows:
-                boxes[where].append(Vertical(id=box_id, classes="panel-box"))
+                widgets = [make() for p in initial if type(p) is kind] if where == "side" else []
+                boxes[where].append(Vertical(*widgets, id=box_id, classes="panel-box"))
         with Horizontal(id="lab-body"):
             with Vertical(id="lab-side"):
                 yield from boxes["side"]

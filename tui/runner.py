@@ -84,9 +84,10 @@ class JobRunner:
 
     def take(self, message: JobUpdate) -> bool:
         """Apply an update on the UI thread; False when it came from a stopped run."""
-        if message.generation != self.generation or message.job is not self.job:
+        job = self.job
+        if message.generation != self.generation or job is None or message.job is not job:
             return False
-        message.job.apply(message.snap, message.final)
+        job.apply(message.snap, message.final)
         if message.final:
             self.job = None
             self._worker = None

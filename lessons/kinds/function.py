@@ -164,6 +164,6 @@ class FunctionLab(Lab):
         return PlotPanel(
             f"{self.formula}({var}) and its tangent at {var} = {fmt(x0, 3)}",
             (Series(xs, ys, self.formula), Series(tx, ty, f"slope {fmt(slope, 3)}", role="slope"),
-             Series([x0], [y0], "", kind="scatter", marker="●", role="mark")),
+             Series([x0], [y0], "", scatter=True, marker="●", role="mark")),
             xlabel=var, ylim=(ymin - pad, ymax + pad),
         )

@@ -26,7 +26,7 @@ class NudgeLab(Lab):
         self.root = self._build({})
         self.root.backward()
         self.steps = 0
-        self.history = [self.root.data]
+        self.trail = [self.root.data]
         self.message = f"[[step]] moves every leaf by {self.rate} × its grad"
 
     def on_step(self) -> None:
@@ -34,9 +34,9 @@ class NudgeLab(Lab):
         self.root = self._build(moved)
         self.root.backward()
         self.steps += 1
-        self.history.append(self.root.data)
+        self.trail.append(self.root.data)
         self.done = True
-        self.message = (f"step {self.steps}: {self.root.label} went from {fmt(self.history[-2], 6)} "
+        self.message = (f"step {self.steps}: {self.root.label} went from {fmt(self.trail[-2], 6)} "
                         f"to {fmt(self.root.data, 6)}")
 
     def panels(self) -> list[Panel]:

@@ -47,8 +47,9 @@ class ReuseLab(Lab):
 
     def panels(self) -> list[Panel]:
         rows = [("mode", "accumulate +=" if self.accumulate else "overwrite =")]
-        for title, root, shown in self.built:
+        for title, root, leaves in self.built:
             rows.append((title, ""))
-            for leaf in shown:
+            for leaf in leaves:
                 rows.append((f"  d{root.label}/d{leaf.label}", fmt(leaf.grad)))
-        return [FactsPanel(tuple(rows))] + [GraphPanel(root, title) for title, root, _ in self.built]
+        shown: list[Panel] = [FactsPanel(tuple(rows))]
+        return shown + [GraphPanel(root, title) for title, root, _ in self.built]

@@ -394,11 +394,11 @@ class TrainLab(Lab):
         boundary = PlotPanel(
             "decision boundary",
             (
-                Series([p[0] for p in bg_neg], [p[1] for p in bg_neg], "", kind="scatter", marker="·", role="negative"),
-                Series([p[0] for p in bg_pos], [p[1] for p in bg_pos], "", kind="scatter", marker="+", role="positive"),
-                Series([p[0] for p in neg], [p[1] for p in neg], "-1", kind="scatter", marker="●",
+                Series([p[0] for p in bg_neg], [p[1] for p in bg_neg], "", scatter=True, marker="·", role="negative"),
+                Series([p[0] for p in bg_pos], [p[1] for p in bg_pos], "", scatter=True, marker="+", role="positive"),
+                Series([p[0] for p in neg], [p[1] for p in neg], "-1", scatter=True, marker="●",
                        role="negative-strong"),
-                Series([p[0] for p in pos], [p[1] for p in pos], "+1", kind="scatter", marker="◆",
+                Series([p[0] for p in pos], [p[1] for p in pos], "+1", scatter=True, marker="◆",
                        role="positive-strong"),
             ),
             xlim=(min(gx), max(gx)), ylim=(min(gy), max(gy)), canvas=True,

@@ -87,7 +87,7 @@ def main() -> int:
         bare_file = os.path.join(home, "bare.py")
         with open(bare_file, "w") as fh:
             fh.write(BARE_APP)
-        ours_cmd = [sys.executable, "-m", "micrograd_tui.tui.cli", "--lesson", "0"]
+        ours_cmd = [sys.executable, "-m", "micrograd_tui.tui.cli", "--lesson", "micrograd"]
         bare_cmd = [sys.executable, bare_file]
         # one untimed run each so both start from warm disk caches and compiled bytecode
         time_to_text(bare_cmd, b"bare textual first paint", env)

@@ -31,11 +31,11 @@ os.environ.setdefault("MICROGRAD_TUI_HOME", tempfile.mkdtemp(prefix="mgt-bench-"
 from textual import events  # noqa: E402
 from textual.app import App  # noqa: E402
 
-from micrograd_tui.engine import MLP, Trainer  # noqa: E402
+from micrograd_tui.engine import MLP, Trainer, Value  # noqa: E402
 from micrograd_tui.engine.data import lecture_dataset, make_moons  # noqa: E402
 from micrograd_tui.lessons import expressions as ex  # noqa: E402
 from micrograd_tui.tui.app import MicrogradApp  # noqa: E402
-from micrograd_tui.tui.graph_tree import GraphTree  # noqa: E402
+from micrograd_tui.tui.panels.graph import GraphTree  # noqa: E402
 
 
 class TreeApp(App):
@@ -48,7 +48,7 @@ async def tree_open_times() -> tuple[float, float, int]:
     t = Trainer(MLP(2, [16, 16, 1], flavour="micrograd", seed=1337), X, y, loss="svm")
     big, _ = t.forward()
     big.backward()
-    small = ex.lesson3_graph()
+    small, _ = ex.lesson3(Value)
     from micrograd_tui.engine.graph import node_count
 
     n = node_count(big)
@@ -72,7 +72,7 @@ def screen_text(app) -> str:
 
 async def key_latency(running: bool) -> float:
     """Median time from pressing v (select the next knob) until the screen marks that knob with ◀."""
-    app = MicrogradApp(start=16)
+    app = MicrogradApp(start="demo")
     samples = []
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -99,7 +99,7 @@ async def key_latency(running: bool) -> float:
 
 
 async def lecture_steps_per_second(seconds: float = 3.0) -> float:
-    app = MicrogradApp(start=14)
+    app = MicrogradApp(start="gradient-descent")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         lab = app.lab_view.lab
@@ -127,13 +127,13 @@ def lecture_steps_per_second_bare(seconds: float = 2.0) -> float:
 
 
 async def demo_in_app() -> tuple[float, float]:
-    app = MicrogradApp(start=16)
+    app = MicrogradApp(start="demo")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         lab = app.lab_view.lab
         t0 = time.perf_counter()
         await pilot.press("space")
-        while app.lab_view.running or lab.trainer.k < 100:
+        while app.lab_view.runner.active or lab.trainer.k < 100:
             await pilot.pause(0.02)
         elapsed = time.perf_counter() - t0
         return elapsed, lab.snap.accuracies[-1]

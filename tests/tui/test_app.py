@@ -549,3 +549,21 @@ async def test_resizing_while_training_keeps_it_running():
             await pilot.pause(0.1)
         assert await wait_for(pilot, lambda: not app.lab_view.runner.active, timeout=60)
         assert t.trainer.k == 8
+
+
+async def test_plots_redraw_in_the_new_themes_colours():
+    from textual.color import Color
+
+    from micrograd_tui.tui.panels.plot import LabPlot
+
+    app = make_app("derivative")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, 5)
+        plot = app.query_one(LabPlot)
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+        await settle(pilot, 5)
+        surface = Color.parse(app.theme_variables["surface"]).rgb
+        drawn = plot.render()
+        backgrounds = {span.style.bgcolor.triplet for span in drawn.spans
+                       if not isinstance(span.style, str) and span.style.bgcolor and span.style.bgcolor.triplet}
+        assert tuple(surface) in {tuple(b) for b in backgrounds}

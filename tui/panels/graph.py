@@ -194,7 +194,7 @@ class GraphPanelView(Vertical):
         if self._pending is not None:
             root, highlight = self._pending
             self._pending = None
-            self.tree.show(root, highlight)
+            self.query_one(GraphTree).show(root, highlight)
 
     def on_resize(self) -> None:
         self._header()
@@ -206,9 +206,6 @@ class GraphPanelView(Vertical):
         text = Text.assemble((title[:name_w].ljust(name_w), ""), (f"{'data':>{NUM_W}}", ""), (f"{'grad':>{NUM_W}}", ""))
         self.query_one(".graph-header", Static).update(text)
 
-    @property
-    def tree(self) -> GraphTree:
-        return self.query_one(GraphTree)
 
     def update_panel(self, panel: GraphPanel) -> None:
         self.show(panel.root, panel.highlight, panel.title)

@@ -111,7 +111,7 @@ class LabPlot(PlotextPlot):
                 kw["color"] = colour
             if s.marker:
                 kw["marker"] = s.marker
-            draw = plt.scatter if s.kind == "scatter" else plt.plot
+            draw = plt.scatter if s.scatter else plt.plot
             draw([p[0] for p in pts], [p[1] for p in pts], **kw)
             drawn = True
         if panel.xlim:
