@@ -1,0 +1,160 @@
+"""Running the learner's code: a child Python process with a time limit, a memory limit and its
+own output, answering in JSON lines. The app's process never imports the learner's files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HARNESS = Path(__file__).with_name("harness.py")
+TIME_LIMIT = 10.0  # seconds for one run of checks
+MEMORY_LIMIT = 1 << 30  # bytes of address space, where the platform lets us set it
+OUTPUT_LIMIT = 16 << 20  # bytes the learner's prints may write before the child is stopped
+SHOWN_OUTPUT = 2000  # characters of the learner's output kept for the screen
+
+
+def _limits() -> None:  # runs in the child, before Python starts
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT, OUTPUT_LIMIT))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    except (ImportError, ValueError, OSError):
+        pass  # no resource limits here (Windows): the time limit still holds
+
+
+@dataclass
+class Ending:
+    """How a run ended when it did not end normally: what to tell the learner."""
+
+    message: str
+
+
+@dataclass
+class Run:
+    """One child process running checks; read its events with :meth:`events`, stop it with :meth:`kill`."""
+
+    workspace: Path
+    checks: list[dict]
+    time_limit: float = TIME_LIMIT
+    ending: Ending | None = None
+    output: str = ""
+    _proc: subprocess.Popen | None = field(default=None, repr=False)
+
+    def start(self) -> None:
+        self._tmp = tempfile.TemporaryDirectory(prefix="micrograd-tui-run-")
+        request = Path(self._tmp.name) / "request.json"
+        request.write_text(json.dumps({"workspace": str(self.workspace), "checks": self.checks}), encoding="utf-8")
+        self._out = open(Path(self._tmp.name) / "output.txt", "w+b")
+        read, write = os.pipe()
+        env = {k: v for k, v in os.environ.items() if k in ("PATH", "SYSTEMROOT", "LANG", "LC_ALL", "HOME", "TMPDIR")}
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        kwargs: dict = {}
+        if os.name == "posix":
+            kwargs["preexec_fn"] = _limits
+            kwargs["start_new_session"] = True
+        self._proc = subprocess.Popen(
+            [sys.executable, "-I", str(HARNESS), str(request), str(write)],
+            stdin=subprocess.DEVNULL, stdout=self._out, stderr=subprocess.STDOUT, pass_fds=(write,),
+            cwd=str(self.workspace), env=env, **kwargs,
+        )
+        os.close(write)
+        self._read = os.fdopen(read, "rb")
+        self._buffer = b""
+        self._deadline = time.monotonic() + self.time_limit
+
+    def events(self):
+        """Each event the child sends, as it comes; ends when the child is done, dies or runs out of time."""
+        assert self._proc is not None
+        fd = self._read.fileno()
+        while True:
+            while b"\n" in self._buffer:
+                line, _, self._buffer = self._buffer.partition(b"\n")
+                try:
+                    event = json.loads(line)
+                except ValueError:
+                    continue  # not ours: the learner's code wrote to our channel
+                if isinstance(event, dict):
+                    if event.get("event") == "done":
+                        self._finish()
+                        return
+                    yield event
+            left = self._deadline - time.monotonic()
+            if left <= 0:
+                self.kill()
+                self._finish(Ending(f"your code ran for more than {self.time_limit:g} s and was stopped "
+                                    "(an endless loop? a graph walked again and again?)"))
+                return
+            ready, _, _ = select.select([fd], [], [], min(left, 0.5))
+            if ready:
+                chunk = os.read(fd, 65536)
+                if not chunk:  # the child closed our channel: it exited or died
+                    self._finish(self._died())
+                    return
+                self._buffer += chunk
+
+    def _died(self) -> Ending:
+        assert self._proc is not None
+        try:
+            code = self._proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            code = self._proc.wait()
+        if code < 0:
+            import signal
+
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = f"signal {-code}"
+            why = {"SIGSEGV": "it crashed (a segmentation fault)", "SIGKILL": "it was killed (out of memory?)",
+                   "SIGXFSZ": f"it printed more than {OUTPUT_LIMIT >> 20} MB",
+                   "SIGABRT": "it aborted"}.get(name, f"it was stopped by {name}")
+            return Ending(f"the Python process running your code ended before the checks finished: {why}")
+        return Ending(f"your code ended the Python process (exit status {code}) before the checks finished: "
+                      "os._exit()? sys.exit() outside a function?")
+
+    def _finish(self, ending: Ending | None = None) -> None:
+        self.ending = ending
+        if self._proc is not None:
+            try:
+                self._proc.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self._out.seek(0)
+        raw = self._out.read(SHOWN_OUTPUT * 4)
+        self.output = raw.decode("utf-8", "replace")[:SHOWN_OUTPUT]
+        self.close()
+
+    def kill(self) -> None:
+        """Stop the child at once (safe from any thread, any number of times)."""
+        proc = self._proc
+        if proc is not None and proc.poll() is None:
+            try:
+                if os.name == "posix":
+                    os.killpg(proc.pid, 9)
+                else:
+                    proc.kill()
+            except (ProcessLookupError, PermissionError):
+                pass
+            proc.wait()
+
+    def close(self) -> None:
+        self.kill()
+        for f in ("_read", "_out"):
+            handle = getattr(self, f, None)
+            if handle is not None and not handle.closed:
+                handle.close()
+        tmp = getattr(self, "_tmp", None)
+        if tmp is not None:
+            tmp.cleanup()
+            self._tmp = None

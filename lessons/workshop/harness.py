@@ -1,0 +1,239 @@
+"""Runs checks on the learner's own files, in a child process: never inside the app.
+
+Started as ``python -I harness.py REQUEST.json FD``: it reads the request (the
+workspace folder and the checks, as data), imports the learner's ``engine``,
+``nn``, ``train`` and ``exercises`` from the workspace, runs each check and
+writes one JSON line per event to file descriptor FD (the learner's own prints
+go to stdout and stderr, which the app keeps apart). It imports nothing of
+micrograd-tui's: the app compares what comes back with its own engine.
+
+Standard library only, and no imports beside this file (``-I`` leaves the
+script's folder off the path).
+"""
+
+import importlib
+import json
+import os
+import random
+import sys
+import traceback
+
+DUMP_LIMIT = 400  # nodes of a graph sent back for drawing
+
+
+class Events:
+    def __init__(self, fd):
+        self.out = os.fdopen(fd, "w", buffering=1, encoding="utf-8")
+
+    def send(self, **event):
+        self.out.write(json.dumps(event, allow_nan=True) + "\n")
+        self.out.flush()
+
+
+def number(x):
+    """A learner's data or grad as a float, or None (with the type) when it is not a number."""
+    try:
+        return float(x)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+OPS = {
+    "add": lambda a, b: a + b,
+    "mul": lambda a, b: a * b,
+    "tanh": lambda a: a.tanh(),
+    "exp": lambda a: a.exp(),
+    "log": lambda a: a.log(),
+    "pow": lambda a, k: a ** k,
+    "div": lambda a, b: a / b,
+    "neg": lambda a: -a,
+    "sub": lambda a, b: a - b,
+    "radd": lambda k, a: k + a,
+    "rmul": lambda k, a: k * a,
+    "sum": lambda *xs: sum(xs),
+}
+
+
+def build(ops, Value):
+    """The expression, op by op, on the learner's Value; every result named by its label."""
+    env = {}
+    for op in ops:
+        kind, name, args = op[0], op[1], op[2:]
+        if kind == "leaf":
+            v = Value(args[0])
+        elif kind == "chain":  # a long chain: x, x + 1, (x + 1) + 1, ... (args: the input's name, length)
+            v = env[args[0]]
+            for _ in range(args[1]):
+                v = v + 1.0
+        else:
+            v = OPS[kind](*[env[a] if isinstance(a, str) else a for a in args])
+        try:
+            v.label = name
+        except AttributeError:
+            pass
+        env[name] = v
+    return env
+
+
+def children(v):
+    prev = getattr(v, "_prev", ())
+    try:
+        return list(prev)
+    except TypeError:
+        return []
+
+
+def topo(root):
+    """The harness's own topological order (a loop, not recursion), to run _backward node by node."""
+    order, seen, stack = [], set(), [(root, False)]
+    while stack:
+        v, done = stack.pop()
+        if done:
+            order.append(v)
+            continue
+        if id(v) in seen:
+            continue
+        seen.add(id(v))
+        stack.append((v, True))
+        for c in children(v):
+            if id(c) not in seen:
+                stack.append((c, False))
+    return order
+
+
+def dump(root, env):
+    """The graph reachable from root, for drawing and comparing: nodes with data, grad, op, children."""
+    ids, nodes, queue = {id(root): 0}, [], [root]
+    while queue and len(nodes) < DUMP_LIMIT:
+        v = queue.pop(0)
+        prev = []
+        for c in children(v):
+            if id(c) not in ids:
+                ids[id(c)] = len(ids)
+                queue.append(c)
+            prev.append(ids[id(c)])
+        nodes.append({"id": ids[id(v)], "label": str(getattr(v, "label", "") or ""), "data": number(getattr(v, "data", None)),
+                      "grad": number(getattr(v, "grad", None)), "op": str(getattr(v, "_op", "") or ""), "prev": prev})
+    names = {}
+    for name, v in env.items():
+        names[name] = {"id": ids.get(id(v)), "data": number(getattr(v, "data", None)),
+                       "grad": number(getattr(v, "grad", None)), "op": str(getattr(v, "_op", "") or ""),
+                       "prev": [_name_of(c, env) for c in children(v)], "type": type(v).__name__}
+    return {"nodes": nodes, "names": names, "truncated": len(nodes) >= DUMP_LIMIT}
+
+
+def _name_of(v, env):
+    for name, w in env.items():
+        if w is v:
+            return name
+    return None
+
+
+def check_graph(check, modules, events):
+    Value = modules["engine"].Value
+    env = build(check["ops"], Value)
+    out = env[check["output"]]
+    mode = check.get("backward", "none")
+    if mode == "nodes":
+        out.grad = 1.0
+        for v in reversed(topo(out)):
+            v._backward()
+    elif mode == "backward":
+        out.backward()
+    if check.get("dump", True):
+        return dump(out, env)
+    return {"names": {k: {"data": number(getattr(v, "data", None)), "grad": number(getattr(v, "grad", None)),
+                          "type": type(v).__name__} for k, v in env.items()}}
+
+
+def set_weights(params, weights):
+    if len(params) != len(weights):
+        raise AssertionError(f"parameters() gave {len(params)} Values; MLP(3, [4, 4, 1]) has {len(weights)}")
+    for p, w in zip(params, weights):
+        p.data = w
+
+
+def check_nn(check, modules, events):
+    nn = modules["nn"]
+    random.seed(1337)
+    counts = {"Neuron(3)": len(nn.Neuron(3).parameters()), "Layer(3, 4)": len(nn.Layer(3, 4).parameters()),
+              "MLP(3, [4, 4, 1])": len(nn.MLP(3, [4, 4, 1]).parameters())}
+    single = nn.Layer(3, 1)([1.0, 2.0, 3.0])
+    model = nn.MLP(3, [4, 4, 1])
+    set_weights(model.parameters(), check["weights"])
+    out = model(check["x"])
+    return {"counts": counts, "single_is_value": type(single).__name__ == "Value",
+            "single_type": type(single).__name__, "out": number(getattr(out, "data", out)),
+            "out_type": type(out).__name__}
+
+
+def check_train(check, modules, events):
+    nn, train = modules["nn"], modules["train"]
+    random.seed(1337)
+    model = nn.MLP(3, [4, 4, 1])
+    set_weights(model.parameters(), check["weights"])
+    losses = []
+    for k in range(check["steps"]):
+        loss = train.train_step(model, check["xs"], check["ys"], check["lr"])
+        losses.append(number(getattr(loss, "data", loss)))
+        events.send(event="loss", check=check["name"], k=k, loss=losses[-1])
+    return {"losses": losses}
+
+
+def check_gradf(check, modules, events):
+    ex = modules["exercises"]
+    return {"grads": [[number(g) for g in ex.gradf(*point)] for point in check["points"]]}
+
+
+def check_softmax(check, modules, events):
+    Value, ex = modules["engine"].Value, modules["exercises"]
+    logits = [Value(x) for x in check["logits"]]
+    for i, v in enumerate(logits):
+        v.label = f"logit{i}"
+    loss = ex.nll(logits, check["label"])
+    loss.backward()
+    return {"loss": number(loss.data), "grads": [number(v.grad) for v in logits]}
+
+
+CHECKS = {"graph": check_graph, "nn": check_nn, "train": check_train, "gradf": check_gradf,
+          "softmax": check_softmax}
+
+
+def describe(error, workspace):
+    """An error as the learner needs it: type, message, and the frames in their own files."""
+    frames = []
+    for fs in traceback.extract_tb(error.__traceback__):
+        if os.path.dirname(os.path.abspath(fs.filename)) == workspace:
+            frames.append({"file": os.path.basename(fs.filename), "line": fs.lineno, "name": fs.name,
+                           "text": (fs.line or "").strip()})
+    info = {"type": type(error).__name__, "message": str(error)[:2000], "frames": frames[-8:]}
+    if isinstance(error, SyntaxError):
+        info["syntax"] = {"file": os.path.basename(error.filename or ""), "line": error.lineno,
+                          "offset": error.offset, "text": (error.text or "").rstrip("\n")}
+    if isinstance(error, SystemExit):
+        info["message"] = f"your code called sys.exit({error.code!r})"
+    return info
+
+
+def main():
+    with open(sys.argv[1], encoding="utf-8") as fh:
+        request = json.load(fh)
+    events = Events(int(sys.argv[2]))
+    workspace = os.path.abspath(request["workspace"])
+    sys.path.insert(0, workspace)
+    sys.dont_write_bytecode = True  # the workspace holds the learner's files and nothing else
+    modules = {}
+    for check in request["checks"]:
+        try:
+            for name in check["modules"]:
+                if name not in modules:
+                    modules[name] = importlib.import_module(name)
+            result = CHECKS[check["kind"]](check, modules, events)
+            events.send(event="result", check=check["name"], result=result)
+        except BaseException as e:  # noqa: B036 - SystemExit and KeyboardInterrupt are the learner's to raise
+            events.send(event="error", check=check["name"], error=describe(e, workspace))
+    events.send(event="done")
+
+
+if __name__ == "__main__":
+    main()
