@@ -23,19 +23,23 @@ import enum
 import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Any, ClassVar, Protocol, Sequence, Union
+from pathlib import Path
+from typing import Any, ClassVar, Mapping, Protocol, Sequence, Union
 
 from micrograd_tui.engine import Value
 
 __all__ = [
     "ACTIONS", "Finish", "Focus", "Field", "FactsPanel", "ListPanel", "GraphPanel", "Series", "PlotPanel",
-    "CodePanel", "Panel", "Job", "Lab", "action_marks",
+    "CodePanel", "Panel", "Job", "EditFile", "Lab", "action_marks",
 ]
 
 # Every action a lab can answer, with the words the app shows for it. The app
 # binds each to one key (tui/keys.py) and shows only those the open lab has.
 ACTIONS = {
     "run": "run or pause",
+    "run_checks": "run the checks on your code",
+    "edit": "edit the file here",
+    "edit_external": "edit the file in your $EDITOR",
     "step": "one step",
     "reset": "reset the lab",
     "build": "build the graph node by node",
@@ -108,11 +112,13 @@ class ListPanel:
 
 @dataclass(frozen=True)
 class GraphPanel:
-    """One expression graph to show as a tree, rooted at its output."""
+    """One expression graph to show as a tree, rooted at its output. With ``expected``, each node
+    that has an expected (data, grad) shows it beside its own, and a mismatch is marked."""
 
     root: Value
     title: str = ""
     highlight: Value | None = None
+    expected: Mapping[Value, tuple[float, float]] | None = None
 
 
 @dataclass(frozen=True)
@@ -167,6 +173,19 @@ class Job(Protocol):
 
     def apply(self, snap: Any, final: bool) -> None: ...
 
+    def close(self) -> None:
+        """Let go of what the job holds (a child process): called from the UI thread, maybe while
+        ``step`` runs in the worker, when the job is stopped or has finished."""
+        ...
+
+
+@dataclass(frozen=True)
+class EditFile:
+    """A request from a lab: open this file in the app's editor, or in the learner's own ($VISUAL, $EDITOR)."""
+
+    path: Path
+    external: bool = False
+
 
 # --- the lab -----------------------------------------------------------------------------
 
@@ -190,6 +209,7 @@ class Lab(ABC):
         self.done = False
         self.history: list[str] | None = None  # earlier inputs, walked with up/down in the field
         self.pending_input: str | None = None  # text the lab puts into its first field (an example)
+        self.requests: list[EditFile] = []  # what the lab asks the app to do for it; the app takes them
 
     # --- what to show ------------------------------------------------------------
     @abstractmethod
@@ -222,6 +242,18 @@ class Lab(ABC):
         """Take typed text for field ``name``; False (with a message) when it was not usable."""
         self.message = "nothing to type here"
         return False
+
+    def confirm(self, action: str) -> str | None:
+        """A question to ask before ``action`` runs (revealing, wiping), or None to run it at once."""
+        return None
+
+    def watched(self) -> list[Path]:
+        """Files whose changes on disk the lab wants to hear about (``files_changed``)."""
+        return []
+
+    def files_changed(self) -> None:
+        """A watched file changed (saved by any editor)."""
+        return None
 
     def job(self) -> Job | None:
         """The background job this lab wants running now, or None. Asked after every action."""

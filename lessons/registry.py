@@ -8,6 +8,7 @@ prose file and one entry here.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -35,29 +36,46 @@ PROSE_DIR = Path(__file__).parent / "prose"
 
 @dataclass(frozen=True)
 class Entry:
-    """One place in the course: the lesson's slug (its public name) and the lab it opens."""
+    """One place in the course: the lesson's slug (its public name) and the lab it opens.
+
+    An ``exercise`` belongs to the lesson before it and is numbered after it (3.1, 3.2, ...),
+    so exercises never renumber the lessons."""
 
     slug: str
     make_lab: Callable[[], Lab]
+    exercise: bool = False
 
 
 @dataclass(frozen=True)
 class Lesson:
-    number: int
+    number: int  # the lesson's public number; an exercise has its lesson's
     slug: str
     title: str
     prose: str  # Markdown; its first paragraph is the summary
     make_lab: Callable[[], Lab]
+    sub: int = 0  # 0 for a lesson; 1, 2, ... for the exercises after it
+    index: int = 0  # the place in the course, from 0: what next and previous walk
+
+    @property
+    def label(self) -> str:
+        """``3`` for lesson 3, ``3.1`` for the first exercise after it."""
+        return f"{self.number}.{self.sub}" if self.sub else str(self.number)
 
     @property
     def summary(self) -> str:
         return self.prose.strip().split("\n\n")[0]
 
 
+def prose_name(lesson: Lesson) -> str:
+    """The prose file's name: ``03-value.md``, ``03.1-build-value.md``."""
+    return f"{lesson.number:02d}" + (f".{lesson.sub}" if lesson.sub else "") + f"-{lesson.slug}.md"
+
+
 def prose_file(slug: str, dirs: Sequence[Path]) -> Path:
-    """The Markdown file of a lesson: ``NN-slug.md`` in the first folder that has one."""
+    """The Markdown file of a lesson: ``NN-slug.md`` (``NN.K-slug.md`` for an exercise) in the first
+    folder that has one."""
     for d in dirs:
-        found = sorted(d.glob(f"[0-9][0-9]-{slug}.md"))
+        found = sorted(p for p in d.glob(f"*-{slug}.md") if re.fullmatch(r"\d\d(\.\d+)?-" + re.escape(slug) + r"\.md", p.name))
         if found:
             return found[0]
     raise LookupError(f"lesson {slug!r} has no prose file NN-{slug}.md in {', '.join(map(str, dirs))}")
@@ -77,9 +95,14 @@ class Course:
 
     def __init__(self, entries: Iterable[Entry], prose_dirs: Sequence[Path] = (PROSE_DIR,)):
         lessons = []
-        for number, entry in enumerate(entries):
+        number, sub = -1, 0
+        for index, entry in enumerate(entries):
+            if entry.exercise and number >= 0:
+                sub += 1
+            else:
+                number, sub = number + 1, 0
             title, prose = read_prose(prose_file(entry.slug, prose_dirs))
-            lessons.append(Lesson(number, entry.slug, title, prose, entry.make_lab))
+            lessons.append(Lesson(number, entry.slug, title, prose, entry.make_lab, sub, index))
         self.lessons: tuple[Lesson, ...] = tuple(lessons)
         slugs = [lesson.slug for lesson in self.lessons]
         if len(set(slugs)) != len(slugs):
@@ -88,17 +111,23 @@ class Course:
     def __len__(self) -> int:
         return len(self.lessons)
 
+    @property
+    def last_number(self) -> int:
+        return self.lessons[-1].number
+
     def find(self, key: str | int) -> Lesson:
-        """A lesson by number (``3``, ``"3"``) or slug; KeyError if there is none."""
-        if isinstance(key, int) or key.strip().isdigit():
-            n = int(key)
-            if 0 <= n < len(self.lessons):
-                return self.lessons[n]
-            raise KeyError(f"no lesson {n}: lessons are numbered 0 to {len(self.lessons) - 1}")
+        """A lesson by number (``3``, ``"3"``), an exercise by label (``"3.1"``), either by slug;
+        KeyError if there is none."""
+        label = str(key).strip()
+        if re.fullmatch(r"\d+(\.\d+)?", label):
+            for lesson in self.lessons:
+                if lesson.label == label:
+                    return lesson
+            raise KeyError(f"no lesson {label}: lessons are numbered 0 to {self.last_number} (see micrograd-tui --list)")
         for lesson in self.lessons:
-            if lesson.slug == key:
+            if lesson.slug == label:
                 return lesson
-        raise KeyError(f"no lesson called {key!r}: see micrograd-tui --list")
+        raise KeyError(f"no lesson called {label!r}: see micrograd-tui --list")
 
 
 # --- the labs, one factory per lesson, named by slug ------------------------------------
@@ -306,9 +335,19 @@ def playground() -> Lab:
     return PlaygroundLab()
 
 
+def _workshop(slug: str) -> Callable[[], Lab]:
+    def make() -> Lab:
+        from .kinds.workshop import WorkshopLab
+        from .workshop.checks import find_exercise
+
+        return WorkshopLab(find_exercise(slug))
+
+    return make
+
+
 # --- the course -----------------------------------------------------------------------
 
-ENTRIES: tuple[Entry, ...] = (
+LESSON_ENTRIES: tuple[Entry, ...] = (
     Entry("micrograd", micrograd),
     Entry("derivative", derivative),
     Entry("several-inputs", several_inputs),
@@ -329,6 +368,19 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("playground", playground),
 )
 
+
+def _with_exercises(lessons: Sequence[Entry]) -> tuple[Entry, ...]:
+    """Each build exercise right after the lesson that teaches it."""
+    from .workshop.checks import EXERCISES
+
+    entries: list[Entry] = []
+    for entry in lessons:
+        entries.append(entry)
+        entries += [Entry(ex.slug, _workshop(ex.slug), exercise=True) for ex in EXERCISES if ex.after == entry.slug]
+    return tuple(entries)
+
+
+ENTRIES = _with_exercises(LESSON_ENTRIES)
 COURSE = Course(ENTRIES)
 LESSONS = COURSE.lessons
 

@@ -10,6 +10,9 @@ def user_home(tmp_path, monkeypatch):
     """Every test gets its own progress directory: runs are repeatable and touch nothing real."""
     home = tmp_path / "home"
     monkeypatch.setenv("MICROGRAD_TUI_HOME", str(home))
+    monkeypatch.delenv("MICROGRAD_TUI_WORKSPACE", raising=False)
+    for editor in ("VISUAL", "EDITOR"):  # a real editor must never start inside a test
+        monkeypatch.delenv(editor, raising=False)
     return home
 
 

@@ -157,14 +157,14 @@ class MicrogradApp(App):
 
     def action_next_lesson(self) -> None:
         self._mark_read()
-        if self.lesson.number + 1 < len(self.course):
-            self._open(self.course.lessons[self.lesson.number + 1])
+        if self.lesson.index + 1 < len(self.course):
+            self._open(self.course.lessons[self.lesson.index + 1])
         else:
             self.notify("This is the last lesson.", timeout=3)
 
     def action_previous_lesson(self) -> None:
-        if self.lesson.number > 0:
-            self._open(self.course.lessons[self.lesson.number - 1])
+        if self.lesson.index > 0:
+            self._open(self.course.lessons[self.lesson.index - 1])
         else:
             self.notify("This is the first lesson.", timeout=3)
 
@@ -204,7 +204,7 @@ class MicrogradApp(App):
         tick = " ✓" if self.lesson.slug in self.progress.finished else ""
         text = Text.assemble(
             ("micrograd-tui ", "bold"),
-            (f" {self.lesson.number}/{total - 1} ", "reverse"),
+            (f" {self.lesson.label}/{self.course.last_number} ", "reverse"),
             (f" {self.lesson.title}{tick} ", "bold"),
             ("  ", ""),
             ("█" * filled + "░" * (bar_w - filled), ""),
@@ -218,7 +218,7 @@ class MicrogradApp(App):
         toc.clear_options()
         for lesson in self.course.lessons:
             mark = "✓" if lesson.slug in self.progress.finished else " "
-            toc.add_option(Option(f"{mark} {lesson.number:>2} {lesson.title}", id=lesson.slug))
+            toc.add_option(Option(f"{mark} {lesson.label:>4} {lesson.title}", id=lesson.slug))
         if highlighted is not None:
             toc.highlighted = highlighted
 
@@ -227,7 +227,7 @@ class MicrogradApp(App):
         toc.display = not toc.display
         if toc.display:
             self._fill_toc()
-            toc.highlighted = self.lesson.number
+            toc.highlighted = self.lesson.index
             toc.focus()
         else:
             self._focus_lab()
@@ -290,8 +290,9 @@ class MicrogradApp(App):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for lesson in self.course.lessons:
-            yield SystemCommand(f"Go to lesson {lesson.number}: {lesson.title}", with_keys(lesson.summary)[:80].replace("\n", " "),
-                                lambda n=lesson.number: self.open_lesson(n))
+            yield SystemCommand(f"Go to lesson {lesson.label}: {lesson.title}",
+                                with_keys(lesson.summary)[:80].replace("\n", " "),
+                                lambda slug=lesson.slug: self.open_lesson(slug))
         actions = self.lab_view.lab.actions if self.lab_view else frozenset()
         for b in ALL_KEYS:
             act = lab_action(b)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from importlib.metadata import PackageNotFoundError, version
 
@@ -21,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lesson", metavar="N|SLUG", help="open a lesson by number or slug (see --list)")
     p.add_argument("--list", action="store_true", help="list the lessons and exit")
     p.add_argument("--version", action="store_true", help="print the version and exit")
+    p.add_argument("--workspace", metavar="DIR", help="the folder of your own micrograd files (build exercises)")
     p.add_argument("--reset-progress", action="store_true", help="start over (the old progress file is kept aside)")
     return p
 
@@ -31,6 +33,10 @@ def main(argv: list[str] | None = None) -> int:
         from .graph_cli import main as graph_main
 
         return graph_main(argv[1:])
+    if argv and argv[0] == "check":
+        from .check_cli import main as check_main
+
+        return check_main(argv[1:])
     args = build_parser().parse_args(argv)
     if args.version:
         print(f"micrograd-tui {_version()}")
@@ -39,15 +45,19 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.list:
         for lesson in LESSONS:
-            print(f"{lesson.number:>2}  {lesson.title}")
+            print(f"{lesson.label:>2}  {lesson.title}")
         return 0
-    start = None
+    start: str | None = None
     if args.lesson is not None:
         try:
-            start = find(args.lesson).number
+            start = find(args.lesson).slug
         except KeyError as e:
             print(f"micrograd-tui: {e.args[0]}", file=sys.stderr)
             return 2
+    if args.workspace:
+        from .check_cli import set_workspace
+
+        set_workspace(args.workspace)
     from .progress import Progress
 
     progress = Progress()
@@ -66,5 +76,15 @@ def main(argv: list[str] | None = None) -> int:
     return app.return_code or 0
 
 
+def run() -> int:
+    """The console script: ``main`` with a reader that stops early (``--list | head``) taken quietly."""
+    try:
+        return main()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # Python flushes stdout at exit: let that go nowhere
+        return 0
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

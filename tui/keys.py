@@ -28,6 +28,9 @@ APP_KEYS: list[Binding] = [
 # key, action, footer text, shown in the footer
 _LAB_KEYS = [
     ("space", "run", "Run/pause", True),
+    ("c", "run_checks", "Run checks", True),
+    ("e", "edit", "Edit", True),
+    ("E", "edit_external", "$EDITOR", True),
     ("s", "step", "Step", True),
     ("r", "reset", "Reset", True),
     ("b", "build", "Build", True),

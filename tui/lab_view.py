@@ -7,7 +7,11 @@ background job runs on the one :class:`~.runner.JobRunner`.
 
 from __future__ import annotations
 
+import os
+import shlex
+import subprocess
 import traceback
+from pathlib import Path
 
 from rich.text import Text
 from textual import events
@@ -15,16 +19,21 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widget import Widget
+from textual.app import SuspendNotSupported
 from textual.widgets import Input, Label, Static
 
 from micrograd_tui.lessons.lab import Focus, Lab, Panel
 
+from .dialogs import Confirm, Editor
 from .keys import with_keys
 from .panels import WIDGETS
 from .panels.code import CodeView
 from .panels.facts import SideText
 from .panels.graph import GraphTree
 from .runner import JobRunner, JobUpdate
+
+
+WATCH_SECONDS = 0.25  # how often the files a lab watches are looked at
 
 
 class LabInput(Input):
@@ -96,6 +105,7 @@ class LabView(Vertical):
         self._message: str | None = None
         self._fields: object = None
         self._ready = False  # composed and mounted, not yet being removed
+        self._stamps: dict[Path, tuple[int, int] | None] = {}
 
     # --- layout ---------------------------------------------------------------
     def compose(self):
@@ -126,6 +136,9 @@ class LabView(Vertical):
 
     def on_mount(self) -> None:
         self._ready = True
+        if self.lab.watched():
+            self._stamps = self._stat()
+            self.set_interval(WATCH_SECONDS, self._poll_files)
         self.sync()
 
     # --- actions --------------------------------------------------------------
@@ -143,6 +156,19 @@ class LabView(Vertical):
     def perform(self, action: str) -> None:
         if not self._ready:
             return  # the lab is not on screen yet (or any more): a key now would act unseen
+        question = self.lab.confirm(action) if action in self.lab.actions else None
+        if question:
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._perform(action)
+
+            self.app.push_screen(Confirm(with_keys(question)), answered)
+            return
+        self._perform(action)
+
+    def _perform(self, action: str) -> None:
+        if not self._ready:
+            return
         lab, runner = self.lab, self.runner
         if runner.active and action in lab.stops_job:
             runner.stop()
@@ -153,7 +179,10 @@ class LabView(Vertical):
         else:
             with runner.lock:
                 self._guarded(lambda: lab.do(action))
+        if lab.watched():
+            self._stamps = self._stat()  # the lab's own changes to its files are not news to it
         self.sync()
+        self._take_requests()
 
     def submit(self, name: str, text: str) -> bool:
         with self.runner.lock:
@@ -166,6 +195,60 @@ class LabView(Vertical):
         ok = self.submit(event.input.name or "", event.value)
         if ok and not self.lab.keep_input:
             event.input.value = ""
+
+    # --- files: watching them, editing them ------------------------------------------------
+    def _stat(self) -> dict[Path, tuple[int, int] | None]:
+        stamps: dict[Path, tuple[int, int] | None] = {}
+        for path in self.lab.watched():
+            try:
+                st = path.stat()
+                stamps[path] = (st.st_mtime_ns, st.st_size)
+            except OSError:
+                stamps[path] = None
+        return stamps
+
+    def _poll_files(self) -> None:
+        """Any editor's save re-runs the checks: a cheap stat of a few files, four times a second
+        (no watcher library: this works the same on every platform and for every way of saving)."""
+        if not self._ready:
+            return
+        stamps = self._stat()
+        if stamps != self._stamps:
+            self._stamps = stamps
+            self._guarded(self.lab.files_changed)
+            self.sync()
+
+    def _take_requests(self) -> None:
+        requests, self.lab.requests = self.lab.requests, []
+        for request in requests:
+            if request.external:
+                self._edit_outside(request.path)
+            else:
+                self.app.push_screen(Editor(request.path, on_save=self._poll_files))
+
+    def _edit_outside(self, path: Path) -> None:
+        """The learner's own editor, in the terminal the app gives up while it runs."""
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+        if not editor:
+            self.lab.message = "set $VISUAL or $EDITOR to your editor's command, or press [[edit]] to edit here"
+            self.sync()
+            return
+        command = shlex.split(editor) + [str(path)]
+        try:
+            try:
+                with self.app.suspend():
+                    subprocess.call(command)
+            except SuspendNotSupported:
+                if not self.app.is_headless:
+                    self.lab.message = "this terminal cannot be handed to another program (in a browser?): [[edit]] edits here"
+                    self.sync()
+                    return
+                subprocess.call(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        except OSError as e:
+            self.lab.message = f"could not start {command[0]}: {e.strerror or e}"
+        self.app.refresh()
+        self._poll_files()
 
     def on_job_update(self, message: JobUpdate) -> None:
         if self._ready and self.runner.take(message):

@@ -62,6 +62,8 @@ class JobRunner:
         if self._worker is not None:
             self._worker.cancel()
             self._worker = None
+        if job is not None:
+            job.close()  # first, without the lock: a step waiting on a child process returns now
         return job
 
     def stop(self) -> None:
@@ -91,6 +93,7 @@ class JobRunner:
         if message.final:
             self.job = None
             self._worker = None
+            job.close()
         return True
 
     def _run(self, job: Job, generation: int) -> None:

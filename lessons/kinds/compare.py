@@ -85,6 +85,9 @@ class _LiveLoad:
     def snapshot(self):
         return self.result
 
+    def close(self) -> None:
+        return None
+
     def apply(self, snap, final: bool) -> None:
         if final and snap is not None and self.lab._loader is self:
             self.lab.loaded(snap)

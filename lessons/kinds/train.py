@@ -204,6 +204,9 @@ class TrainLab(Lab):
     def job(self) -> Job | None:
         return self if self.want_run else None
 
+    def close(self) -> None:
+        return None  # nothing held: the trainer stays with the lab
+
     def _boundary(self):
         xs = [p[0] for p in self.trainer.xs]
         ys = [p[1] for p in self.trainer.xs]

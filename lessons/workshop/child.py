@@ -157,4 +157,4 @@ class Run:
         tmp = getattr(self, "_tmp", None)
         if tmp is not None:
             tmp.cleanup()
-            self._tmp = None
+            del self._tmp

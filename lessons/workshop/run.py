@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from .checks import Check, Exercise, Verdict
-from .child import Run
+from .child import OUTPUT_LIMIT, TIME_LIMIT, Run
 
 
 @dataclass
@@ -30,28 +31,33 @@ def error_text(error: dict) -> str:
         return f"not written yet: {message}"
     if kind == "SystemExit":
         return message
+    if kind == "OSError" and "File too large" in message:  # the output limit: Python turns SIGXFSZ into this
+        return f"your code printed more than {OUTPUT_LIMIT >> 20} MB and was stopped there: print less"
     text = f"{kind}: {message}"
     frames = error.get("frames") or []
     if frames:
         f = frames[-1]
         text += f"\n    at {f['file']}:{f['line']} in {f['name']}: {f['text']}"
     if kind == "RecursionError":
-        text += ("\n    Python stops about 1,000 calls deep: sort the graph with a loop and a stack of your own, "
-                 "not recursion")
+        if any("topo" in f["name"] or f["name"] == "backward" for f in frames):
+            text += ("\n    Python stops about 1,000 calls deep: sort the graph with a loop and a stack of your own, "
+                     "not recursion")
+        else:
+            text += "\n    a function that calls itself without end? (an op that calls itself through another op?)"
     return text
 
 
 class CheckRun:
     """The checks of one exercise in one child process."""
 
-    def __init__(self, exercise: Exercise, workspace: Path):
+    def __init__(self, exercise: Exercise, workspace: Path, time_limit: float = TIME_LIMIT):
         self.exercise = exercise
-        specs = [dict(c.spec, name=c.name) for c in exercise.checks]
-        self.child = Run(Path(workspace), specs)
+        specs = [dict(c.spec(), name=c.name) for c in exercise.checks]
+        self.child = Run(Path(workspace), specs, time_limit)
         self.outcomes: list[Outcome] = []
         self.losses: list[float] = []  # streamed by the training check as it runs
         self.finished = False
-        self._events = None
+        self._events: Iterator[dict] | None = None
 
     def step(self) -> None:
         """Take the child's next event (starting the child first); blocks until there is one."""

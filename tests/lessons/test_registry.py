@@ -7,7 +7,7 @@ import re
 import pytest
 
 from micrograd_tui.lessons.lab import ACTIONS, Lab, action_marks
-from micrograd_tui.lessons.registry import ENTRIES, LESSONS, PROSE_DIR, Course, find
+from micrograd_tui.lessons.registry import ENTRIES, LESSONS, PROSE_DIR, Course, find, prose_name
 
 # Lessons 0-17 are public: saved progress, scripts and the README use their numbers and slugs.
 PUBLIC = ["micrograd", "derivative", "several-inputs", "value", "manual-backprop", "one-step", "neuron",
@@ -18,8 +18,20 @@ WIDGET_KEYS = {"enter", "escape", "tab", "up", "down"}  # keys of the text field
 
 
 def test_public_lessons_keep_their_numbers_and_slugs():
-    assert [lesson.slug for lesson in LESSONS[: len(PUBLIC)]] == PUBLIC
-    assert [lesson.number for lesson in LESSONS] == list(range(len(LESSONS)))
+    lessons = [lesson for lesson in LESSONS if not lesson.sub]
+    assert [lesson.slug for lesson in lessons[: len(PUBLIC)]] == PUBLIC
+    assert [lesson.number for lesson in lessons] == list(range(len(lessons)))
+    assert [lesson.index for lesson in LESSONS] == list(range(len(LESSONS)))
+
+
+def test_exercises_are_numbered_after_their_lesson():
+    from micrograd_tui.lessons.workshop.checks import EXERCISES
+
+    for ex in EXERCISES:
+        lesson = find(ex.slug)
+        teacher = find(ex.after)
+        assert lesson.sub >= 1 and lesson.number == teacher.number and lesson.index > teacher.index
+        assert find(lesson.label) is lesson
 
 
 def test_slugs_unique_and_every_lesson_titled():
@@ -31,7 +43,7 @@ def test_slugs_unique_and_every_lesson_titled():
 
 def test_every_prose_file_has_an_entry_and_every_entry_its_file():
     files = {p.name for p in PROSE_DIR.glob("*.md")}
-    wanted = {f"{lesson.number:02d}-{lesson.slug}.md" for lesson in LESSONS}
+    wanted = {prose_name(lesson) for lesson in LESSONS}
     assert files == wanted
 
 
@@ -47,8 +59,11 @@ def test_every_key_the_prose_names_is_an_action_of_its_lab(lesson):
 
 def test_find_by_number_and_slug():
     assert find(3).slug == "value" and find("3").number == 3 and find("playground").slug == "playground"
+    assert find("3.1").slug == "build-value" and find("build-value").label == "3.1"
     with pytest.raises(KeyError):
-        find(len(LESSONS))
+        find(LESSONS[-1].number + 1)
+    with pytest.raises(KeyError):
+        find("3.9")
     with pytest.raises(KeyError):
         find("nope")
 

@@ -20,7 +20,7 @@ def test_list_prints_a_line_per_lesson(capsys):
     assert main(["--list"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == len(LESSONS)
-    assert [line.split()[0] for line in lines] == [str(lesson.number) for lesson in LESSONS]
+    assert [line.split()[0] for line in lines] == [lesson.label for lesson in LESSONS]
     assert lines[-1].endswith(LESSONS[-1].title)
 
 

@@ -7,7 +7,9 @@ are added only when a node is expanded, so a graph of 65,000 nodes opens at once
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import math
+
+from typing import Mapping, NamedTuple
 
 from rich.style import Style
 from rich.text import Text
@@ -33,8 +35,29 @@ class NodeRef(NamedTuple):
     path: tuple[int, ...]  # child indices from the root: how expansion is kept across rebuilds
 
 
-def row_text(ref: NodeRef, width: int, *, highlighted: bool = False, expanded: bool | None = None) -> Text:
-    """One row: icon, name and op, then data and grad right-aligned in fixed columns.
+WANT_W = NUM_W + 2  # the expected column: a mark and a number
+
+
+def _same(got: float, want: float) -> bool:
+    return got == want or math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-12) or (got != got and want != want)
+
+
+def want_text(v: Value, want: tuple[float, float] | None) -> Text:
+    """The expected column: ✓ when the node's data and grad are this app's, else ✗ and the wanted number."""
+    if want is None:
+        return Text(" " * WANT_W)
+    data, grad = want
+    if not _same(v.data, data):
+        return Text(f"✗ d {fmt(data)}".rjust(WANT_W), style="bold red")
+    if not _same(v.grad, grad):
+        return Text(f"✗ {fmt(grad)}".rjust(WANT_W), style="bold red")
+    return Text("✓".rjust(WANT_W), style="green")
+
+
+def row_text(ref: NodeRef, width: int, *, highlighted: bool = False, expanded: bool | None = None,
+             compare: Mapping[Value, tuple[float, float]] | None = None) -> Text:
+    """One row: icon, name and op, then data and grad right-aligned in fixed columns (and, when
+    comparing with expected numbers, a column that marks each node right or wrong).
 
     ``width`` is the width left for this row after the tree's guides.
     """
@@ -45,7 +68,8 @@ def row_text(ref: NodeRef, width: int, *, highlighted: bool = False, expanded: b
         icon = "  "
     else:
         icon = "▾ " if expanded else "▸ "
-    name_w = max(6, width - 2 - 2 * NUM_W)
+    extra = WANT_W if compare is not None else 0
+    name_w = max(6, width - 2 - 2 * NUM_W - extra)
     name = node_name(v, ref.is_ref)
     name.truncate(name_w, overflow="ellipsis", pad=True)
     grad_style = "dim" if v.grad == 0 else "bold"
@@ -56,6 +80,8 @@ def row_text(ref: NodeRef, width: int, *, highlighted: bool = False, expanded: b
         (f"{fmt(v.grad):>{NUM_W}}", grad_style),
         no_wrap=True,
     )
+    if compare is not None:
+        row.append_text(want_text(v, compare.get(v)))
     if highlighted:
         row.stylize("reverse")
     return row
@@ -80,13 +106,17 @@ class GraphTree(Tree[NodeRef]):
         self.auto_expand = True
         self.root_value: Value | None = None
         self.highlight: Value | None = None
+        self.compare: Mapping[Value, tuple[float, float]] | None = None
         self._claimed: set[int] = set()
         self._rows: list[TreeNode[NodeRef]] = []
 
     # --- building ---------------------------------------------------------------
-    def show(self, root: Value, highlight: Value | None = None) -> None:
-        """Show ``root``'s graph. The same root refreshes in place; a new one keeps what was expanded."""
+    def show(self, root: Value, highlight: Value | None = None,
+             compare: Mapping[Value, tuple[float, float]] | None = None) -> None:
+        """Show ``root``'s graph. The same root refreshes in place; a new one keeps what was expanded.
+        ``compare`` gives expected (data, grad) for nodes to mark right or wrong."""
         self.highlight = highlight
+        self.compare = compare
         if root is self.root_value:
             self.refresh_values()
             self._scroll_to_highlight()
@@ -167,7 +197,7 @@ class GraphTree(Tree[NodeRef]):
             return Text("")
         width = max(24, self.scrollable_content_region.width - ref.depth * self.guide_depth - 1)
         expanded = node.is_expanded if node.allow_expand else None
-        text = row_text(ref, width, highlighted=ref.value is self.highlight, expanded=expanded)
+        text = row_text(ref, width, highlighted=ref.value is self.highlight, expanded=expanded, compare=self.compare)
         text.stylize(style)
         return text
 
@@ -183,7 +213,8 @@ class GraphPanelView(Vertical):
     def __init__(self, title: str = "", **kwargs):
         super().__init__(**kwargs)
         self.title = title
-        self._pending: tuple[Value, Value | None] | None = None  # shown once the tree is mounted
+        self._pending: GraphPanel | None = None  # shown once the tree is mounted
+        self.comparing = False
 
     def compose(self):
         yield Static("", classes="graph-header")
@@ -192,9 +223,8 @@ class GraphPanelView(Vertical):
     def on_mount(self) -> None:
         self._header()
         if self._pending is not None:
-            root, highlight = self._pending
-            self._pending = None
-            self.query_one(GraphTree).show(root, highlight)
+            panel, self._pending = self._pending, None
+            self.query_one(GraphTree).show(panel.root, panel.highlight, panel.expected)
 
     def on_resize(self) -> None:
         self._header()
@@ -202,21 +232,21 @@ class GraphPanelView(Vertical):
     def _header(self) -> None:
         width = max(24, self.size.width - 1)
         title = self.title or "node [op]"
-        name_w = max(6, width - 2 * NUM_W)
-        text = Text.assemble((title[:name_w].ljust(name_w), ""), (f"{'data':>{NUM_W}}", ""), (f"{'grad':>{NUM_W}}", ""))
+        extra = WANT_W if self.comparing else 0
+        name_w = max(6, width - 2 * NUM_W - extra)
+        text = Text.assemble((title[:name_w].ljust(name_w), ""), (f"{'data':>{NUM_W}}", ""), (f"{'grad':>{NUM_W}}", ""),
+                             (f"{'expected':>{WANT_W}}" if extra else "", ""))
         self.query_one(".graph-header", Static).update(text)
 
 
     def update_panel(self, panel: GraphPanel) -> None:
-        self.show(panel.root, panel.highlight, panel.title)
-
-    def show(self, root: Value, highlight: Value | None = None, title: str | None = None) -> None:
-        if title is not None and title != self.title:
-            self.title = title
+        comparing = panel.expected is not None
+        if panel.title != self.title or comparing != self.comparing:
+            self.title, self.comparing = panel.title, comparing
             if self.is_mounted:
                 self._header()
         trees = list(self.query(GraphTree))
         if trees:
-            trees[0].show(root, highlight)
+            trees[0].show(panel.root, panel.highlight, panel.expected)
         else:
-            self._pending = (root, highlight)
+            self._pending = panel

@@ -1,0 +1,265 @@
+"""A build exercise: the learner writes part of micrograd in a real file; checks run it in a child
+process (never here), and the screen shows each check, the first failure explained, and the
+learner's own graph with this app's numbers beside theirs."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from micrograd_tui.engine import Value
+
+from ..lab import CodePanel, EditFile, FactsPanel, GraphPanel, Job, Lab, ListPanel, Panel, PlotPanel, Series
+from ..workshop import workspace as ws
+from ..workshop.checks import Exercise, lecture_losses
+from ..workshop.run import CheckRun, Outcome
+
+
+def learner_graph(dump: dict, expected: dict[str, tuple[float, float]]) -> tuple[Value, dict[Value, tuple[float, float]]]:
+    """The learner's graph (as the child dumped it) rebuilt from our Values for the tree, and the
+    expected (data, grad) of each node that has a name in the check."""
+    nodes = dump.get("nodes") or []
+    made: dict[int, Value] = {}
+    for n in nodes:
+        data = n.get("data")
+        v = Value(data if isinstance(data, (int, float)) else math.nan, str(n.get("label") or ""))
+        grad = n.get("grad")
+        v.grad = grad if isinstance(grad, (int, float)) else math.nan
+        made[n["id"]] = v
+    for n in nodes:
+        kids = [made[i] for i in n.get("prev", []) if i in made][:2]
+        if kids:
+            v = made[n["id"]]
+            v._a = kids[0]
+            v._b = kids[1] if len(kids) > 1 else None
+            v._op = str(n.get("op") or "?")
+            v._db = 0.0
+    names = dump.get("names") or {}
+    compare = {}
+    for name, want in expected.items():
+        node_id = (names.get(name) or {}).get("id")
+        if node_id in made:
+            compare[made[node_id]] = want
+    return made.get(0, Value(math.nan, "nothing came back")), compare
+
+
+@dataclass(frozen=True)
+class Results:
+    outcomes: tuple[Outcome, ...]
+    losses: tuple[float, ...]
+    finished: bool
+    output: str
+
+
+class _Checking:
+    """The job: one run of the checks, an event per step, so losses stream while training runs."""
+
+    def __init__(self, exercise: Exercise, folder: Path):
+        self.run = CheckRun(exercise, folder)
+
+    @property
+    def finished(self) -> bool:
+        return self.run.finished
+
+    def pace(self) -> float:
+        return 0.0
+
+    def step(self) -> None:
+        self.run.step()
+
+    def snapshot(self) -> Results:
+        return Results(tuple(self.run.outcomes), tuple(self.run.losses), self.run.finished,
+                       self.run.output if self.run.finished else "")
+
+    def apply(self, snap: Results, final: bool) -> None:
+        self.lab.take(snap)
+
+    def close(self) -> None:
+        self.run.close()
+
+    lab: WorkshopLab
+
+
+class WorkshopLab(Lab):
+    def __init__(self, exercise: Exercise, folder: Path | None = None):
+        super().__init__()
+        self.exercise = exercise
+        self.folder = folder if folder is not None else ws.default_workspace()
+        self.actions = frozenset({"run_checks", "edit", "edit_external", "hint", "answer", "reset"})
+        self.shows = frozenset({FactsPanel, ListPanel, GraphPanel, CodePanel} | ({PlotPanel} if exercise.live else set()))
+        self.hints_shown = 0
+        self.revealed = False
+        self.first_try: bool | None = None  # passed on the first run that got that far
+        self.problem = ""  # the folder could not be made
+        try:
+            ws.ensure(self.folder)
+        except OSError as e:
+            self.problem = f"the workspace {self.folder} cannot be made: {e.strerror or e}"
+        self.reset()
+
+    @property
+    def path(self) -> Path:
+        return self.folder / self.exercise.file
+
+    def reset(self) -> None:
+        self.results: Results | None = None
+        self._job: _Checking | None = None
+        self.wanted = not self.problem  # check at once when the lesson opens
+        self._say()
+
+    # --- checks --------------------------------------------------------------------
+    def job(self) -> Job | None:
+        if self.wanted:
+            self.wanted = False
+            job = _Checking(self.exercise, self.folder)
+            job.lab = self
+            self._job = job
+        return self._job
+
+    def take(self, results: Results) -> None:
+        self.results = results
+        if results.finished:
+            self._job = None
+            if self.passed and self.first_try is None:
+                self.first_try = self.hints_shown == 0 and not self.revealed
+            self.done = self.done or self.passed
+        self._say()
+
+    @property
+    def passed(self) -> bool:
+        r = self.results
+        return bool(r and r.finished and all(o.ok for o in r.outcomes if not o.check.stretch)
+                    and len(r.outcomes) == len(self.exercise.checks))
+
+    def first_failure(self) -> Outcome | None:
+        if self.results is None:
+            return None
+        required = [o for o in self.results.outcomes if not o.ok and not o.check.stretch]
+        stretch = [o for o in self.results.outcomes if not o.ok and o.check.stretch]
+        found = required or stretch
+        return found[0] if found else None
+
+    def watched(self) -> list[Path]:
+        return [self.folder / name for name in ws.FILES]
+
+    def files_changed(self) -> None:
+        self.wanted = True
+        self.message = f"{self.exercise.file} changed: checking…"
+
+    def on_run_checks(self) -> None:
+        self.wanted = True
+
+    # --- the learner's actions ------------------------------------------------------
+    def on_edit(self) -> None:
+        self.requests.append(EditFile(self.path))
+
+    def on_edit_external(self) -> None:
+        self.requests.append(EditFile(self.path, external=True))
+
+    def on_hint(self) -> None:
+        hints = self.exercise.hints
+        self.hints_shown = min(self.hints_shown + 1, len(hints))
+        self.message = f"hint {self.hints_shown} of {len(hints)}: {hints[self.hints_shown - 1]}"
+
+    def confirm(self, action: str) -> str | None:
+        if action == "answer" and not self.revealed:
+            return "Show the worked solution? Trying with a hint first teaches more."
+        if action == "reset":
+            return (f"Put the starter {self.exercise.file} back? Your file is kept beside it "
+                    f"({self.exercise.file}.1, .2, ...). Every exercise in that file starts over.")
+        return None
+
+    def on_answer(self) -> None:
+        self.revealed = True
+        self.message = "the worked solution is on the right; type it in your own words, then save"
+
+    def on_reset(self) -> None:
+        try:
+            kept = ws.reset(self.folder, self.exercise.file)
+        except OSError as e:
+            self.message = f"could not reset {self.exercise.file}: {e}"
+            return
+        self.wanted = True
+        self.message = f"{self.exercise.file} is the starter again" + (f"; yours is kept as {kept.name}" if kept else "")
+
+    def _say(self) -> None:
+        self.message = self.problem or self._status()
+
+    def _status(self) -> str:
+        where = f"{self.path}   [[edit]] edits here, [[edit_external]] in your editor; checks re-run on save"
+        r = self.results
+        if r is None or not r.finished:
+            return f"{where}\nchecking…"
+        bad = self.first_failure()
+        if bad is None:
+            return f"{where}\n✓ every check passes. [[next]] goes on"
+        if bad.check.stretch:
+            return f"{where}\n✓ the exercise is done ([[next]] goes on). Stretch: {bad.message}"
+        return f"{where}\n✗ {bad.check.name}: {bad.message}"
+
+    # --- what to show -------------------------------------------------------------------
+    def panels(self) -> list[Panel]:
+        r = self.results
+        rows = [("exercise", self.exercise.slug), ("file", self.exercise.file)]
+        if r is not None and r.finished:
+            required = [o for o in r.outcomes if not o.check.stretch]
+            rows.append(("checks", f"{sum(o.ok for o in required)} of {len(required)} pass"))
+        rows.append(("hints", f"{self.hints_shown} of {len(self.exercise.hints)} seen"))
+        shown: list[Panel] = [FactsPanel(tuple(rows))]
+        done = {o.check.name: o for o in (r.outcomes if r else ())}
+        items = []
+        for c in self.exercise.checks:
+            o = done.get(c.name)
+            mark = "…" if o is None else ("✓" if o.ok else ("·" if c.stretch else "✗"))
+            items.append(f"{mark} {c.name}")
+        shown.append(ListPanel("checks", tuple(items)))
+        graph = self._graph()
+        if graph is not None:
+            shown.append(graph)
+        if self.exercise.live and r is not None:
+            shown.append(self._losses(r))
+        if self.revealed:
+            shown.append(CodePanel(f"worked solution: {self.exercise.file}", self.exercise.solution))
+        if r is not None and r.output.strip():
+            shown.append(CodePanel("what your code printed", r.output))
+        return shown
+
+    def _graph(self) -> GraphPanel | None:
+        """The learner's graph of the first failing check that drew one, else of the last that passed."""
+        if self.results is None:
+            return None
+        with_graph = [o for o in self.results.outcomes if o.verdict is not None and o.verdict.graph]
+        if not with_graph:
+            return None
+        failing = [o for o in with_graph if not o.ok]
+        chosen = failing[0] if failing else with_graph[-1]
+        assert chosen.verdict is not None and chosen.verdict.graph is not None
+        root, compare = learner_graph(chosen.verdict.graph, chosen.verdict.expected)
+        return GraphPanel(root, f"your graph: {chosen.check.name}", expected=compare)
+
+    def _losses(self, r: Results) -> PlotPanel:
+        want = lecture_losses()
+        return PlotPanel("loss by step, on your engine", (
+            Series(list(range(len(r.losses))), list(r.losses), "your loss"),
+            Series(list(range(len(want))), list(want), "the app's", role="good"),
+        ))
+
+    # --- progress --------------------------------------------------------------------------
+    def save_state(self) -> dict:
+        state: dict = {"hints": self.hints_shown}
+        if self.revealed:
+            state["revealed"] = True
+        if self.first_try is not None:
+            state["first_try"] = self.first_try
+        return state
+
+    def restore_state(self, state: dict) -> None:
+        if not isinstance(state, dict):
+            return
+        hints = state.get("hints")
+        if isinstance(hints, int) and 0 <= hints <= len(self.exercise.hints):
+            self.hints_shown = hints
+        self.revealed = state.get("revealed") is True
+        first = state.get("first_try")
+        self.first_try = first if isinstance(first, bool) else None

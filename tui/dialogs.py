@@ -1,0 +1,104 @@
+"""Screens a lab can ask for: a yes/no question, and a code editor for a workspace file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static, TextArea
+
+
+class Confirm(ModalScreen[bool]):
+    """Asks before something that cannot be taken back (revealing a solution, wiping a file)."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="confirm-yes", tooltip="Yes, do it"),
+        Binding("n,escape", "answer(False)", "No", id="confirm-no", tooltip="No, leave it as it is"),
+    ]
+    DEFAULT_CSS = """
+    Confirm { align: center middle; }
+    Confirm > Vertical { width: 64; max-width: 90%; height: auto; border: round $warning; background: $surface;
+                         padding: 1 2; }
+    """
+
+    def __init__(self, question: str):
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.question)
+            yield Static("\ny  yes      n or escape  no", classes="dim")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class Editor(ModalScreen[bool]):
+    """A workspace file in Textual's code editor. ctrl+s saves (atomically); escape closes, asking
+    first when there are unsaved changes. Dismissed with True when it saved at least once."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save and check", id="editor-save", tooltip="Save the file; the checks run"),
+        Binding("escape", "close", "Close", id="editor-close", tooltip="Close the editor"),
+    ]
+    DEFAULT_CSS = """
+    Editor > Vertical { height: 1fr; }
+    Editor #editor-path { height: 1; background: $panel; padding: 0 1; }
+    Editor TextArea { height: 1fr; }
+    """
+
+    def __init__(self, path: Path, on_save):
+        super().__init__()
+        self.path = path
+        self.on_save = on_save
+        self.saved_once = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(f"{self.path}   ctrl+s saves and checks, escape closes", id="editor-path")
+            try:
+                text = self.path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as e:
+                text = ""
+                self.notify(f"could not read {self.path.name}: {e}", severity="error")
+            self._saved_text = text
+            yield TextArea.code_editor(text, language="python", id="editor-text")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(TextArea).focus()
+
+    @property
+    def dirty(self) -> bool:
+        return self.query_one(TextArea).text != self._saved_text
+
+    def action_save(self) -> None:
+        text = self.query_one(TextArea).text
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        try:
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError as e:
+            self.notify(f"not saved: {e}", severity="error", timeout=8)
+            return
+        self._saved_text = text
+        self.saved_once = True
+        self.notify(f"saved {self.path.name}: checking", timeout=2)
+        self.on_save()
+
+    def action_close(self) -> None:
+        if not self.dirty:
+            self.dismiss(self.saved_once)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(self.saved_once)
+
+        self.app.push_screen(Confirm(f"{self.path.name} has changes that are not saved. Close and lose them?"),
+                             answered)
