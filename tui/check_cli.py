@@ -26,11 +26,11 @@ def _pick(key: str | None) -> list[Exercise]:
     try:
         lesson = find(key)
     except KeyError as e:
-        raise SystemExit(f"micrograd-tui check: {e.args[0]}")
+        raise LookupError(e.args[0]) from None
     chosen = [ex for ex in EXERCISES if ex.slug == lesson.slug]
     if not chosen:
-        raise SystemExit(f"micrograd-tui check: {key} is a lesson, not an exercise: the exercises are "
-                         + ", ".join(ex.slug for ex in EXERCISES))
+        raise LookupError(f"{key} is a lesson, not an exercise: the exercises are "
+                          + ", ".join(ex.slug for ex in EXERCISES))
     return chosen
 
 
@@ -40,7 +40,11 @@ def main(argv: list[str]) -> int:
     p.add_argument("--workspace", metavar="DIR", help=f"your files (default: ${ws.ENV_WORKSPACE}, else the app's)")
     args = p.parse_args(argv)
     folder = Path(args.workspace).expanduser().resolve() if args.workspace else ws.default_workspace()
-    exercises = _pick(args.exercise)
+    try:
+        exercises = _pick(args.exercise)
+    except LookupError as e:
+        print(f"micrograd-tui check: {e.args[0]}", file=sys.stderr)
+        return 2
     try:
         made = ws.ensure(folder)
     except OSError as e:

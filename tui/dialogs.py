@@ -44,7 +44,8 @@ class Editor(ModalScreen[bool]):
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save and check", id="editor-save", tooltip="Save the file; the checks run"),
-        Binding("escape", "close", "Close", id="editor-close", tooltip="Close the editor"),
+        # priority: in a code editor escape would otherwise only move the focus out of the text
+        Binding("escape", "close", "Close", id="editor-close", tooltip="Close the editor", priority=True),
     ]
     DEFAULT_CSS = """
     Editor > Vertical { height: 1fr; }

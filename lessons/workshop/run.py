@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Iterator
 
 from .checks import Check, Exercise, Verdict
-from .child import OUTPUT_LIMIT, TIME_LIMIT, Run
+from . import child
+from .child import OUTPUT_LIMIT, Run
 
 
 @dataclass
@@ -50,10 +51,10 @@ def error_text(error: dict) -> str:
 class CheckRun:
     """The checks of one exercise in one child process."""
 
-    def __init__(self, exercise: Exercise, workspace: Path, time_limit: float = TIME_LIMIT):
+    def __init__(self, exercise: Exercise, workspace: Path, time_limit: float | None = None):
         self.exercise = exercise
         specs = [dict(c.spec(), name=c.name) for c in exercise.checks]
-        self.child = Run(Path(workspace), specs, time_limit)
+        self.child = Run(Path(workspace), specs, time_limit or child.TIME_LIMIT)
         self.outcomes: list[Outcome] = []
         self.losses: list[float] = []  # streamed by the training check as it runs
         self.finished = False

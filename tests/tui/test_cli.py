@@ -61,3 +61,30 @@ def test_reset_progress(user_home, capsys, monkeypatch):
     assert main(["--reset-progress"]) == 0
     assert "progress reset" in capsys.readouterr().out
     assert Progress(user_home).load().current is None
+
+
+def test_check_fails_on_a_fresh_workspace_and_passes_on_a_solved_one(tmp_path):
+    from pathlib import Path
+
+    fresh = run("check", "--workspace", str(tmp_path / "fresh"))
+    lines = fresh.stdout.splitlines()
+    assert fresh.returncode == 1 and (tmp_path / "fresh" / "engine.py").exists()
+    assert all(line.startswith(("ok", "FAIL")) for line in lines[1:-1]) and "FAIL build-value  c = a + b" in fresh.stdout
+    assert lines[-1].endswith(" failed") and lines[-1].startswith("0 passed, ")
+    solved = Path(__file__).parent.parent / "lessons" / "solution"
+    ok = run("check", "--workspace", str(solved))
+    assert ok.returncode == 0, ok.stdout
+    assert ok.stdout.splitlines()[-1].endswith(" passed, 0 failed")
+    one = run("check", "3.1", "--workspace", str(solved))
+    assert one.returncode == 0 and one.stdout.splitlines()[-1] == "4 passed, 0 failed"
+    bad = run("check", "value", "--workspace", str(solved))
+    assert bad.returncode == 2 and "not an exercise" in bad.stderr
+
+
+def test_list_into_a_closed_pipe_exits_quietly():
+    # the reader has gone before a line is written, as with `micrograd-tui --list | head -0`
+    code = "from micrograd_tui.tui.cli import run; raise SystemExit(run())"
+    p = subprocess.Popen([sys.executable, "-c", code, "--list"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdout.close()
+    err = p.stderr.read().decode()
+    assert p.wait(timeout=60) == 0 and "Traceback" not in err and err == ""

@@ -1,0 +1,169 @@
+"""A build exercise in the app: checks on open, the editor, saving, watching, $EDITOR, confirmations."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from conftest import screen_text
+from micrograd_tui.tui.app import MicrogradApp
+from micrograd_tui.tui.dialogs import Confirm, Editor
+
+SIZE = (120, 40)
+SOLUTION = Path(__file__).parent.parent / "lessons" / "solution"
+
+
+async def wait_for(pilot, predicate, timeout=15.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        await pilot.pause(0.05)
+        if predicate():
+            return True
+    return False
+
+
+def make_app(slug):
+    app = MicrogradApp(start=slug)
+    app.raise_lab_errors = True
+    return app
+
+
+def checks_done(app):
+    lab = app.lab_view.lab
+    return lab.results is not None and lab.results.finished and not app.lab_view.runner.active
+
+
+async def test_a_fresh_workspace_is_made_and_checked_on_open(user_home):
+    app = make_app("build-value")
+    async with app.run_test(size=SIZE) as pilot:
+        assert await wait_for(pilot, lambda: checks_done(app))
+        await pilot.pause(0.2)
+        text = screen_text(app)
+        workspace = user_home / "workspace"
+        assert (workspace / "engine.py").exists() and str(workspace / "engine.py") in app.lab_view.lab.message
+        lab_side = "".join(line.split("│", 1)[-1].strip() for line in text.splitlines()[1:4])
+        assert str(workspace / "engine.py") in lab_side  # the full path is on screen, however it wraps
+        assert "not written yet" in text and "0 of 4 pass" in text
+
+
+async def test_watch_reruns_the_checks_when_any_editor_saves(user_home):
+    app = make_app("build-value")
+    async with app.run_test(size=SIZE) as pilot:
+        assert await wait_for(pilot, lambda: checks_done(app))
+        shutil.copy(SOLUTION / "engine.py", user_home / "workspace" / "engine.py")
+        assert await wait_for(pilot, lambda: app.lab_view.lab.passed)
+        await pilot.pause(0.2)
+        text = screen_text(app)
+        assert "every check passes" in text and "4 of 4 pass" in text and app.lab_view.lab.done
+        assert "build-value" in app.progress.finished
+
+
+async def test_the_in_app_editor_saves_and_checks(user_home):
+    app = make_app("build-value")
+    async with app.run_test(size=SIZE) as pilot:
+        assert await wait_for(pilot, lambda: checks_done(app))
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, Editor)
+        area = app.screen.query_one("#editor-text")
+        area.text = (SOLUTION / "engine.py").read_text()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert (user_home / "workspace" / "engine.py").read_text() == (SOLUTION / "engine.py").read_text()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, Editor)
+        assert await wait_for(pilot, lambda: app.lab_view.lab.passed)
+
+
+async def test_closing_the_editor_with_changes_asks_first(user_home):
+    app = make_app("build-value")
+    async with app.run_test(size=SIZE) as pilot:
+        assert await wait_for(pilot, lambda: checks_done(app))
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#editor-text").text = "# half typed"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, Editor)  # nothing lost
+        await pilot.press("escape", "y")
+        await pilot.pause()
+        assert not isinstance(app.screen, (Editor, Confirm))
+        assert "half typed" not in (user_home / "workspace" / "engine.py").read_text()
+
+
+async def test_the_learners_own_editor_runs_and_its_save_is_checked(user_home, tmp_path, monkeypatch):
+    fake = tmp_path / "fake_editor.py"
+    fake.write_text(f"import shutil, sys\nshutil.copy({str(SOLUTION / 'engine.py')!r}, sys.argv[1])\n")
+    monkeypatch.setenv("VISUAL", f"{sys.executable} {fake}")
+    app = make_app("build-value")
+    async with app.run_test(size=SIZE) as pilot:
+        assert await wait_for(pilot, lambda: checks_done(app))
+        await pilot.press("E")
+        assert await wait_for(pilot, lambda: app.lab_view.lab.passed)
+
+
+async def test_no_editor_set_says_how_to_set_one():
+    app = make_app("build-value")
+    async with app.run_test(size=SIZE) as pilot:
+        assert await wait_for(pilot, lambda: checks_done(app))
+        await pilot.press("E")
+        await pilot.pause()
+        assert "$VISUAL or $EDITOR" in screen_text(app)
+
+
+async def test_the_solution_and_a_reset_ask_first(user_home):
+    app = make_app("build-value")
+    async with app.run_test(size=SIZE) as pilot:
+        assert await wait_for(pilot, lambda: checks_done(app))
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("n")
+        await pilot.pause()
+        assert not app.lab_view.lab.revealed
+        await pilot.press("a", "y")
+        await pilot.pause()
+        assert app.lab_view.lab.revealed and "worked solution" in screen_text(app)
+        mine = user_home / "workspace" / "engine.py"
+        mine.write_text(mine.read_text() + "\n# mine\n")
+        await pilot.press("r", "y")
+        await pilot.pause()
+        assert "# mine" in (user_home / "workspace" / "engine.py.1").read_text()
+        assert "# mine" not in mine.read_text()
+
+
+async def test_an_endless_loop_is_stopped_and_the_app_goes_on(user_home, monkeypatch):
+    from micrograd_tui.lessons.workshop import child
+
+    monkeypatch.setattr(child, "TIME_LIMIT", 1.0)
+    app = make_app("build-value")
+    async with app.run_test(size=SIZE) as pilot:
+        assert await wait_for(pilot, lambda: checks_done(app))
+        path = user_home / "workspace" / "engine.py"
+        text = (SOLUTION / "engine.py").read_text().replace(
+            "    def __add__(self, other):\n", "    def __add__(self, other):\n        while True: pass\n")
+        path.write_text(text)
+        assert await wait_for(pilot, lambda: "ran for more than" in screen_text(app), timeout=20)
+        await pilot.press("n")  # and the app answers keys as ever
+        await pilot.pause()
+        assert app.lesson.slug == "manual-backprop"
+
+
+async def test_the_training_exercise_plots_the_learners_loss_live(user_home):
+    for name in ("engine.py", "nn.py", "train.py"):
+        (user_home / "workspace").mkdir(parents=True, exist_ok=True)
+        shutil.copy(SOLUTION / name, user_home / "workspace" / name)
+    app = make_app("build-train")
+    async with app.run_test(size=SIZE) as pilot:
+        assert await wait_for(pilot, lambda: checks_done(app), timeout=30)
+        lab = app.lab_view.lab
+        assert lab.passed and len(lab.results.losses) == 100
+        assert lab.results.losses[-1] < lab.results.losses[0] / 10
+        await pilot.pause(0.3)
+        assert "loss by step, on your engine" in screen_text(app)
