@@ -37,6 +37,10 @@ def main(argv: list[str] | None = None) -> int:
         from .check_cli import main as check_main
 
         return check_main(argv[1:])
+    if argv and argv[0] == "serve":
+        from .serve import main as serve_main
+
+        return serve_main(argv[1:])
     args = build_parser().parse_args(argv)
     if args.version:
         print(f"micrograd-tui {_version()}")

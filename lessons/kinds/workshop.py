@@ -5,6 +5,7 @@ learner's own graph with this app's numbers beside theirs."""
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,11 +92,14 @@ class WorkshopLab(Lab):
         self.hints_shown = 0
         self.revealed = False
         self.first_try: bool | None = None  # passed on the first run that got that far
-        self.problem = ""  # the folder could not be made
+        self.problem = ""  # the folder could not be made, or code may not run here
         try:
             ws.ensure(self.folder)
         except OSError as e:
             self.problem = f"the workspace {self.folder} cannot be made: {e.strerror or e}"
+        if os.environ.get(ws.ENV_NO_CODE):
+            self.problem = ("this server does not run learners' code: write the exercise here, then run "
+                            "`micrograd-tui check` on your own computer")
         self.reset()
 
     @property

@@ -12,6 +12,7 @@ from importlib import resources
 from pathlib import Path
 
 ENV_WORKSPACE = "MICROGRAD_TUI_WORKSPACE"
+ENV_NO_CODE = "MICROGRAD_TUI_NO_CODE"  # set by `serve --no-code`: learners' code is not run
 ENV_HOME = "MICROGRAD_TUI_HOME"
 FILES = ("engine.py", "nn.py", "train.py", "exercises.py")
 

@@ -1,0 +1,213 @@
+"""`micrograd-tui serve` in a real browser: headless Chromium (Debian's package) driven by Playwright.
+
+Skipped, with the reason, where Chromium or Playwright is missing; .ci/run installs both.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from micrograd_tui.tui.serve import SESSION_ID, session_dir
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ANSI = re.compile(rb"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[()][A-Z0-9]")
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+
+
+def test_session_folders_are_named_by_a_hash_never_by_browser_text(tmp_path):
+    good = "a" * 43
+    assert session_dir(tmp_path, good).parent == tmp_path / "sessions"
+    assert session_dir(tmp_path, good) != session_dir(tmp_path, "b" * 43)
+    for bad in ("../../etc", "a" * 42, "a" * 42 + "/", ""):
+        with pytest.raises(ValueError):
+            session_dir(tmp_path, bad)
+
+
+def test_serve_without_textual_serve_says_how_to_get_it(monkeypatch, capsys):
+    import builtins
+
+    real = builtins.__import__
+
+    def no_serve(name, *args, **kwargs):
+        if name.startswith("textual_serve"):
+            raise ImportError(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_serve)
+    from micrograd_tui.tui.serve import main
+
+    assert main(["--port", "1"]) == 2
+    assert "pip install '.[web]'" in capsys.readouterr().err
+
+
+# --- a real server, real browsers ------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def app_processes(data: Path) -> list[int]:
+    """The app processes serving sessions under ``data`` (found by the folder in their environment)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmd = (proc / "cmdline").read_bytes().split(b"\0")
+            env = (proc / "environ").read_bytes()
+        except OSError:
+            continue
+        if b"micrograd_tui.tui.cli" in cmd and str(data).encode() in env and b"-c" not in cmd:
+            found.append(int(proc.name))
+    return found
+
+
+async def wait_until(predicate, timeout: float) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        await asyncio.sleep(0.1)
+    return predicate()
+
+
+@pytest.fixture
+def server(tmp_path):
+    def start(*extra: str):
+        port = free_port()
+        data = tmp_path / "serve-data"
+        proc = subprocess.Popen([sys.executable, "-m", "micrograd_tui.tui.cli", "serve", "--port", str(port),
+                                 "--data", str(data), *extra], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        end = time.monotonic() + 20
+        while time.monotonic() < end:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        started.append(proc)
+        return port, data, proc
+
+    started: list[subprocess.Popen] = []
+    yield start
+    for proc in started:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture
+async def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Chromium is not installed (Debian: apt-get install chromium); .ci/run installs it")
+    playwright = pytest.importorskip("playwright.async_api", reason="Playwright is not installed (pip install '.[test]')")
+    async with playwright.async_playwright() as p:
+        b = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        await b.close()
+
+
+class Tab:
+    """A browser page on the app, with everything the server sent it as plain text."""
+
+    def __init__(self, page):
+        self.page = page
+        self.seen = bytearray()
+        page.on("websocket", lambda ws: ws.on("framereceived", self._take))
+
+    def _take(self, payload) -> None:
+        self.seen.extend(payload if isinstance(payload, bytes) else payload.encode())
+
+    def text(self, since: int = 0) -> str:
+        return ANSI.sub(b"", bytes(self.seen[since:])).decode("utf-8", "replace")
+
+    async def open(self, port: int) -> None:
+        await self.page.goto(f"http://127.0.0.1:{port}/")
+
+    async def shows(self, words: str, since: int = 0, timeout: float = 20) -> bool:
+        return await wait_until(lambda: words in self.text(since), timeout)
+
+    async def press(self, key: str) -> None:
+        await self.page.mouse.click(600, 400)
+        await self.page.keyboard.press(key)
+
+
+async def test_a_browser_sees_lesson_0_and_moves_on(server, browser):
+    port, data, _ = server()
+    tab = Tab(await browser.new_page(viewport={"width": 1400, "height": 900}))
+    await tab.open(port)
+    assert await tab.shows("24.7041"), tab.text()[-2000:]
+    mark = len(tab.seen)
+    await tab.press("n")
+    assert await tab.shows("The derivative of a one-input function", since=mark)
+
+
+async def test_two_browsers_keep_their_own_progress_and_a_reload_resumes(server, browser):
+    port, data, _ = server()
+    alice = await browser.new_context(viewport={"width": 1400, "height": 900})
+    bob = await browser.new_context(viewport={"width": 1400, "height": 900})
+    a = Tab(await alice.new_page())
+    await a.open(port)
+    assert await a.shows("24.7041")
+    mark = len(a.seen)
+    await a.press("n")
+    assert await a.shows("The derivative of a one-input function", since=mark)
+    b = Tab(await bob.new_page())
+    await b.open(port)
+    assert await b.shows("24.7041") and "derivative of a one-input" not in b.text()
+    folders = sorted((data / "sessions").iterdir())
+    assert len(folders) == 2
+    currents = {json.loads((f / "progress.json").read_text()).get("current") for f in folders}
+    assert currents == {"derivative", "micrograd"}
+    cookie = [c for c in await alice.cookies() if c["name"] == "micrograd_tui_session"][0]
+    assert SESSION_ID.fullmatch(cookie["value"]) and cookie["httpOnly"]
+    again = Tab(await alice.new_page())
+    await again.open(port)  # the same browser later: it resumes
+    assert await again.shows("The derivative of a one-input function")
+
+
+async def test_a_session_closed_at_once_leaves_no_process(server, browser):
+    port, data, _ = server()
+    for hold in (0.2, 0.6, 1.0):
+        page = await browser.new_page()
+        await page.goto(f"http://127.0.0.1:{port}/")
+        await asyncio.sleep(hold)
+        await page.close()
+    assert await wait_until(lambda: not app_processes(data), timeout=5), app_processes(data)
+
+
+async def test_an_app_whose_server_dies_exits_too(server, browser):
+    port, data, proc = server()
+    tab = Tab(await browser.new_page())
+    await tab.open(port)
+    assert await tab.shows("24.7041")
+    assert app_processes(data)
+    proc.kill()  # no goodbye: the app's input just ends
+    assert await wait_until(lambda: not app_processes(data), timeout=5), app_processes(data)
+
+
+async def test_a_full_class_is_told_so(server, browser):
+    port, data, _ = server("--max-sessions", "1")
+    first = Tab(await browser.new_page())
+    await first.open(port)
+    assert await first.shows("24.7041")
+    second = await browser.new_page()
+    response = await second.goto(f"http://127.0.0.1:{port}/")
+    assert response.status == 503 and "the class is full" in await second.content()
+    assert len(app_processes(data)) == 1

@@ -1,0 +1,204 @@
+"""``micrograd-tui serve``: the app in a browser, for a class, on textual-serve.
+
+Each browser gets a session: a random, unguessable id kept in a cookie, mapped
+(through its SHA-256, so no browser-chosen text ever names a folder) to a folder
+of its own under the server's data directory, which holds that learner's
+progress and workspace. A reload resumes where the learner was. Every
+connection runs its own app process, which is given only its own folder; the
+server caps how many run at once and tells the next browser so instead of
+starting one it cannot run. An app whose browser has gone exits within seconds.
+
+There is no login: anyone who can reach the port can start a session.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import html
+import logging
+import os
+import re
+import secrets
+import shlex
+import sys
+from pathlib import Path
+
+from micrograd_tui.lessons.workshop.workspace import ENV_NO_CODE
+
+from .oneline import OneLineParser
+
+COOKIE = "micrograd_tui_session"
+SESSION_ID = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
+log = logging.getLogger("micrograd-tui serve")
+
+
+def session_dir(root: Path, session: str) -> Path:
+    """A session's own folder: named by a hash of its id, never by anything the browser sent."""
+    if not SESSION_ID.fullmatch(session):
+        raise ValueError("not a session id")
+    return root / "sessions" / hashlib.sha256(session.encode()).hexdigest()[:40]
+
+
+def new_session() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def is_loopback(host: str) -> bool:
+    return host in ("localhost", "::1") or host.startswith("127.")
+
+
+def build_server(host: str, port: int, public_url: str | None, data: Path, max_sessions: int, run_code: bool):
+    from aiohttp import web
+    from textual_serve.app_service import AppService
+    from textual_serve.server import Server
+
+    command = f"{shlex.quote(sys.executable)} -m micrograd_tui.tui.cli"
+
+    class SessionApp(AppService):
+        """One learner's app process, with that learner's folder and nothing else."""
+
+        def __init__(self, *args, folder: Path, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.folder = folder
+
+        def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
+            env = super()._build_environment(width, height)
+            env["TEXTUAL_DRIVER"] = "micrograd_tui.tui.web_driver:ServedDriver"  # exits when its input ends
+            env["MICROGRAD_TUI_HOME"] = str(self.folder)
+            env["MICROGRAD_TUI_WORKSPACE"] = str(self.folder / "workspace")
+            env["MICROGRAD_TUI_SERVED"] = "1"
+            if not run_code:
+                env[ENV_NO_CODE] = "1"
+            for name in ("VISUAL", "EDITOR"):  # no terminal editor in a browser
+                env.pop(name, None)
+            return env
+
+    class ClassServer(Server):
+        def __init__(self) -> None:
+            super().__init__(command, host=host, port=port, title="micrograd-tui", public_url=public_url)
+            self.running = 0
+
+        async def on_startup(self, app: web.Application) -> None:
+            reach = ("only this computer can reach it" if is_loopback(host) else
+                     f"anyone who can reach this machine on port {port} can start a session: there is no login")
+            self.console.print(f"micrograd-tui serve: open {self.public_url} ({reach}); "
+                               f"at most {max_sessions} sessions at once; learners' data in {data}")
+            self.console.print("Press Ctrl+C to stop.")
+
+        def _session(self, request: web.Request) -> str | None:
+            value = request.cookies.get(COOKIE, "")
+            return value if SESSION_ID.fullmatch(value) else None
+
+        async def handle_index(self, request: web.Request) -> web.StreamResponse:
+            if self.running >= max_sessions:
+                return web.Response(status=503, content_type="text/html", text=_full_page(max_sessions))
+            import aiohttp_jinja2
+
+            context = await Server.handle_index.__wrapped__(self, request)  # type: ignore[attr-defined]
+            response = aiohttp_jinja2.render_template("app_index.html", request, context)
+            session = self._session(request) or new_session()
+            response.set_cookie(COOKIE, session, max_age=180 * 24 * 3600, httponly=True, samesite="Strict",
+                                path="/")
+            return response
+
+        async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+            websocket = web.WebSocketResponse(heartbeat=15)
+            await websocket.prepare(request)
+            if self.running >= max_sessions:
+                await websocket.send_bytes(_full_text(max_sessions))
+                await websocket.close()
+                return websocket
+            session = self._session(request) or new_session()  # no cookie: a session that lasts this visit
+            folder = session_dir(data, session)
+            folder.mkdir(parents=True, exist_ok=True)
+            width = _int(request.query.get("width"), 80)
+            height = _int(request.query.get("height"), 24)
+            service = SessionApp(command, write_bytes=websocket.send_bytes, write_str=websocket.send_str,
+                                 close=websocket.close, download_manager=self.download_manager, debug=self.debug,
+                                 folder=folder)
+            self.running += 1
+            try:
+                await service.start(width, height)
+                await self._process_messages(websocket, service)
+            except asyncio.CancelledError:
+                pass
+            except Exception as error:  # one broken connection must not take the class down
+                log.exception(error)
+            finally:
+                self.running -= 1
+                await _stop(service)
+                if not websocket.closed:
+                    await websocket.close()
+            return websocket
+
+    return ClassServer()
+
+
+async def _stop(service) -> None:
+    """Ask the app to quit; if it has not gone within a few seconds, end it. Either way it is gone."""
+    process = service._process
+    try:
+        await asyncio.wait_for(service.stop(), timeout=3)
+    except (asyncio.TimeoutError, Exception):
+        pass
+    if process is not None and process.returncode is None:
+        try:
+            process.kill()
+        except ProcessLookupError:
+            pass
+        try:
+            await asyncio.wait_for(process.wait(), timeout=3)
+        except asyncio.TimeoutError:
+            log.error("an app process (pid %s) did not end", process.pid)
+    if service._task is not None:
+        service._task.cancel()
+
+
+def _int(text: str | None, default: int) -> int:
+    try:
+        return max(10, min(int(text or ""), 1000))
+    except ValueError:
+        return default
+
+
+def _full_text(limit: int) -> bytes:
+    return (f"\r\n  micrograd-tui: the class is full ({limit} sessions are running).\r\n"
+            "  Try again in a minute, or ask whoever runs the server to allow more (--max-sessions).\r\n").encode()
+
+
+def _full_page(limit: int) -> str:
+    text = html.escape(_full_text(limit).decode().strip())
+    return f"<!doctype html><title>micrograd-tui: the class is full</title><pre>{text}</pre>"
+
+
+def main(argv: list[str]) -> int:
+    p = OneLineParser(prog="micrograd-tui serve", description="Serve micrograd-tui to web browsers, e.g. for a class.")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--public-url", metavar="URL", help="the address browsers use, when it is not http://HOST:PORT")
+    p.add_argument("--max-sessions", type=int, default=30, metavar="N", help="sessions running at once (default 30)")
+    p.add_argument("--data", metavar="DIR", help="where each session's progress and workspace live "
+                                                  "(default: 'serve' in the user data directory)")
+    p.add_argument("--no-code", action="store_true",
+                   help="do not run learners' code (build exercises): run them only for people you trust")
+    args = p.parse_args(argv)
+    try:
+        import textual_serve  # noqa: F401
+    except ImportError:
+        print("micrograd-tui serve needs textual-serve: from a clone of micrograd-tui, pip install '.[web]'",
+              file=sys.stderr)
+        return 2
+    if args.max_sessions < 1:
+        p.error("--max-sessions must be at least 1")
+    if args.data:
+        data = Path(args.data).expanduser().resolve()
+    else:
+        from .progress import data_dir
+
+        data = data_dir() / "serve"
+    data.mkdir(parents=True, exist_ok=True)
+    os.chmod(data, 0o700)
+    server = build_server(args.host, args.port, args.public_url, data, args.max_sessions, not args.no_code)
+    server.serve()
+    return 0
