@@ -88,11 +88,15 @@ class Focus(enum.Enum):
 
 @dataclass(frozen=True)
 class Field:
-    """A text input the learner can type into; ``submit(name, text)`` receives it."""
+    """A text input the learner can type into; ``submit(name, text)`` receives it.
+
+    A ``number`` field takes what ``numtext.parse_number`` reads (``-2``, ``.5``, ``1e-3``,
+    ``2/3``): typing a digit, ``-``, ``.`` or ``/`` anywhere in the lab goes into the current one."""
 
     name: str
     label: str
     placeholder: str = ""
+    number: bool = True
 
 
 @dataclass(frozen=True)
@@ -218,6 +222,15 @@ class Lab(ABC):
 
     def fields(self) -> list[Field]:
         return []
+
+    def current_field(self) -> str | None:
+        """The field that typing goes into (the screen marks it): the first, unless a lab says."""
+        fields = self.fields()
+        return fields[0].name if fields else None
+
+    def key_words(self) -> dict[str, str]:
+        """What an action does in this lab, in a few words, where the general words would not say it."""
+        return {}
 
     def canvas(self, cols: int, rows: int) -> None:
         """The size in cells of a plot that asked for it (``PlotPanel.canvas``); most labs ignore it."""

@@ -10,16 +10,25 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, VerticalScroll
 from textual.events import Key
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from micrograd_tui.lessons.lab import Finish
 from micrograd_tui.lessons.registry import COURSE, Course, Lesson
 
+from .dialogs import CourseComplete
+from .footer import LabFooter
+from .palette import Lessons
 from .keys import ALL_KEYS, APP_KEYS, LAB_KEYS, key_label, lab_action, with_keys
-from .lab_view import LabChanged, LabInput, LabView
+from .lab_view import NUMBER_START, LabChanged, LabView
 from .panels.graph import GraphTree
 from .progress import Progress
+
+
+class LabHost(Container):
+    """Where the open lesson's lab lives; it can take the whole screen (maximize)."""
+
+    ALLOW_MAXIMIZE = True
 
 
 class ProseView(VerticalScroll):
@@ -36,9 +45,10 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close", id="close-help", tooltip="Close help")]
 
-    def __init__(self, lab_actions: frozenset[str]):
+    def __init__(self, lab_actions: frozenset[str], words: dict[str, str] | None = None):
         super().__init__()
         self.lab_actions = lab_actions
+        self.words = words or {}
 
     def compose(self) -> ComposeResult:
         from rich.table import Table
@@ -55,7 +65,7 @@ class HelpScreen(ModalScreen[None]):
         for b in LAB_KEYS:
             action = lab_action(b)
             if action in self.lab_actions:
-                table.add_row(key_label(b), b.tooltip)
+                table.add_row(key_label(b), self.words.get(action or "", str(b.tooltip)))
         others = [b for b in LAB_KEYS if lab_action(b) not in self.lab_actions]
         if others:
             table.add_row("", "")
@@ -74,9 +84,12 @@ class MicrogradApp(App):
     TITLE = "micrograd-tui"
     BINDINGS: ClassVar[list[BindingType]] = [*ALL_KEYS]
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {Lessons}
 
-    def __init__(self, start: int | str | None = None, progress: Progress | None = None, course: Course = COURSE):
+    def __init__(self, start: int | str | None = None, progress: Progress | None = None, course: Course = COURSE,
+                 notices: list[str] | None = None):
         super().__init__()
+        self.notices = notices or []  # said once the app is on screen (where --reset-progress put the old file)
         self.course = course
         self.progress = progress if progress is not None else Progress().load()
         if start is None:
@@ -88,6 +101,7 @@ class MicrogradApp(App):
         self.lesson: Lesson = course.find(start)
         self.lab_view: LabView | None = None
         self._said: set[str] = set()
+        self._words: dict[str, str] = {}
         self.raise_lab_errors = False
 
     # --- layout -----------------------------------------------------------------
@@ -96,18 +110,34 @@ class MicrogradApp(App):
         with Horizontal(id="body"):
             yield OptionList(id="toc")
             yield ProseView(id="prose")
-            yield Container(id="lab-host")
-        yield Footer(compact=True)
+            yield LabHost(id="lab-host")
+        yield LabFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        if self.progress.theme in self.available_themes:
+            self.theme = self.progress.theme
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        for notice in self.notices:
+            self.notify(notice, timeout=10)
         self.query_one("#toc").display = False  # filled when first shown: not needed for first paint
         self._open(self.lesson)
         self._say_warnings()
 
     def on_resize(self) -> None:
-        narrow = self.size.width < 110
-        self.screen.set_class(narrow, "-narrow")
+        # The prose column follows the terminal: beside the lab, wider on wide terminals; above it when narrow.
+        width = self.size.width
+        self.screen.set_class(width < 110, "-narrow")
+        self.screen.set_class(150 <= width < 190, "-wide")
+        self.screen.set_class(width >= 190, "-xwide")
         self.screen.set_class(self.size.height < 30, "-short")
+
+    def action_toggle_maximize(self) -> None:
+        """The lab alone on the screen (Textual's maximize), or the prose back beside it."""
+        screen = self.screen
+        if screen.maximized is not None:
+            screen.minimize()
+        else:
+            screen.maximize(self.query_one("#lab-host"), container=False)
 
     # --- lessons ------------------------------------------------------------------
     def _open(self, lesson: Lesson) -> None:
@@ -143,6 +173,11 @@ class MicrogradApp(App):
             prose.mount(Markdown(text, id="prose-text"))
         prose.scroll_home(animate=False)
 
+    def _theme_changed(self, theme) -> None:
+        if theme.name != self.progress.theme:
+            self.progress.theme = theme.name  # kept for next time; plots follow the signal themselves
+            self._save()
+
     def _focus_lab(self) -> None:
         if self.lab_view is None:
             return
@@ -160,7 +195,17 @@ class MicrogradApp(App):
         if self.lesson.index + 1 < len(self.course):
             self._open(self.course.lessons[self.lesson.index + 1])
         else:
-            self.notify("This is the last lesson.", timeout=3)
+            self._course_complete()
+
+    def _course_complete(self) -> None:
+        lessons = self.course.lessons
+        missing = [lesson.label for lesson in lessons if lesson.slug not in self.progress.finished]
+
+        def chosen(slug: str | None) -> None:
+            if slug:
+                self.open_lesson(slug)
+
+        self.push_screen(CourseComplete(len(lessons) - len(missing), len(lessons), missing), chosen)
 
     def action_previous_lesson(self) -> None:
         if self.lesson.index > 0:
@@ -194,6 +239,10 @@ class MicrogradApp(App):
             self._save()
         if lab.done:
             self._finish(self.lesson)
+        words = lab.key_words()
+        if words != self._words:  # the footer says what the keys do now (x + 0.5, pick b, ...)
+            self._words = words
+            self.refresh_bindings()
 
     # --- header, contents, progress -------------------------------------------------
     def _update_top(self) -> None:
@@ -253,9 +302,22 @@ class MicrogradApp(App):
         if self.lab_view is not None:
             self.lab_view.perform(action)
 
+    def key_words(self) -> dict[str, str]:
+        """What the open lab's keys do in it, for the footer and the help."""
+        return self.lab_view.lab.key_words() if self.lab_view else {}
+
+    async def action_submit_field(self) -> None:
+        if isinstance(self.focused, Input):
+            await self.focused.action_submit()
+
+    def action_noop(self) -> None:
+        pass
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "leave_input":  # only from a lab's text field; elsewhere escape keeps its meaning
-            return isinstance(self.focused, Input) and self.screen is self.screen_stack[0]
+        if action == "leave_input":  # from a text field, or to close the contents; elsewhere escape keeps its meaning
+            if self.screen is not self.screen_stack[0]:
+                return False
+            return isinstance(self.focused, Input) or self.query_one("#toc").display
         if action == "lab":
             if self.lab_view is None or not isinstance(self.screen, Screen) or self.screen is not self.screen_stack[0]:
                 return False
@@ -266,9 +328,14 @@ class MicrogradApp(App):
         if isinstance(self.screen, HelpScreen):
             return
         actions = self.lab_view.lab.actions if self.lab_view else frozenset()
-        self.push_screen(HelpScreen(actions))
+        self.push_screen(HelpScreen(actions, self.key_words()))
 
     def action_leave_input(self) -> None:
+        toc = self.query_one("#toc")
+        if toc.display and not isinstance(self.focused, Input):
+            toc.display = False
+            self._focus_lab()
+            return
         trees = list(self.lab_view.query(GraphTree)) if self.lab_view else []
         if trees:
             trees[0].focus()
@@ -276,23 +343,15 @@ class MicrogradApp(App):
             self.set_focus(None)
 
     def on_key(self, event: Key) -> None:
-        """Typing a number with no text field focused starts typing into the lab's first field."""
+        """Typing a number with no text field focused starts typing into the lab's current number field."""
         if isinstance(self.focused, Input) or self.lab_view is None or self.screen is not self.screen_stack[0]:
             return
         ch = event.character
-        if ch and (ch.isdigit() or ch == "."):
-            fields = list(self.lab_view.query(LabInput))
-            if fields:
-                event.stop()
-                event.prevent_default()
-                fields[0].focus()
-                fields[0].insert_text_at_cursor(ch)
+        if ch and ch in NUMBER_START and self.lab_view.type_into_field(ch):
+            event.stop()
+            event.prevent_default()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        for lesson in self.course.lessons:
-            yield SystemCommand(f"Go to lesson {lesson.label}: {lesson.title}",
-                                with_keys(lesson.summary)[:80].replace("\n", " "),
-                                lambda slug=lesson.slug: self.open_lesson(slug))
         actions = self.lab_view.lab.actions if self.lab_view else frozenset()
         for b in ALL_KEYS:
             act = lab_action(b)

@@ -18,13 +18,24 @@ def _version() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = OneLineParser(prog="micrograd-tui", description="Learn backpropagation in the terminal by building it.")
+    p = OneLineParser(prog="micrograd-tui", description="Learn backpropagation in the terminal by building it.",
+                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog=COMMANDS)
     p.add_argument("--lesson", metavar="N|SLUG", help="open a lesson by number or slug (see --list)")
     p.add_argument("--list", action="store_true", help="list the lessons and exit")
     p.add_argument("--version", action="store_true", help="print the version and exit")
     p.add_argument("--workspace", metavar="DIR", help="the folder of your own micrograd files (build exercises)")
-    p.add_argument("--reset-progress", action="store_true", help="start over (the old progress file is kept aside)")
+    p.add_argument("--reset-progress", action="store_true",
+                   help="start over, after asking (the old progress file is kept aside)")
+    p.add_argument("--yes", action="store_true", help="with --reset-progress: do not ask")
     return p
+
+
+COMMANDS = """commands:
+  micrograd-tui graph "EXPR" [--dot]          an expression's graph with data and grad (see graph --help)
+  micrograd-tui check [EXERCISE] [--workspace DIR]
+                                              the build exercises' checks on your files (see check --help)
+  micrograd-tui serve [--host H] [--port P]   the app in web browsers, for a class (see serve --help)
+"""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.list:
         for lesson in LESSONS:
-            print(f"{lesson.label:>2}  {lesson.title}")
+            print(f"{lesson.label:>2}  {lesson.title}  ({lesson.slug})")
         return 0
     start: str | None = None
     if args.lesson is not None:
@@ -65,17 +76,29 @@ def main(argv: list[str] | None = None) -> int:
     from .progress import Progress
 
     progress = Progress()
+    notices = []
     if args.reset_progress:
+        if not args.yes:
+            if not sys.stdin.isatty():
+                print("micrograd-tui: --reset-progress asks first; add --yes to start over without asking",
+                      file=sys.stderr)
+                return 2
+            answer = input(f"Start over? Your progress in {progress.path} is kept aside, not deleted. [y/N] ")
+            if answer.strip().lower() not in ("y", "yes"):
+                print("micrograd-tui: nothing reset")
+                return 0
         try:
             backup = progress.reset()
         except OSError as e:
             print(f"micrograd-tui: could not reset progress: {e}", file=sys.stderr)
             return 2
-        print("micrograd-tui: progress reset" + (f" (old file kept as {backup})" if backup else ""))
+        said = "progress reset" + (f": the old file is kept as {backup}" if backup else " (there was none yet)")
+        print(f"micrograd-tui: {said}")
+        notices.append(said.capitalize())
     progress.load()
     from .app import MicrogradApp
 
-    app = MicrogradApp(start=start, progress=progress)
+    app = MicrogradApp(start=start, progress=progress, notices=notices)
     app.run()
     return app.return_code or 0
 

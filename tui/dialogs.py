@@ -38,6 +38,41 @@ class Confirm(ModalScreen[bool]):
         self.dismiss(yes)
 
 
+class CourseComplete(ModalScreen[str | None]):
+    """The end of the course: what the learner did, and where to go next."""
+
+    BINDINGS = [
+        Binding("escape,enter", "dismiss(None)", "Close", id="complete-close", tooltip="Back to the last lesson"),
+        Binding("g", "dismiss('playground')", "Playground", id="complete-playground", tooltip="Open the playground"),
+        Binding("d", "dismiss('demo')", "Demo", id="complete-demo", tooltip="Open the two-moons demo"),
+    ]
+    DEFAULT_CSS = """
+    CourseComplete { align: center middle; }
+    CourseComplete > Vertical { width: 72; max-width: 95%; height: auto; max-height: 90%; border: round $success;
+                                background: $surface; padding: 1 2; }
+    """
+
+    def __init__(self, done: int, total: int, missing: list[str]):
+        super().__init__()
+        self.done, self.total, self.missing = done, total, missing
+
+    def compose(self) -> ComposeResult:
+        lines = [f"You have reached the end: {self.done} of {self.total} lessons and exercises done."]
+        if self.missing:
+            shown = ", ".join(self.missing[:8]) + (", ..." if len(self.missing) > 8 else "")
+            lines.append(f"Still open: {shown} (t shows the contents).")
+        else:
+            lines.append("Every one of them. You have built backpropagation, and trained a net with it.")
+        lines += ["", "Where next:",
+                  "  g  the playground: any expression, its graph and grads",
+                  "  d  the demo: two moons, a decision boundary forming live",
+                  "  the original micrograd: github.com/karpathy/micrograd",
+                  "  micrograd-tui check: your own engine's checks, from a terminal",
+                  "", "escape closes this"]
+        with Vertical():
+            yield Static("\n".join(lines))
+
+
 class Editor(ModalScreen[bool]):
     """A workspace file in Textual's code editor. ctrl+s saves (atomically); escape closes, asking
     first when there are unsaved changes. Dismissed with True when it saved at least once."""

@@ -17,6 +17,7 @@ APP_KEYS: list[Binding] = [
     Binding("n,right", "next_lesson", "Next", id="next", tooltip="Go to the next lesson"),
     Binding("p,left", "previous_lesson", "Prev", id="previous", tooltip="Go to the previous lesson"),
     Binding("t", "toggle_toc", "Contents", id="toc", tooltip="Show or hide the table of contents"),
+    Binding("M", "toggle_maximize", "Max", id="maximize", tooltip="Give the lab the whole screen, or the prose back"),
     Binding("question_mark,f1", "help", "Help", id="help", tooltip="List every key", key_display="?"),
     Binding("q", "quit", "Quit", id="quit", tooltip="Quit (your progress is saved)"),
     Binding("ctrl+q", "quit", "Quit", id="quit-now", tooltip="Quit (your progress is saved)", show=False,
@@ -40,23 +41,32 @@ _LAB_KEYS = [
     ("h", "hint", "Hint", True),
     ("a", "answer", "Answer", True),
     ("f", "check", "Check", True),
-    ("left_square_bracket", "less", "Less", False),
-    ("right_square_bracket", "more", "More", False),
-    ("minus", "h_less", "h÷10", False),
-    ("equals_sign", "h_more", "h×10", False),
-    ("v", "next_var", "Knob", True),
-    ("w", "reseed", "New seed", False),
+    ("left_square_bracket", "less", "Less", True),
+    ("right_square_bracket", "more", "More", True),
+    ("left_curly_bracket", "h_less", "h÷10", True),
+    ("right_curly_bracket", "h_more", "h×10", True),
+    ("v", "next_var", "Pick", True),
+    ("w", "reseed", "New seed", True),
     ("d", "dataset", "Dataset", True),
     ("m", "point", "Point", True),
     ("l", "example", "Example", True),
     ("greater_than_sign", "next_file", "Next file", True),
 ]
 
-_DISPLAY = {"left_square_bracket": "[", "right_square_bracket": "]", "minus": "-", "equals_sign": "=",
+_DISPLAY = {"left_square_bracket": "[", "right_square_bracket": "]", "left_curly_bracket": "{", "right_curly_bracket": "}",
             "greater_than_sign": ">"}
 
+def _sentence(words: str) -> str:
+    """An action's words as the help shows them: a capital first letter, unless the first word is a
+    name from the code (h, zero_grad) whose spelling matters."""
+    first = words.split()[0]
+    if "_" in first or (len(first) == 1 and first != "a"):
+        return words
+    return words[0].upper() + words[1:]
+
+
 LAB_KEYS: list[Binding] = [
-    Binding(key, f"lab('{action}')", text, show=show, id=f"lab-{action}", tooltip=ACTIONS[action].capitalize(),
+    Binding(key, f"lab('{action}')", text, show=show, id=f"lab-{action}", tooltip=_sentence(ACTIONS[action]),
             key_display=_DISPLAY.get(key))
     for key, action, text, show in _LAB_KEYS
 ]

@@ -20,9 +20,12 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widget import Widget
 from textual.app import SuspendNotSupported
+from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, Static
+from textual.widgets.input import Selection
 
 from micrograd_tui.lessons.lab import Focus, Lab, Panel
+from micrograd_tui.lessons.numtext import NumberError, parse_number
 
 from .dialogs import Confirm, Editor
 from .keys import with_keys
@@ -34,6 +37,21 @@ from .runner import JobRunner, JobUpdate
 
 
 WATCH_SECONDS = 0.25  # how often the files a lab watches are looked at
+NUMBER_CHARS = r"[-+0-9.eE/ ]*"  # what a number field lets through: 2, -0.5, 1e-3, 2/3
+NUMBER_START = "0123456789-./"  # typed anywhere in a lab with number fields, these start a number
+
+
+class NumberText(Validator):
+    """A number field's text, as the lab will read it: shown as invalid at once, with the reason."""
+
+    def validate(self, value: str) -> ValidationResult:
+        if not value.strip():
+            return self.success()
+        try:
+            parse_number(value)
+        except NumberError as e:
+            return self.failure(str(e))
+        return self.success()
 
 
 class LabInput(Input):
@@ -57,6 +75,23 @@ class LabInput(Input):
         super().__init__(*args, **kwargs)
         self.history = history
         self._at: int | None = None  # position while walking the history
+        self._started = False  # typing began outside: keep what was typed, do not select it
+
+    def start_typing(self, ch: str) -> None:
+        """The first character of a number typed while the field was not focused: it replaces the old text."""
+        self._started = True
+        self.value = ch
+        self.cursor_position = len(ch)
+        self.focus()
+
+    def _on_focus(self, event: events.Focus) -> None:
+        # Textual calls Input's own _on_focus as well; it selects nothing (select_on_focus is off): here a
+        # number field selects its old text, so typing replaces it, unless typing is what focused it.
+        if self._started:
+            self._started = False
+            self.cursor_position = len(self.value)
+        elif self.restrict == NUMBER_CHARS and not event.from_app_focus:
+            self.selection = Selection(0, len(self.value))
 
     def _on_paste(self, event: events.Paste) -> None:
         event.stop()
@@ -120,8 +155,13 @@ class LabView(Vertical):
             with Horizontal(id="lab-fields"):
                 for f in fields:
                     yield Label(f.label, id=f"label-{f.name}", classes="field-label")
-                    yield LabInput(placeholder=f.placeholder, name=f.name, id=f"field-{f.name}", max_length=10_000,
-                                   history=lab.history)
+                    if f.number:
+                        yield LabInput(placeholder=with_keys(f.placeholder), name=f.name, id=f"field-{f.name}", max_length=200,
+                                       restrict=NUMBER_CHARS, validators=[NumberText()], valid_empty=True,
+                                       select_on_focus=False)
+                    else:
+                        yield LabInput(placeholder=with_keys(f.placeholder), name=f.name, id=f"field-{f.name}",
+                                       max_length=10_000, history=lab.history, select_on_focus=False)
         initial = lab.panels()
         boxes: dict[str, list[Vertical]] = {"side": [], "main": []}
         for kind, (box_id, where, make) in WIDGETS.items():
@@ -287,14 +327,26 @@ class LabView(Vertical):
 
     def _sync_fields(self) -> None:
         fields = self.lab.fields()
-        if fields == self._fields:
+        current = self.lab.current_field() if len(fields) > 1 else None
+        if (fields, current) == self._fields:
             return
-        self._fields = fields
+        self._fields = (fields, current)
         for f in fields:
             for label in self.query(f"#label-{f.name}").results(Label):
-                label.update(f.label)
+                label.update(("▶ " if f.name == current else "") + with_keys(f.label))
+                label.set_class(f.name == current, "-current")
             for field in self.query(f"#field-{f.name}").results(LabInput):
-                field.placeholder = f.placeholder
+                field.placeholder = with_keys(f.placeholder)
+
+    def type_into_field(self, ch: str) -> bool:
+        """A number typed anywhere in the lab goes into the current number field, replacing its text."""
+        name = self.lab.current_field()
+        for field in self.query(f"#field-{name}").results(LabInput):
+            if field.restrict != NUMBER_CHARS:
+                return False
+            field.start_typing(ch)
+            return True
+        return False
 
     def _sync_panels(self) -> None:
         if not (self._ready and self.is_attached):
@@ -335,8 +387,8 @@ class LabView(Vertical):
         _set_display(side, bool(wanted))
         if not wanted:
             return
-        # As wide as its longest row (the CSS max-width caps it), so the graph gets the rest.
-        width = max(wanted) + 2
+        # As wide as its longest row (the CSS max-width caps it) and a gap, so the graph gets the rest.
+        width = max(wanted) + 3
         if side.styles.width is None or side.styles.width.value != width:
             side.styles.width = width  # only on change: a new width re-lays out the whole screen
 

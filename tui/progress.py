@@ -35,6 +35,7 @@ class Progress:
         self.current: str | None = None
         self.finished: set[str] = set()
         self.exercises: dict[str, dict] = {}
+        self.theme: str | None = None  # the colour theme chosen in the palette
         self.warnings: list[str] = []
         self.can_save = True
 
@@ -70,6 +71,8 @@ class Progress:
         if not isinstance(exercises, dict) or not all(isinstance(v, dict) for v in exercises.values()):
             raise _Foreign("has bad exercise state")
         self.current, self.finished, self.exercises = current, set(finished), dict(exercises)
+        theme = data.get("theme")
+        self.theme = theme if isinstance(theme, str) else None
 
     def _set_aside(self, why: str) -> None:
         stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -93,6 +96,7 @@ class Progress:
             "current": self.current,
             "finished": sorted(self.finished),
             "exercises": self.exercises,
+            **({"theme": self.theme} if self.theme else {}),
         }
 
     def save(self) -> bool:

@@ -45,6 +45,7 @@ class ExerciseLab(Lab):
         truth_nodes[self.ex.output].backward()
         self.truth = {k: v.grad for k, v in truth_nodes.items()}
         self.answered: dict[str, str] = {}  # label -> "right" | "shown"
+        self.helped: set[str] = set()  # labels answered after a hint or a wrong try
         self.done = False
         self.message = f"type d{self.ex.output}/d{self.current} and press enter"
 
@@ -74,15 +75,31 @@ class ExerciseLab(Lab):
 
     def fields(self) -> list[Field]:
         cur = self.current
-        label = f"d{self.ex.output}/d{cur} =" if cur else "all done"
-        return [Field("answer", label, "a number, e.g. -2 or 0.5")]
+        if cur is None:
+            return [Field("answer", "done", "every gradient is in: [[next]] goes on")]
+        return [Field("answer", f"d{self.ex.output}/d{cur} =", "a number, e.g. -2 or 0.5")]
+
+    def summary(self) -> str:
+        """How it went: right first time, right after help, shown."""
+        shown = sum(1 for how in self.answered.values() if how == "shown")
+        helped = sum(1 for k, how in self.answered.items() if how == "right" and k in self.helped)
+        first = len(self.answered) - shown - helped
+        return f"{first} right first time, {helped} after a hint or a try, {shown} shown"
 
     def _fill(self, label: str, how: str) -> None:
         self.answered[label] = how
         self.nodes[label].grad = self.truth[label]
         if self.current is None:
             self.done = True
-            self.message = "every gradient filled in: that is backpropagation, by hand"
+            self.message = (f"every gradient filled in, by hand: that is backpropagation. {self.summary()}. "
+                            "[[next]] goes on, [[reset]] starts again")
+
+    def confirm(self, action: str) -> str | None:
+        if action == "answer" and self.current is not None:
+            return f"Show d{self.ex.output}/d{self.current}? It will count as shown, not answered."
+        if action == "reset" and self.answered:
+            return "Start this exercise again? Every answer so far is cleared."
+        return None
 
     def submit(self, name: str, text: str) -> bool:
         cur = self.current
@@ -100,6 +117,7 @@ class ExerciseLab(Lab):
             if not self.done:
                 self.message = f"right: d{self.ex.output}/d{cur} = {fmt(truth)}. next: d{self.ex.output}/d{self.current}"
             return True
+        self.helped.add(cur)
         self.message = f"not quite ({fmt(x)}). {self.rule_hint(cur)}"
         return False
 
@@ -126,6 +144,8 @@ class ExerciseLab(Lab):
 
     def on_hint(self) -> None:
         cur = self.current
+        if cur:
+            self.helped.add(cur)
         self.message = self.rule_hint(cur) if cur else "nothing left to answer"
 
     def on_answer(self) -> None:
@@ -150,12 +170,15 @@ class ExerciseLab(Lab):
                 f"= {fmt(slope, 4)}  ≈ d{out}/d{label}")
 
     def save_state(self) -> dict:
-        return {"answered": dict(self.answered)}
+        return {"answered": dict(self.answered), "helped": sorted(self.helped)}
 
     def restore_state(self, state: dict) -> None:
         answered = state.get("answered") if isinstance(state, dict) else None
         if not isinstance(answered, dict):
             return
+        helped = state.get("helped")
+        if isinstance(helped, list):
+            self.helped = {h for h in helped if h in self.ex.order}
         for label in self.ex.order:  # replay in order, ignoring anything unknown
             how = answered.get(label)
             if how not in ("right", "shown"):

@@ -107,6 +107,17 @@ class FunctionLab(Lab):
         self.selected = (self.selected + 1) % len(self.vars)
         self.message = f"now moving {self.var.name}"
 
+    def current_field(self) -> str | None:
+        return self.var.name
+
+    def key_words(self) -> dict[str, str]:
+        words = {"less": f"{self.var.name} − {self.var.step:g}", "more": f"{self.var.name} + {self.var.step:g}",
+                 "h_less": "h ÷ 10", "h_more": "h × 10"}
+        if len(self.vars) > 1:
+            nxt = self.vars[(self.selected + 1) % len(self.vars)].name
+            words["next_var"] = f"move {nxt} instead"
+        return words
+
     def fields(self) -> list[Field]:
         return [Field(v.name, f"{v.name} =", fmt(v.value)) for v in self.vars] + [Field("h", "h =", f"{self.h:g}")]
 
@@ -150,6 +161,10 @@ class FunctionLab(Lab):
 
     def _plot(self, var: str) -> PlotPanel:
         lo, hi = self.plot_range
+        x_now = self.inputs[var].data
+        span = hi - lo
+        if not lo + 0.1 * span <= x_now <= hi - 0.1 * span:  # the window follows x, so x and its tangent stay in view
+            lo, hi = x_now - span / 2, x_now + span / 2
         xs = [lo + (hi - lo) * i / 200 for i in range(201)]
         others = {v.name: v.value for v in self.vars}
         ys = [self._output(dict(others, **{var: x})).data for x in xs]

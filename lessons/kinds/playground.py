@@ -43,7 +43,7 @@ class PlaygroundLab(Lab):
         self.message = "type an expression and press enter ([[example]] loads an example)"
 
     def fields(self) -> list[Field]:
-        return [Field("expr", "expr", "a = 2; b = -3; L = (a*b + 10) * -2")]
+        return [Field("expr", "expr", "a = 2; b = -3; L = (a*b + 10) * -2", number=False)]
 
     def submit(self, name: str, text: str) -> bool:
         try:

@@ -330,6 +330,19 @@ class TrainLab(Lab):
             self.message = (f"point {self.point} at ({fmt(x[0], 2)}, {fmt(x[1], 2)}), "
                             f"label {self.trainer.ys[self.point]:+.0f}")
 
+    def current_field(self) -> str | None:
+        return self.knobs[self.selected].name
+
+    def key_words(self) -> dict[str, str]:
+        k = self.knobs[self.selected]
+        words = {"less": f"{k.name} ÷ {k.factor:g}", "more": f"{k.name} × {k.factor:g}",
+                 "next_var": f"pick {self.knobs[(self.selected + 1) % len(self.knobs)].name}",
+                 "reseed": "new random weights"}
+        if self.settings.boundary:
+            words["dataset"] = "next dataset"
+            words["point"] = "next point's graph"
+        return words
+
     def fields(self) -> list[Field]:
         return [Field(k.name, f"{k.name} =", k.show()) for k in self.knobs]
 

@@ -345,7 +345,10 @@ async def test_lesson4_right_and_wrong_answers_hints_and_check():
         await pilot.press("escape", "f")
         await settle(pilot)
         assert "finite difference for f" in screen_text(app) and "4.0000" in screen_text(app)
-        await pilot.press("a")
+        await pilot.press("a")  # revealing asks first
+        await settle(pilot)
+        assert "f" not in lab(app).answered
+        await pilot.press("y")
         await settle(pilot)
         assert lab(app).answered["f"] == "shown"
         await pilot.press("h")

@@ -21,7 +21,7 @@ def test_list_prints_a_line_per_lesson(capsys):
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == len(LESSONS)
     assert [line.split()[0] for line in lines] == [lesson.label for lesson in LESSONS]
-    assert lines[-1].endswith(LESSONS[-1].title)
+    assert lines[-1].endswith(f"{LESSONS[-1].title}  ({LESSONS[-1].slug})")
 
 
 def test_version(capsys):
@@ -58,7 +58,9 @@ def test_reset_progress(user_home, capsys, monkeypatch):
     p.current = "loss"
     p.save()
     monkeypatch.setattr("micrograd_tui.tui.app.MicrogradApp.run", lambda self: None)
-    assert main(["--reset-progress"]) == 0
+    assert main(["--reset-progress"]) == 2  # it asks first; with no one to answer, it does nothing
+    assert Progress(user_home).load().current == "loss"
+    assert main(["--reset-progress", "--yes"]) == 0
     assert "progress reset" in capsys.readouterr().out
     assert Progress(user_home).load().current is None
 
@@ -88,3 +90,10 @@ def test_list_into_a_closed_pipe_exits_quietly():
     p.stdout.close()
     err = p.stderr.read().decode()
     assert p.wait(timeout=60) == 0 and "Traceback" not in err and err == ""
+
+
+def test_help_names_every_command():
+    r = run("--help")
+    assert r.returncode == 0
+    for command in ("graph", "check", "serve"):
+        assert f"micrograd-tui {command}" in r.stdout

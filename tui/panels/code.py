@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from textual.containers import VerticalScroll
+from textual.containers import ScrollableContainer
 from textual.widgets import Static
 
 from micrograd_tui.lessons.lab import CodePanel
 
 
-class CodeView(VerticalScroll):
+class CodeView(ScrollableContainer):
+    """Scrolls both ways: long lines are not wrapped, and not cut either."""
+
+    DEFAULT_CSS = """
+    CodeView { overflow-x: auto; overflow-y: auto; }
+    CodeView > .code-text { width: auto; }
+    """
+
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._key: CodePanel | None = None

@@ -24,7 +24,7 @@ from micrograd_tui.lessons.numtext import fmt
 
 from ..node_text import node_name
 
-NUM_W = 10  # width of the data and grad columns
+NUM_W = 11  # width of the data and grad columns: a space, then up to 10 characters (-3.7437e-13 takes 11)
 AUTO_ROWS = 48  # rows opened without asking when a graph is shown
 
 
@@ -54,6 +54,11 @@ def want_text(v: Value, want: tuple[float, float] | None) -> Text:
     return Text("✓".rjust(WANT_W), style="green")
 
 
+def _column(number: str) -> str:
+    """A number right-aligned in its column, with at least one space before it."""
+    return " " + number.rjust(NUM_W - 1)
+
+
 def row_text(ref: NodeRef, width: int, *, highlighted: bool = False, expanded: bool | None = None,
              compare: Mapping[Value, tuple[float, float]] | None = None) -> Text:
     """One row: icon, name and op, then data and grad right-aligned in fixed columns (and, when
@@ -69,15 +74,15 @@ def row_text(ref: NodeRef, width: int, *, highlighted: bool = False, expanded: b
     else:
         icon = "▾ " if expanded else "▸ "
     extra = WANT_W if compare is not None else 0
-    name_w = max(6, width - 2 - 2 * NUM_W - extra)
+    name_w = max(0, width - 2 - 2 * NUM_W - extra)  # the name shrinks first: the numbers stay in view
     name = node_name(v, ref.is_ref)
     name.truncate(name_w, overflow="ellipsis", pad=True)
     grad_style = "dim" if v.grad == 0 else "bold"
     row = Text.assemble(
         (icon, "dim"),
         name,
-        (f"{fmt(v.data):>{NUM_W}}", ""),
-        (f"{fmt(v.grad):>{NUM_W}}", grad_style),
+        (_column(fmt(v.data)), ""),
+        (_column(fmt(v.grad)), grad_style),
         no_wrap=True,
     )
     if compare is not None:
@@ -150,11 +155,14 @@ class GraphTree(Tree[NodeRef]):
             self._rows.append(tn)
 
     def _open_first_rows(self, limit: int) -> None:
+        """Open breadth first, but only as deep as rows still fit their data and grad columns."""
+        width = self.scrollable_content_region.width or self.app.size.width // 2
+        deepest = max(1, (width - 3 - 2 * NUM_W - 4) // self.guide_depth)
         queue = [self.root]
         rows = 1
         while queue and rows < limit:
             node = queue.pop(0)
-            if not node.allow_expand:
+            if not node.allow_expand or node.data is None or node.data.depth + 1 > deepest:
                 continue
             self._load(node)
             node.expand()
@@ -195,7 +203,7 @@ class GraphTree(Tree[NodeRef]):
         ref = node.data
         if ref is None:
             return Text("")
-        width = max(24, self.scrollable_content_region.width - ref.depth * self.guide_depth - 1)
+        width = max(2 + 2 * NUM_W, self.scrollable_content_region.width - ref.depth * self.guide_depth - 1)
         expanded = node.is_expanded if node.allow_expand else None
         text = row_text(ref, width, highlighted=ref.value is self.highlight, expanded=expanded, compare=self.compare)
         text.stylize(style)
@@ -233,7 +241,7 @@ class GraphPanelView(Vertical):
         width = max(24, self.size.width - 1)
         title = self.title or "node [op]"
         extra = WANT_W if self.comparing else 0
-        name_w = max(6, width - 2 * NUM_W - extra)
+        name_w = max(0, width - 2 * NUM_W - extra)
         text = Text.assemble((title[:name_w].ljust(name_w), ""), (f"{'data':>{NUM_W}}", ""), (f"{'grad':>{NUM_W}}", ""),
                              (f"{'expected':>{WANT_W}}" if extra else "", ""))
         self.query_one(".graph-header", Static).update(text)

@@ -62,6 +62,7 @@ class LabPlot(PlotextPlot):
         self.set_interval(REDRAW_SECONDS, self._replot_if_stale)
 
     def update_panel(self, panel: PlotPanel) -> None:
+        self.set_class(panel.canvas, "-boundary")  # a map of the input plane gets more room than a curve
         self.panel = panel
         self._stale = True
         self._tell_canvas()
