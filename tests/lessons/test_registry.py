@@ -91,3 +91,14 @@ def test_every_lab_keeps_the_contract(lesson):
     for action in sorted(lab.actions - {"run"}):
         lab.do(action)  # every action runs without raising and leaves a describable lab
         check()
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)
+def test_prose_code_fits_the_prose_column(lesson):
+    # the prose column is 40 wide at 120 columns; a code block has about 34 of them
+    inside = False
+    for line in lesson.prose.splitlines():
+        if line.startswith("```"):
+            inside = not inside
+        elif inside:
+            assert len(line) <= 34, line
