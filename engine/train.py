@@ -8,6 +8,7 @@ from collections import deque
 from typing import Callable, NamedTuple, Sequence
 
 from .nn import MLP
+from .replay import Tape
 from .value import Value, gc_paused
 
 __all__ = [
@@ -93,6 +94,7 @@ class Trainer:
         alpha: float = 1e-4,
         seed: int | None = None,
         history_limit: int = 10_000,
+        replay: bool = True,
     ):
         if loss not in ("mse", "svm"):
             raise ValueError(f"unknown loss {loss!r}: use 'mse' or 'svm'")
@@ -110,6 +112,11 @@ class Trainer:
         self.history: deque[Step] = deque(maxlen=history_limit)
         self._params = model.parameters()
         self._rng = random.Random(seed)
+        # A full batch builds the same graph every step: record it once and replay it (replay.py),
+        # with the very same numbers. A mini-batch is a different graph each step: built anew.
+        self.replay = replay
+        self._tape: Tape | None = None
+        self._score_slots: list[int] = []
 
     def lr_at(self, k: int) -> float:
         lr = self.learning_rate
@@ -137,19 +144,37 @@ class Trainer:
         # collector keeps it from scanning that graph again and again.
         with gc_paused():
             xb, yb = self._batch()
-            loss, scores = self.forward(xb, yb)
-            if self.zero_grad:
-                for p in self._params:
-                    p.grad = 0.0
-            loss.backward()
+            if self.replay and xb is self.xs:
+                loss_data, score_data = self._replayed()
+            else:
+                loss, scores = self.forward(xb, yb)
+                if self.zero_grad:
+                    for p in self._params:
+                        p.grad = 0.0
+                loss.backward()
+                loss_data, score_data = loss.data, [s.data for s in scores]
+                del loss, scores  # free the graph while the collector is still paused
             lr = self.lr_at(self.k)
             for p in self._params:
                 p.data -= lr * p.grad
-            step = Step(self.k, loss.data, accuracy(scores, yb), lr)
-            del loss, scores  # free the graph while the collector is still paused
+            step = Step(self.k, loss_data, accuracy(score_data, yb), lr)
         self.history.append(step)
         self.k += 1
         return step
+
+    def _replayed(self) -> tuple[float, list[float]]:
+        """Forward and backward of the full batch on the recorded graph (recorded on first use)."""
+        tape = self._tape
+        if tape is None:
+            loss, scores = self.forward()
+            tape = self._tape = Tape(loss, self._params)
+            self._score_slots = tape.slots(scores)
+            del loss, scores  # the tape has what it needs; this step's numbers are already in it
+        else:
+            tape.forward()
+        tape.backward(accumulate=not self.zero_grad)
+        data = tape.data
+        return data[tape.root], [data[i] for i in self._score_slots]
 
     @property
     def diverged(self) -> bool:

@@ -315,11 +315,14 @@ def what_we_built() -> Lab:
         ("mse_loss", "lesson 13"),
         ("Trainer.step", "lesson 14"),
         ("svm_loss, demo_learning_rate", "lesson 16"),
+        ("replay: record once, replay", "lessons 14 and 16"),
     ]
     return SourceLab([
         ("engine/value.py", lambda: ex.engine_source("value.py"), value_map),
         ("engine/nn.py", lambda: ex.engine_source("nn.py"), nn_map),
         ("engine/train.py", lambda: ex.engine_source("train.py"), train_map),
+        ("engine/replay.py", lambda: ex.engine_source("replay.py"), [("Tape: record a graph once", "lesson 15"),
+                                                                   ("forward, backward on lists", "the same numbers")]),
     ])
 
 

@@ -8,7 +8,8 @@ state), run in turn, several rounds; the best step time of each counts:
 
 * original  - the `micrograd` package from PyPI (its Value, nn.py and the demo loop)
 * ours-a    - our Value driven by the original's own nn.py and loop (the engine alone)
-* ours-b    - our nn.MLP and Trainer
+* ours-b    - our nn.MLP and Trainer, building the graph with Values every step
+* ours-c    - the same, replaying a graph recorded once (engine/replay.py); same losses to the bit
 
 Run:  python tests/benchmarks/bench_engine.py [--rounds 5] [--steps 4]
 Needs: pip install 'micrograd==0.1.0'  (the `bench` extra)
@@ -66,12 +67,12 @@ def worker(engine: str, data_file: str, steps: int) -> None:
             loss = _demo_step(model, Value, X, y, k)
             times.append(time.perf_counter() - t0)
             losses.append(loss)
-    elif engine == "ours-b":
+    elif engine in ("ours-b", "ours-c"):
         from micrograd_tui.engine import MLP, Trainer
         from micrograd_tui.engine.train import demo_learning_rate
 
         model = MLP(2, [16, 16, 1], flavour="micrograd", seed=SEED)
-        trainer = Trainer(model, X, y, loss="svm", learning_rate=demo_learning_rate)
+        trainer = Trainer(model, X, y, loss="svm", learning_rate=demo_learning_rate, replay=engine == "ours-c")
         for _ in range(steps):
             t0 = time.perf_counter()
             step = trainer.step()
@@ -96,7 +97,7 @@ def main() -> int:
     from micrograd_tui.engine.data import make_moons
 
     X, y = make_moons(100, noise=0.1, seed=SEED)
-    engines = ["original", "ours-a", "ours-b"]
+    engines = ["original", "ours-a", "ours-b", "ours-c"]
     best = {e: float("inf") for e in engines}
     losses: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -117,12 +118,13 @@ def main() -> int:
     for e in engines:
         print(f"{e:9s} best step {best[e] * 1000:8.2f} ms   losses {', '.join(f'{v:.12f}' for v in losses[e])}")
     ok = True
-    for e in ("ours-a", "ours-b"):
+    for e in ("ours-a", "ours-b", "ours-c"):
         diff = max(abs(a - b) for a, b in zip(losses["original"], losses[e]))
         print(f"{e}: losses agree with the original to {diff:.1e}")
         ok &= diff <= 1e-9
     print(f"ratio (a) engine alone, original / ours-a: {best['original'] / best['ours-a']:.2f}x")
-    print(f"ratio (b) nn + Trainer, original / ours-b: {best['original'] / best['ours-b']:.2f}x")
+    print(f"ratio (b) nn + Trainer, Value path, original / ours-b: {best['original'] / best['ours-b']:.2f}x")
+    print(f"ratio (c) nn + Trainer, replay path, original / ours-c: {best['original'] / best['ours-c']:.2f}x")
     if not ok:
         print("FAIL: losses differ by more than 1e-9")
         return 1
