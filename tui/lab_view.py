@@ -79,9 +79,10 @@ class LabInput(Input):
 
     def start_typing(self, ch: str) -> None:
         """The first character of a number typed while the field was not focused: it replaces the old text."""
+        # Keys typed quickly can arrive before the focus does: they add to what was typed so far.
+        self.value = self.value + ch if self._started else ch
         self._started = True
-        self.value = ch
-        self.cursor_position = len(ch)
+        self.cursor_position = len(self.value)
         self.focus()
 
     def _on_focus(self, event: events.Focus) -> None:

@@ -102,6 +102,8 @@ class TrainLab(Lab):
         self.selected = 0
         self.grid = (GRID_W, GRID_H)  # boundary points across and down; the view matches its plot's cells
         self.want_run = False  # the learner asked it to run; the runner makes it so
+        self._job: Job | None = None  # the child process training while it runs
+        self._child_predictions: tuple[float, ...] | None = None
         self.stopped_reason = ""
         self._zero_grad = True
         self.reset()
@@ -118,6 +120,8 @@ class TrainLab(Lab):
     def reset(self) -> None:
         s = self.settings
         self.want_run = False
+        self._job = None
+        self._child_predictions = None
         if self.dataset is None:
             xs, ys = lecture_dataset()
         else:
@@ -139,6 +143,7 @@ class TrainLab(Lab):
         if grid != self.grid:
             self.grid = grid
             self._boundary_cache = None
+            self._restart()
 
     def _decay(self, k: int) -> float:
         return max(demo_learning_rate(k, self.budget), 0.0)
@@ -147,7 +152,7 @@ class TrainLab(Lab):
     def budget(self) -> int:
         return int(self._knob_value("steps", 100))
 
-    # --- the job: run in a worker thread by the app ------------------------------
+    # --- stepping here, and running in a child process ----------------------------
 
     @property
     def finished(self) -> bool:
@@ -163,11 +168,15 @@ class TrainLab(Lab):
             self.stopped_reason = (f"the loss became {fmt(self.trainer.history[-1].loss)} at step {self.trainer.k}: "
                                    "the learning rate is too large. Lower it and press [[reset]]")
 
-    def snapshot(self) -> TrainSnapshot:
+    def snapshot(self, score: bool = True) -> TrainSnapshot:
+        """What the screen shows, copied. ``score=False`` keeps the boundary the child last scored."""
         t = self.trainer
         hist = list(t.history)
         boundary = None
-        if self.settings.boundary:
+        if self.settings.boundary and not score:
+            boundary = self._boundary_cache[1] if self._boundary_cache else None
+            preds: tuple[float, ...] = ()
+        elif self.settings.boundary:
             # Scoring the grid costs about half a demo step; a few fresh boundaries a second are
             # plenty to watch it form, and the rest of the time goes to training.
             now = time.monotonic()
@@ -176,7 +185,9 @@ class TrainLab(Lab):
                 self._boundary_cache = (t.k, self._boundary())
                 self._boundary_at = now
             boundary = self._boundary_cache[1]
-            preds: tuple[float, ...] = ()
+            preds = ()
+        elif not score and self._child_predictions is not None:
+            preds = self._child_predictions
         else:
             preds = tuple(_finite(_score(t.model, x)) for x in t.xs)
         return TrainSnapshot(
@@ -190,39 +201,86 @@ class TrainLab(Lab):
             diverged=t.diverged,
         )
 
-    def apply(self, snap: TrainSnapshot, final: bool) -> None:
-        self.snap = snap
+    def job(self) -> Job | None:
+        """While it runs, training happens in a child process (train_child.py), started from here."""
+        if not self.want_run:
+            self._job = None
+        elif self._job is None:
+            from .train_child import ChildTraining
+
+            self._job = ChildTraining(self)
+        return self._job
+
+    def _restart(self) -> None:
+        """A setting the running child uses has changed: the next job() is a new child with it."""
+        if self.want_run:
+            self._job = None
+
+    def child_state(self) -> dict:
+        """Everything a child needs to go on from here, as JSON data."""
+        s, t = self.settings, self.trainer
+        return {
+            "settings": {"nin": s.nin, "layers": list(s.layers), "flavour": s.flavour, "loss": s.loss,
+                         "data": self.dataset, "points": s.points},
+            "seed": self.seed, "k": t.k, "budget": self.budget,
+            "params": [p.data for p in t._params], "grads": [p.grad for p in t._params],
+            "lr": None if callable(t.learning_rate) else t.learning_rate, "batch": t.batch_size,
+            "zero_grad": t.zero_grad,
+            "pace": self.pace(), "grid": list(self.grid), "rng": list(t._rng.getstate()),
+        }
+
+    def take_child_lines(self, lines: list[dict], problem: str, final: bool) -> None:
+        """What the child said, taken into this lab's trainer: steps, parameters, boundary, predictions."""
+        from micrograd_tui.engine.train import Step
+
+        t = self.trainer
+        for line in lines:
+            k0 = line["k"] - len(line["steps"])
+            for i, (loss, acc, lr) in enumerate(line["steps"]):
+                t.history.append(Step(k0 + i, loss if loss is not None else math.nan, acc, lr))
+            t.k = line["k"]
+            for p, x, g in zip(t._params, line["params"], line["grads"]):
+                p.data, p.grad = x, g
+            version, internal, gauss = line["rng"]
+            t._rng.setstate((version, tuple(internal), gauss))
+            if "boundary" in line:
+                gx, gy = self._grid_points()
+                self._boundary_cache = (t.k, (gx, gy, tuple(line["boundary"])))
+            if "predictions" in line:
+                self._child_predictions = tuple(_finite(x) if x is not None else math.nan
+                                                for x in line["predictions"])
+        if t.diverged and not self.stopped_reason:
+            self.stopped_reason = (f"the loss became {fmt(t.history[-1].loss)} at step {t.k}: "
+                                   "the learning rate is too large. Lower it and press [[reset]]")
+        self.snap = self.snapshot(score=False)
         self.check_done()
-        if final:
-            self.want_run = False
+        if problem:
+            self.want_run, self._job = False, None
+            self.message = problem
+        elif final:
+            self.want_run, self._job = False, None
+            snap = self.snap
             if snap.diverged:
                 self.message = self.stopped_reason
             elif snap.losses:
                 acc = f", accuracy {snap.accuracies[-1] * 100:.0f}%" if self.settings.boundary else ""
                 self.message = f"done: loss {snap.losses[-1]:.4f}{acc} after {snap.k} steps. [[reset]] starts again"
 
-    def job(self) -> Job | None:
-        return self if self.want_run else None
-
-    def close(self) -> None:
-        return None  # nothing held: the trainer stays with the lab
-
-    def _boundary(self):
+    def _grid_points(self) -> tuple[tuple[float, ...], tuple[float, ...]]:
         xs = [p[0] for p in self.trainer.xs]
         ys = [p[1] for p in self.trainer.xs]
         x0, x1 = min(xs) - 0.25, max(xs) + 0.25
         y0, y1 = min(ys) - 0.25, max(ys) + 0.25
-        gx, gy, label = [], [], []
-        model = self.trainer.model
         cols, rows = self.grid
-        for j in range(rows):
-            y = y0 + (y1 - y0) * j / (rows - 1)
-            for i in range(cols):
-                x = x0 + (x1 - x0) * i / (cols - 1)
-                gx.append(x)
-                gy.append(y)
-                label.append(1.0 if _finite(_score(model, [x, y])) > 0 else -1.0)
-        return tuple(gx), tuple(gy), tuple(label)
+        gx = tuple(x0 + (x1 - x0) * i / (cols - 1) for j in range(rows) for i in range(cols))
+        gy = tuple(y0 + (y1 - y0) * j / (rows - 1) for j in range(rows) for i in range(cols))
+        return gx, gy
+
+    def _boundary(self):
+        from .train_child import boundary
+
+        gx, gy = self._grid_points()
+        return gx, gy, tuple(boundary(self.trainer.model, self.trainer.xs, self.grid))
 
     def _point_graph(self) -> Value:
         """The chosen point's loss term, built by the model's own forward pass on a copy of its
@@ -280,6 +338,7 @@ class TrainLab(Lab):
 
     def on_zero_grad(self) -> None:
         self._zero_grad = self.trainer.zero_grad = not self.trainer.zero_grad
+        self._restart()
         if not self.want_run:
             self.snap = self.snapshot()
         self.message = ("zero_grad is ON: each step starts from fresh gradients" if self.trainer.zero_grad else
@@ -291,6 +350,7 @@ class TrainLab(Lab):
 
     def _set_knob(self, knob: Knob, value: float) -> None:
         knob.value = int(round(value)) if knob.integer else value
+        self._restart()
         if knob.name == "lr":
             self.trainer.learning_rate = knob.value
         if knob.name == "batch":

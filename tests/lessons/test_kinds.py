@@ -98,17 +98,70 @@ def fmt_f(x):
     return f"{3 * x * x - 4 * x + 5:.4f}"
 
 
-def test_train_lab_is_its_own_job_and_stops_wanting_to_run_when_done():
-    lab = TrainLab(LECTURE)
-    lab.knob("steps").value = 30
+def test_a_running_train_lab_trains_in_a_child_with_the_in_process_numbers():
+    from micrograd_tui.lessons.kinds.train_child import ChildTraining
+
+    lab, here = TrainLab(LECTURE), TrainLab(LECTURE)
+    for t in (lab, here):
+        t.knob("steps").value = 30
+        t.knob("speed").value = 0
     assert lab.job() is None
     lab.do("run")
-    assert lab.job() is lab and lab.pace() == 30
-    assert run_job(lab) == 30
+    job = lab.job()
+    assert isinstance(job, ChildTraining) and lab.job() is job
+    run_job(lab)
     assert lab.job() is None and "done: loss" in lab.message and lab.snap.k == 30
-    assert lab.snap.losses[-1] < lab.snap.losses[0]
+    for _ in range(30):
+        here.do("step")
+    assert [x.hex() for x in lab.snap.losses] == [x.hex() for x in here.snap.losses]
+    assert [p.data.hex() for p in lab.trainer.model.parameters()] == \
+        [p.data.hex() for p in here.trainer.model.parameters()]
+    assert lab.snap.predictions == here.snap.predictions
     lab.do("run")  # the budget is spent: nothing to run
     assert lab.job() is None and "spent" in lab.message
+
+
+def test_a_demo_run_in_a_child_with_mini_batches_matches_in_process_and_draws_its_boundary():
+    lab, here = TrainLab(DEMO), TrainLab(DEMO)
+    for t in (lab, here):
+        t.knob("steps").value = 6
+        t.submit("batch", "20")
+    lab.do("run")
+    run_job(lab)
+    for _ in range(6):
+        here.do("step")
+    assert [x.hex() for x in lab.snap.losses] == [x.hex() for x in here.snap.losses]
+    assert lab.snap.boundary is not None and lab.snap.boundary == here.snap.boundary
+
+
+def test_a_child_that_dies_is_reported_and_a_new_one_starts_from_the_last_step():
+    lab = TrainLab(LECTURE)
+    lab.knob("steps").value = 100_000
+    lab.knob("speed").value = 50
+    lab.do("run")
+    job = lab.job()
+    for _ in range(4):
+        job.step()
+    job.apply(job.snapshot(), False)
+    k = lab.trainer.k
+    assert k > 0
+    job.proc.kill()  # the process dies by itself, as far as the lab knows
+    job.proc.wait()
+    for _ in range(5):
+        if job.finished:
+            break
+        job.step()
+    assert job.finished
+    job.apply(job.snapshot(), True)
+    assert "stopped unexpectedly" in lab.message and lab.job() is None
+    lab.do("run")
+    again = lab.job()
+    assert again is not None and again is not job
+    again.step()
+    again.step()
+    again.apply(again.snapshot(), False)
+    assert lab.trainer.k >= k
+    again.close()
 
 
 def test_train_lab_zero_grad_off_is_the_lectures_bug():

@@ -340,3 +340,17 @@ async def test_the_palette_lists_lessons_in_course_order():
         titles = [hit.display async for hit in provider.discover()]
         labels = [str(t).split(":")[0].removeprefix("Go to lesson ") for t in titles]
         assert labels == [lesson.label for lesson in app.course.lessons]
+
+
+async def test_a_number_typed_faster_than_the_focus_moves_is_kept_whole():
+    from textual import events
+
+    app = make_app("demo")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for ch in "5000":  # posted at once, as a fast typist's terminal sends them
+            app.post_message(events.Key(ch, ch))
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert lab(app).knob("steps").value == 5000

@@ -22,7 +22,7 @@ from textual_plotext import PlotextPlot
 from micrograd_tui.lessons.lab import PlotPanel
 
 REDRAW_SECONDS = 0.1  # at most ten redraws a second
-BUSY_SHARE = 0.3  # and drawing may take at most this share of the time
+BUSY_SHARE = 0.2  # and drawing may take at most this share of the time
 
 # A lab names colour roles; what each looks like is the screen's business.
 ROLE_COLOURS = {
