@@ -12,7 +12,7 @@ import copy
 import math
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from micrograd_tui.engine import MLP, Trainer, Value
 from micrograd_tui.engine.data import DATASETS, lecture_dataset
@@ -68,7 +68,11 @@ LECTURE = TrainSettings(3, (4, 4, 1), "lecture", "mse", None, (
 
 DEMO = TrainSettings(2, (16, 16, 1), "micrograd", "svm", "moons", (
     Knob("steps", 100, 1, 10_000, True), Knob("batch", 0, 0, 1000, True), Knob("speed", 0, 0, 10_000, True),
+    Knob("points", 100, 25, 1000, True), Knob("width", 16, 2, 64, True),
 ), goal_accuracy=0.95)
+SHAPE_KNOBS = ("points", "width")  # these change the data or the net: the run starts over
+BIG_RUN = 200  # more points than this train in mini-batches unless the learner asks for the full batch
+LIVE_BATCH = 100
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,21 @@ class TrainLab(Lab):
 
     # --- building and stepping -------------------------------------------
 
+    def _reshape(self) -> None:
+        """A new number of points or a new hidden width: new data, a new net, from step 0."""
+        points, width = int(self._knob_value("points", self.settings.points)), int(self._knob_value("width", 0))
+        layers = tuple(width for _ in self.settings.layers[:-1]) + self.settings.layers[-1:] if width else \
+            self.settings.layers
+        self.settings = replace(self.settings, points=points, layers=layers)
+        self.point = None
+        batch = self.knob("batch")
+        live = ""
+        if batch is not None and batch.value == 0 and points > BIG_RUN:
+            batch.value = LIVE_BATCH  # a full batch of this size is a step a second: a mini-batch stays live
+            live = f"; batch {LIVE_BATCH} keeps it live (batch 0 for the full batch, about a step a second)"
+        self.reset()
+        self.message = f"{points} points, MLP({self.settings.nin}, {list(layers)}): starting over{live}"
+
     def reset(self) -> None:
         s = self.settings
         self.want_run = False
@@ -141,9 +160,9 @@ class TrainLab(Lab):
         """Score the boundary at one point per plot cell (capped), so the drawing has no gaps."""
         grid = (max(8, min(cols, GRID_MAX[0])), max(4, min(rows, GRID_MAX[1])))
         if grid != self.grid:
-            self.grid = grid
-            self._boundary_cache = None
-            self._restart()
+            self.grid = grid  # a running child keeps the grid it started with; the next one takes this
+            if not self.want_run:
+                self._boundary_cache = None
 
     def _decay(self, k: int) -> float:
         return max(demo_learning_rate(k, self.budget), 0.0)
@@ -244,7 +263,7 @@ class TrainLab(Lab):
             version, internal, gauss = line["rng"]
             t._rng.setstate((version, tuple(internal), gauss))
             if "boundary" in line:
-                gx, gy = self._grid_points()
+                gx, gy = self._grid_points(tuple(line["grid"]))
                 self._boundary_cache = (t.k, (gx, gy, tuple(line["boundary"])))
             if "predictions" in line:
                 self._child_predictions = tuple(_finite(x) if x is not None else math.nan
@@ -266,12 +285,12 @@ class TrainLab(Lab):
                 acc = f", accuracy {snap.accuracies[-1] * 100:.0f}%" if self.settings.boundary else ""
                 self.message = f"done: loss {snap.losses[-1]:.4f}{acc} after {snap.k} steps. [[reset]] starts again"
 
-    def _grid_points(self) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    def _grid_points(self, grid: tuple[int, int] | None = None) -> tuple[tuple[float, ...], tuple[float, ...]]:
         xs = [p[0] for p in self.trainer.xs]
         ys = [p[1] for p in self.trainer.xs]
         x0, x1 = min(xs) - 0.25, max(xs) + 0.25
         y0, y1 = min(ys) - 0.25, max(ys) + 0.25
-        cols, rows = self.grid
+        cols, rows = grid or self.grid
         gx = tuple(x0 + (x1 - x0) * i / (cols - 1) for j in range(rows) for i in range(cols))
         gy = tuple(y0 + (y1 - y0) * j / (rows - 1) for j in range(rows) for i in range(cols))
         return gx, gy
@@ -351,6 +370,9 @@ class TrainLab(Lab):
     def _set_knob(self, knob: Knob, value: float) -> None:
         knob.value = int(round(value)) if knob.integer else value
         self._restart()
+        if knob.name in SHAPE_KNOBS:
+            self._reshape()
+            return
         if knob.name == "lr":
             self.trainer.learning_rate = knob.value
         if knob.name == "batch":
@@ -459,9 +481,10 @@ class TrainLab(Lab):
         if with_acc:
             series.append(Series(steps, list(s.accuracies[::stride]), "accuracy", role="good"))
         curve = PlotPanel("loss" + (" and accuracy" if self.settings.boundary else "") + " by step", tuple(series))
-        if s.boundary is None:
+        if not self.settings.boundary:
             return [curve]
-        gx, gy, gl = s.boundary
+        # The boundary's panel is always there (empty until it is first scored), so the screen keeps its plots.
+        gx, gy, gl = s.boundary if s.boundary is not None else ((), (), ())
         xs, ys = self.trainer.xs, self.trainer.ys
         pos = [p for p, y in zip(xs, ys) if y > 0]
         neg = [p for p, y in zip(xs, ys) if y <= 0]
@@ -477,7 +500,7 @@ class TrainLab(Lab):
                 Series([p[0] for p in pos], [p[1] for p in pos], "+1", scatter=True, marker="◆",
                        role="positive-strong"),
             ),
-            xlim=(min(gx), max(gx)), ylim=(min(gy), max(gy)), canvas=True,
+            xlim=(min(gx), max(gx)) if gx else None, ylim=(min(gy), max(gy)) if gy else None, canvas=True,
         )
         return [curve, boundary]
 

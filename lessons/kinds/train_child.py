@@ -94,6 +94,7 @@ def child_main() -> None:
                     "rng": list(trainer._rng.getstate()), "done": done}
             if with_boundary and (done or now - last_boundary >= BOUNDARY_SECONDS):
                 line["boundary"] = boundary(trainer.model, trainer.xs, tuple(state["grid"]))
+                line["grid"] = state["grid"]
                 last_boundary = now
             elif not with_boundary:
                 line["predictions"] = [trainer.model.predict(x) for x in trainer.xs]

@@ -221,3 +221,13 @@ def test_playground_keeps_the_last_good_graph():
     assert lab.program is not None and lab.program.output.data == 9.0 and lab.history[-1] == "b = ("
     lab.do("example")
     assert lab.pending_input is not None and lab.program.output.data == -8.0
+
+
+def test_a_big_demo_run_has_a_wider_net_and_stays_live():
+    lab = TrainLab(DEMO)
+    assert lab.submit("width", "32") and lab.submit("points", "1000")
+    assert len(lab.trainer.xs) == 1000 and lab.settings.layers == (32, 32, 1)
+    assert len(lab.trainer.model.parameters()) == 2 * 32 + 32 + 32 * 32 + 32 + 32 + 1
+    assert lab.trainer.batch_size == 100 and "keeps it live" in lab.message
+    lab.do("step")
+    assert lab.snap.k == 1 and lab.snap.boundary is not None
