@@ -16,6 +16,18 @@ def user_home(tmp_path, monkeypatch):
     return home
 
 
+async def wait_for(pilot, predicate, timeout: float = 20.0) -> bool:
+    """Let the app run until ``predicate()`` holds (True) or ``timeout`` seconds pass (False)."""
+    import time
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        await pilot.pause(0.05)
+        if predicate():
+            return True
+    return False
+
+
 def screen_text(app) -> str:
     """The screen as plain text, as a learner would read it."""
     strips = app.screen._compositor.render_strips()

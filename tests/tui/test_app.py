@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import screen_text
+from conftest import screen_text, wait_for
 from micrograd_tui.engine import Value
 from micrograd_tui.engine.graph import node_count
 from micrograd_tui.lessons import expressions as ex
@@ -439,16 +439,6 @@ async def test_lesson17_playground_acceptance(tmp_path, monkeypatch):
 
 
 # --- training -------------------------------------------------------------------------------
-
-async def wait_for(pilot, predicate, timeout=20.0):
-    import time
-
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        await pilot.pause(0.05)
-        if predicate():
-            return True
-    return False
 
 
 async def test_lesson14_run_pause_step_reset_and_loss_falls():

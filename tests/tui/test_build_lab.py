@@ -4,24 +4,14 @@ from __future__ import annotations
 
 import shutil
 import sys
-import time
 from pathlib import Path
 
-from conftest import screen_text
+from conftest import screen_text, wait_for
 from micrograd_tui.tui.app import MicrogradApp
 from micrograd_tui.tui.dialogs import Confirm, Editor
 
 SIZE = (120, 40)
 SOLUTION = Path(__file__).parent.parent / "lessons" / "solution"
-
-
-async def wait_for(pilot, predicate, timeout=15.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        await pilot.pause(0.05)
-        if predicate():
-            return True
-    return False
 
 
 def make_app(slug):
