@@ -32,7 +32,10 @@ class LabHost(Container):
 
 
 class ProseView(VerticalScroll):
-    """The lesson text. left/right keep meaning previous/next lesson here too."""
+    """The lesson text. left/right keep meaning previous/next lesson here too; it can take the
+    whole screen (maximize) when it has the focus."""
+
+    ALLOW_MAXIMIZE = True
 
     BINDINGS = [
         Binding("left", "app.previous_lesson", show=False),
@@ -111,7 +114,7 @@ class MicrogradApp(App):
             yield OptionList(id="toc")
             yield ProseView(id="prose")
             yield LabHost(id="lab-host")
-        yield LabFooter(compact=True, show_command_palette=False)
+        yield LabFooter(self.key_words, compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         if self.progress.theme in self.available_themes:
@@ -132,12 +135,16 @@ class MicrogradApp(App):
         self.screen.set_class(self.size.height < 30, "-short")
 
     def action_toggle_maximize(self) -> None:
-        """The lab alone on the screen (Textual's maximize), or the prose back beside it."""
+        """The lab alone on the screen (Textual's maximize), or the prose when it has the focus;
+        pressed again, both come back."""
         screen = self.screen
         if screen.maximized is not None:
             screen.minimize()
-        else:
-            screen.maximize(self.query_one("#lab-host"), container=False)
+            return
+        prose = self.query_one("#prose", ProseView)
+        focused = self.focused
+        on_prose = focused is not None and (focused is prose or prose in focused.ancestors)
+        screen.maximize(prose if on_prose else self.query_one("#lab-host"), container=False)
 
     # --- lessons ------------------------------------------------------------------
     def _open(self, lesson: Lesson) -> None:

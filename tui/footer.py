@@ -7,8 +7,12 @@ learner needs least go first, whole: a word is never cut.
 
 from __future__ import annotations
 
+from typing import Callable
+
 from textual.widgets import Footer, Input
 from textual.widgets._footer import FooterKey
+
+from .lab_view import LabInput
 
 # The order in which keys leave a narrow footer: the last go first.
 KEEP_FIRST = ["next_lesson", "previous_lesson", "help", "quit"]
@@ -16,6 +20,10 @@ DROP_FIRST = ["lab('reset')", "toggle_maximize", "toggle_toc", "command_palette"
 
 
 class LabFooter(Footer):
+    def __init__(self, words: Callable[[], dict[str, str]], **kwargs):
+        super().__init__(**kwargs)
+        self.words = words  # what each lab action does in the open lab, by action
+
     def on_resize(self) -> None:
         self.call_after_refresh(self.recompose)
 
@@ -25,14 +33,14 @@ class LabFooter(Footer):
         if isinstance(focused, Input):
             items = self._field_keys(focused)
         else:
-            words: dict[str, str] = getattr(self.app, "key_words", dict)()
+            words = self.words()
             items = [self._worded(item, words) for item in items]
         yield from self._fit(items)
 
     def _field_keys(self, field: Input) -> list[FooterKey]:
         keys = [FooterKey("enter", "enter", "Submit", "app.submit_field"),
                 FooterKey("escape", "esc", "Leave the field", "app.leave_input")]
-        if getattr(field, "history", None):
+        if isinstance(field, LabInput) and field.history:
             keys.append(FooterKey("up", "↑↓", "Earlier inputs", "app.noop"))
         keys.append(FooterKey("f1", "f1", "Help", "app.help"))
         return keys

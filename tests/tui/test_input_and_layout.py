@@ -354,3 +354,16 @@ async def test_a_number_typed_faster_than_the_focus_moves_is_kept_whole():
         await pilot.press("enter")
         await settle(pilot)
         assert lab(app).knob("steps").value == 5000
+
+
+async def test_at_80x24_the_prose_can_take_the_screen_too():
+    app = make_app("gradient-descent")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.query_one("#prose").focus()
+        await pilot.press("M")
+        await settle(pilot)
+        assert app.screen.maximized is app.query_one("#prose") and app.query_one("#prose").size.height > 15
+        await pilot.press("M")
+        await settle(pilot)
+        assert app.screen.maximized is None
