@@ -16,7 +16,6 @@ from textual.widgets.option_list import Option
 from micrograd_tui.lessons.lab import Finish
 from micrograd_tui.lessons.registry import COURSE, Course, Lesson
 
-from .dialogs import CourseComplete
 from .footer import LabFooter
 from .palette import Lessons
 from .keys import ALL_KEYS, APP_KEYS, LAB_KEYS, key_label, lab_action, with_keys
@@ -205,6 +204,8 @@ class MicrogradApp(App):
             self._course_complete()
 
     def _course_complete(self) -> None:
+        from .dialogs import CourseComplete
+
         lessons = self.course.lessons
         missing = [lesson.label for lesson in lessons if lesson.slug not in self.progress.finished]
 

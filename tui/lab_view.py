@@ -27,7 +27,6 @@ from textual.widgets.input import Selection
 from micrograd_tui.lessons.lab import Focus, Lab, Panel
 from micrograd_tui.lessons.numtext import NumberError, parse_number
 
-from .dialogs import Confirm, Editor
 from .keys import with_keys
 from .panels import WIDGETS
 from .panels.code import CodeView
@@ -199,6 +198,8 @@ class LabView(Vertical):
             return  # the lab is not on screen yet (or any more): a key now would act unseen
         question = self.lab.confirm(action) if action in self.lab.actions else None
         if question:
+            from .dialogs import Confirm  # dialogs (and the code editor) load when first used
+
             def answered(yes: bool | None) -> None:
                 if yes:
                     self._perform(action)
@@ -265,6 +266,8 @@ class LabView(Vertical):
             if request.external:
                 self._edit_outside(request.path)
             else:
+                from .dialogs import Editor
+
                 self.app.push_screen(Editor(request.path, on_save=self._poll_files))
 
     def _edit_outside(self, path: Path) -> None:
