@@ -19,7 +19,7 @@ from micrograd_tui.lessons.registry import COURSE, Course, Lesson
 from .footer import LabFooter
 from .palette import Lessons
 from .keys import ALL_KEYS, APP_KEYS, LAB_KEYS, key_label, lab_action, with_keys
-from .lab_view import NUMBER_START, LabChanged, LabView
+from .lab_view import NUMBER_START, LabChanged, LabInput, LabView
 from .panels.graph import GraphTree
 from .progress import Progress
 
@@ -345,15 +345,21 @@ class MicrogradApp(App):
             self._focus_lab()
             return
         trees = list(self.lab_view.query(GraphTree)) if self.lab_view else []
-        if trees:
-            trees[0].focus()
-        else:
-            self.set_focus(None)
+        # At once, not later as focus() would: a number typed right after escape starts a new one.
+        self.screen.set_focus(trees[0] if trees else None)
 
-    def on_key(self, event: Key) -> None:
-        """Typing a number with no text field focused starts typing into the lab's current number field."""
+    async def on_key(self, event: Key) -> None:
+        """Typing a number with no text field focused starts typing into the lab's current number field
+        (and an enter typed before the focus got there submits it)."""
         if isinstance(self.focused, Input) or self.lab_view is None or self.screen is not self.screen_stack[0]:
             return
+        if event.key == "enter":
+            for field in self.lab_view.query(LabInput).results(LabInput):
+                if field.typing_started:
+                    event.stop()
+                    event.prevent_default()
+                    await field.action_submit()
+                    return
         ch = event.character
         if ch and ch in NUMBER_START and self.lab_view.type_into_field(ch):
             event.stop()

@@ -84,6 +84,11 @@ class LabInput(Input):
         self.cursor_position = len(self.value)
         self.focus()
 
+    @property
+    def typing_started(self) -> bool:
+        """Typing began here and the focus has not arrived yet (the app sends an early enter here)."""
+        return self._started
+
     def _on_focus(self, event: events.Focus) -> None:
         # Textual calls Input's own _on_focus as well; it selects nothing (select_on_focus is off): here a
         # number field selects its old text, so typing replaces it, unless typing is what focused it.

@@ -367,3 +367,15 @@ async def test_at_80x24_the_prose_can_take_the_screen_too():
         await pilot.press("M")
         await settle(pilot)
         assert app.screen.maximized is None
+
+
+async def test_enter_typed_right_after_a_digit_submits_it():
+    from textual import events
+
+    app = make_app("manual-backprop")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.post_message(events.Key("1", "1"))
+        app.post_message(events.Key("enter", None))
+        await settle(pilot)
+        assert lab(app).answered == {"L": "right"}
