@@ -5,10 +5,12 @@ Labels are -1 and +1, as the SVM loss of the original demo wants them.
 
 from __future__ import annotations
 
+import inspect
 import math
 import random
 
-__all__ = ["LECTURE_XS", "LECTURE_YS", "lecture_dataset", "make_moons", "make_circles", "make_xor", "DATASETS"]
+__all__ = ["LECTURE_XS", "LECTURE_YS", "lecture_dataset", "make_moons", "make_circles", "make_xor", "make_blobs",
+           "make_spiral", "make_dataset", "default_noise", "DATASETS"]
 
 # The lecture's four samples of three inputs, and the targets it wants.
 LECTURE_XS = ((2.0, 3.0, -1.0), (3.0, -1.0, 0.5), (0.5, 1.0, 1.0), (1.0, 1.0, -1.0))
@@ -81,4 +83,44 @@ def make_xor(n: int = 100, noise: float = 0.0, seed: int | None = 1337):
     return points, labels
 
 
-DATASETS = {"moons": make_moons, "circles": make_circles, "xor": make_xor}
+def make_blobs(n: int = 100, noise: float = 0.3, seed: int | None = 1337):
+    """Two Gaussian clouds, round (1, 1) labelled +1 and round (-1, -1) labelled -1 (noise is their spread)."""
+    rng = random.Random(seed)
+    points: list[list[float]] = []
+    labels: list[float] = []
+    for i in range(n):
+        label = 1.0 if i % 2 else -1.0
+        points.append([label + rng.gauss(0.0, noise), label + rng.gauss(0.0, noise)])
+        labels.append(label)
+    return _shuffled(points, labels, rng)
+
+
+def make_spiral(n: int = 100, noise: float = 0.05, seed: int | None = 1337):
+    """Two spirals wound round each other (TensorFlow Playground's hardest set), labels -1 and +1."""
+    rng = random.Random(seed)
+    n_a = n // 2
+    points: list[list[float]] = []
+    labels: list[float] = []
+    for count, turn, label in ((n_a, 0.0, -1.0), (n - n_a, math.pi, 1.0)):
+        for i in range(count):
+            r = i / count
+            t = 1.75 * 2 * math.pi * r + turn
+            points.append([r * math.sin(t) + rng.gauss(0.0, noise), r * math.cos(t) + rng.gauss(0.0, noise)])
+            labels.append(label)
+    return _shuffled(points, labels, rng)
+
+
+def default_noise(name: str) -> float:
+    """The spread a dataset is made with when none is asked for (0 for an unknown name)."""
+    make = DATASETS.get(name)
+    return inspect.signature(make).parameters["noise"].default if make else 0.0
+
+
+def make_dataset(name: str, n: int, noise: float | None = None, seed: int | None = 1337):
+    """A dataset by name, with its own noise unless one is given."""
+    make = DATASETS[name]
+    return make(n, seed=seed) if noise is None else make(n, noise=noise, seed=seed)
+
+
+DATASETS = {"moons": make_moons, "circles": make_circles, "xor": make_xor, "blobs": make_blobs,
+            "spiral": make_spiral}

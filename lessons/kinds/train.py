@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, replace
 
 from micrograd_tui.engine import MLP, Trainer, Value
-from micrograd_tui.engine.data import DATASETS, lecture_dataset
+from micrograd_tui.engine.data import DATASETS, default_noise, lecture_dataset, make_dataset
 from micrograd_tui.engine.train import demo_learning_rate
 
 from ..lab import FactsPanel, Field, GraphPanel, Job, Lab, Panel, PlotPanel, Series
@@ -35,6 +35,7 @@ class Knob:
     hi: float
     integer: bool = False
     factor: float = 2.0  # less and more divide or multiply by this
+    start: float = 0.0  # what more gives from 0 (0: the least it may be, or 1 for a whole number)
 
     def show(self) -> str:
         if self.name == "speed" and self.value == 0:
@@ -55,6 +56,7 @@ class TrainSettings:
     goal_loss: float | None = None  # finished when the loss is under this (with zero_grad on) ...
     goal_accuracy: float | None = None  # ... or the accuracy at least this
     points: int = 100
+    noise: float | None = None  # the dataset's spread; None: its own default
 
     @property
     def boundary(self) -> bool:
@@ -68,9 +70,9 @@ LECTURE = TrainSettings(3, (4, 4, 1), "lecture", "mse", None, (
 
 DEMO = TrainSettings(2, (16, 16, 1), "micrograd", "svm", "moons", (
     Knob("steps", 100, 1, 10_000, True), Knob("batch", 0, 0, 1000, True), Knob("speed", 0, 0, 10_000, True),
-    Knob("points", 100, 25, 1000, True), Knob("width", 16, 2, 64, True),
+    Knob("points", 100, 25, 1000, True), Knob("width", 16, 2, 64, True), Knob("noise", 0.1, 0.0, 1.0, start=0.02),
 ), goal_accuracy=0.95)
-SHAPE_KNOBS = ("points", "width")  # these change the data or the net: the run starts over
+SHAPE_KNOBS = ("points", "width", "noise")  # these change the data or the net: the run starts over
 BIG_RUN = 200  # more points than this train in mini-batches unless the learner asks for the full batch
 LIVE_BATCH = 100
 
@@ -124,9 +126,10 @@ class TrainLab(Lab):
     def _reshape(self) -> None:
         """A new number of points or a new hidden width: new data, a new net, from step 0."""
         points, width = int(self._knob_value("points", self.settings.points)), int(self._knob_value("width", 0))
+        noise = self._knob_value("noise", -1.0)
         layers = tuple(width for _ in self.settings.layers[:-1]) + self.settings.layers[-1:] if width else \
             self.settings.layers
-        self.settings = replace(self.settings, points=points, layers=layers)
+        self.settings = replace(self.settings, points=points, layers=layers, noise=noise if noise >= 0 else None)
         self.point = None
         batch = self.knob("batch")
         live = ""
@@ -144,7 +147,7 @@ class TrainLab(Lab):
         if self.dataset is None:
             xs, ys = lecture_dataset()
         else:
-            xs, ys = DATASETS[self.dataset](s.points, seed=self.seed)
+            xs, ys = make_dataset(self.dataset, s.points, s.noise, self.seed)
         model = MLP(s.nin, list(s.layers), flavour=s.flavour, seed=self.seed)
         lr = self._knob_value("lr", 0.0) if self.knob("lr") else self._decay
         batch = int(self._knob_value("batch", 0)) or None
@@ -240,7 +243,7 @@ class TrainLab(Lab):
         s, t = self.settings, self.trainer
         return {
             "settings": {"nin": s.nin, "layers": list(s.layers), "flavour": s.flavour, "loss": s.loss,
-                         "data": self.dataset, "points": s.points},
+                         "data": self.dataset, "points": s.points, "noise": s.noise},
             "seed": self.seed, "k": t.k, "budget": self.budget,
             "params": [p.data for p in t._params], "grads": [p.grad for p in t._params],
             "lr": None if callable(t.learning_rate) else t.learning_rate, "batch": t.batch_size,
@@ -388,7 +391,7 @@ class TrainLab(Lab):
 
     def on_more(self) -> None:
         k = self.knobs[self.selected]
-        value = k.value * k.factor if k.value else (1 if k.integer else k.lo)
+        value = k.value * k.factor if k.value else (k.start or (1 if k.integer else k.lo))
         if k.name == "speed" and k.value == 0:
             value = 1
         self._set_knob(k, min(k.hi, value))
@@ -397,6 +400,10 @@ class TrainLab(Lab):
         names = list(DATASETS)
         self.dataset = names[(names.index(self.dataset) + 1) % len(names)] if self.dataset in names else names[0]
         self.point = None
+        noise = self.knob("noise")
+        if noise is not None:  # each set has its own natural spread
+            noise.value = default_noise(self.dataset)
+            self.settings = replace(self.settings, noise=noise.value)
         self.reset()
         self.message = f"dataset: {self.dataset}"
 
@@ -453,7 +460,8 @@ class TrainLab(Lab):
         rows = [("step", f"{s.k} of {self.budget}"), ("loss", fmt(s.losses[-1]) if s.losses else "—")]
         if self.settings.boundary:
             rows.append(("accuracy", f"{s.accuracies[-1] * 100:.0f}%" if s.accuracies else "—"))
-            rows.append(("dataset", f"{self.dataset}, {len(self.trainer.xs)} points"))
+            noise = self.settings.noise if self.settings.noise is not None else default_noise(self.dataset or "")
+            rows.append(("dataset", f"{self.dataset}, {len(self.trainer.xs)} points, noise {noise:g}"))
             rows.append(("learning rate", fmt(self.trainer.lr_at(s.k))))
         else:
             rows.append(("zero_grad", "on" if s.zero_grad else "OFF (bug)"))

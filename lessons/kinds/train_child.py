@@ -30,14 +30,14 @@ SILENT_SECONDS = 10.0  # a child that says nothing for this long is stuck: it is
 
 def _model_and_trainer(state: dict):
     from micrograd_tui.engine import MLP, Trainer
-    from micrograd_tui.engine.data import DATASETS, lecture_dataset
+    from micrograd_tui.engine.data import lecture_dataset, make_dataset
     from micrograd_tui.engine.train import demo_learning_rate
 
     s = state["settings"]
     if s["data"] is None:
         xs, ys = lecture_dataset()
     else:
-        xs, ys = DATASETS[s["data"]](s["points"], seed=state["seed"])
+        xs, ys = make_dataset(s["data"], s["points"], s.get("noise"), state["seed"])
     model = MLP(s["nin"], s["layers"], flavour=s["flavour"], seed=state["seed"])
     for p, x in zip(model.parameters(), state["params"]):
         p.data = x

@@ -157,3 +157,17 @@ def test_mini_batches_use_batch_size_samples():
     t.step()
     # accuracy is measured on the batch: a multiple of 1/10
     assert round(t.history[-1].accuracy * 10, 9) == int(round(t.history[-1].accuracy * 10))
+
+
+def test_blobs_and_spiral_are_balanced_repeatable_and_their_noise_is_their_spread():
+    from micrograd_tui.engine.data import default_noise, make_dataset
+
+    for name in ("blobs", "spiral"):
+        xs, ys = make_dataset(name, 200, seed=3)
+        assert len(xs) == 200 and sorted(set(ys)) == [-1.0, 1.0] and ys.count(1.0) == 100
+        assert make_dataset(name, 200, seed=3) == (xs, ys)
+        tight, _ = make_dataset(name, 200, noise=0.0, seed=3)
+        wide, _ = make_dataset(name, 200, noise=2 * default_noise(name) + 0.1, seed=3)
+        spread = lambda pts: sum(abs(p[0]) + abs(p[1]) for p in pts)  # noqa: E731
+        assert spread(wide) > spread(tight)
+    assert default_noise("moons") == 0.1 and default_noise("nope") == 0.0

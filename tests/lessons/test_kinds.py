@@ -231,3 +231,20 @@ def test_a_big_demo_run_has_a_wider_net_and_stays_live():
     assert lab.trainer.batch_size == 100 and "keeps it live" in lab.message
     lab.do("step")
     assert lab.snap.k == 1 and lab.snap.boundary is not None
+
+
+def test_the_demo_cycles_through_five_datasets_each_with_its_own_noise_and_noise_is_a_knob():
+    lab = TrainLab(DEMO)
+    seen = [lab.dataset]
+    for _ in range(4):
+        lab.do("dataset")
+        seen.append(lab.dataset)
+    assert seen == ["moons", "circles", "xor", "blobs", "spiral"]
+    assert lab.knob("noise").value == 0.05 and "noise 0.05" in facts(lab)["dataset"]
+    before = [list(p) for p in lab.trainer.xs]
+    assert lab.submit("noise", "0.3")
+    assert lab.settings.noise == 0.3 and lab.trainer.xs != before and lab.trainer.k == 0
+    lab.knob("noise").value = 0.0
+    lab.selected = [k.name for k in lab.knobs].index("noise")
+    lab.do("more")
+    assert lab.knob("noise").value == 0.02  # from 0, more starts small
