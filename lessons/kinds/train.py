@@ -460,8 +460,7 @@ class TrainLab(Lab):
         rows = [("step", f"{s.k} of {self.budget}"), ("loss", fmt(s.losses[-1]) if s.losses else "—")]
         if self.settings.boundary:
             rows.append(("accuracy", f"{s.accuracies[-1] * 100:.0f}%" if s.accuracies else "—"))
-            noise = self.settings.noise if self.settings.noise is not None else default_noise(self.dataset or "")
-            rows.append(("dataset", f"{self.dataset}, {len(self.trainer.xs)} points, noise {noise:g}"))
+            rows.append(("dataset", f"{self.dataset}, {len(self.trainer.xs)} points"))  # noise: a knob row below
             rows.append(("learning rate", fmt(self.trainer.lr_at(s.k))))
         else:
             rows.append(("zero_grad", "on" if s.zero_grad else "OFF (bug)"))

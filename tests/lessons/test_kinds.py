@@ -240,7 +240,7 @@ def test_the_demo_cycles_through_five_datasets_each_with_its_own_noise_and_noise
         lab.do("dataset")
         seen.append(lab.dataset)
     assert seen == ["moons", "circles", "xor", "blobs", "spiral"]
-    assert lab.knob("noise").value == 0.05 and "noise 0.05" in facts(lab)["dataset"]
+    assert lab.knob("noise").value == 0.05 and facts(lab)["noise"] == "0.05"
     before = [list(p) for p in lab.trainer.xs]
     assert lab.submit("noise", "0.3")
     assert lab.settings.noise == 0.3 and lab.trainer.xs != before and lab.trainer.k == 0

@@ -535,8 +535,9 @@ async def test_lesson16_runs_and_draws_a_boundary():
         assert t.trainer.k == 5 and t.snap.boundary is not None
         assert "accuracy" in screen_text(app)
         await pilot.press("m")
-        await settle(pilot)
-        assert "one point's graph" in screen_text(app) and "score" in screen_text(app)
+        # the graph's panel is mounted, then filled a frame later: on a busy machine that takes a moment
+        assert await wait_for(pilot, lambda: "one point's graph" in screen_text(app) and "score" in screen_text(app),
+                              timeout=10)
         await pilot.press("d")
         await settle(pilot)
         assert t.dataset == "circles" and t.trainer.k == 0
