@@ -56,8 +56,9 @@ class Results:
 class _Checking:
     """The job: one run of the checks, an event per step, so losses stream while training runs."""
 
-    def __init__(self, exercise: Exercise, folder: Path):
-        self.run = CheckRun(exercise, folder)
+    def __init__(self, lab: WorkshopLab):
+        self.lab = lab
+        self.run = CheckRun(lab.exercise, lab.folder)
 
     @property
     def finished(self) -> bool:
@@ -78,8 +79,6 @@ class _Checking:
 
     def close(self) -> None:
         self.run.close()
-
-    lab: WorkshopLab
 
 
 class WorkshopLab(Lab):
@@ -116,9 +115,7 @@ class WorkshopLab(Lab):
     def job(self) -> Job | None:
         if self.wanted:
             self.wanted = False
-            job = _Checking(self.exercise, self.folder)
-            job.lab = self
-            self._job = job
+            self._job = _Checking(self)
         return self._job
 
     def take(self, results: Results) -> None:
