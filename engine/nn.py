@@ -6,6 +6,7 @@ Two flavours, because the app teaches both:
   from [-1, 1], as built in the lecture (``MLP(3, [4, 4, 1])`` has 41 parameters).
 * ``"micrograd"``: the original repository's: ReLU hidden layers, a linear last
   layer, bias starting at 0 (``MLP(2, [16, 16, 1])`` has 337 parameters).
+  ``activation="tanh"`` gives it tanh hidden layers instead (the demo's control).
 
 Random numbers come from a ``random.Random`` you pass in (or one made from
 ``seed=``), never from the global generator, so a run can be repeated.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import math
 import random
+from operator import mul
 from typing import Sequence
 
 from .value import Value
@@ -91,10 +93,12 @@ class Layer(Module):
 class MLP(Module):
     """A multi-layer perceptron: ``MLP(3, [4, 4, 1])`` maps 3 inputs through layers of 4, 4 and 1."""
 
-    def __init__(self, nin: int, nouts: Sequence[int], *, flavour: str = "lecture",
+    def __init__(self, nin: int, nouts: Sequence[int], *, flavour: str = "lecture", activation: str = "relu",
                  rng: random.Random | None = None, seed: int | None = None):
         if flavour not in FLAVOURS:
             raise ValueError(f"unknown flavour {flavour!r}: use 'lecture' or 'micrograd'")
+        if activation not in ("relu", "tanh"):
+            raise ValueError(f"unknown hidden activation {activation!r}: use 'relu' or 'tanh'")
         r = _rng(rng, seed)
         sizes = [nin, *nouts]
         last = len(nouts) - 1
@@ -104,7 +108,7 @@ class MLP(Module):
             if flavour == "lecture":
                 layer = Layer(sizes[i], sizes[i + 1], "tanh", random_bias=True, rng=r)
             else:
-                act = "linear" if i == last else "relu"
+                act = "linear" if i == last else activation
                 layer = Layer(sizes[i], sizes[i + 1], act, random_bias=False, rng=r)
             self.layers.append(layer)
         for li, layer in enumerate(self.layers):  # names for showing graphs: L0.n2.w1 is layer 0, neuron 2, weight 1
@@ -136,6 +140,27 @@ class MLP(Module):
                 out.append(act)
             x = out
         return x[0] if len(x) == 1 else x
+
+    def predict_many(self, points: Sequence[Sequence[float]]) -> list[float]:
+        """The first output at each of many points, on plain floats: :meth:`predict`'s numbers, faster.
+
+        Each layer's weights are read out once, and each weighted sum is ``sum(map(mul, w, x), b)``,
+        which adds in the same order as a Neuron does (b + w0*x0 + w1*x1 + ...); Python 3.12 and newer
+        add floats in ``sum`` with a compensated sum, so there the last bits may differ."""
+        layers = [([[w.data for w in n.w] for n in layer.neurons], [n.b.data for n in layer.neurons],
+                   layer.neurons[0].activation) for layer in self.layers]
+        out = []
+        for x in points:
+            for ws, bs, act in layers:
+                sums = [sum(map(mul, w, x), b) for w, b in zip(ws, bs)]
+                if act == "relu":
+                    x = [s if s > 0 else 0.0 for s in sums]
+                elif act == "tanh":
+                    x = [math.tanh(s) for s in sums]
+                else:
+                    x = sums
+            out.append(x[0])
+        return out
 
     def __repr__(self) -> str:
         return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"

@@ -17,6 +17,10 @@ __all__ = [
     "svm_loss",
     "accuracy",
     "demo_learning_rate",
+    "decayed_learning_rate",
+    "LOSSES",
+    "regularised",
+    "float_loss",
     "Step",
     "Trainer",
 ]
@@ -47,6 +51,37 @@ def svm_loss(scores: Sequence[Value], ys: Sequence[float], params: Sequence[Valu
     return data_loss + reg_loss
 
 
+LOSSES = ("mse", "squared", "svm")  # the lecture's sum of squares, its mean, the demo's max-margin
+
+
+def squared_loss(scores: Sequence[Value], ys: Sequence[float]) -> Value:
+    """The mean of (score - target)² over the samples: the lecture's loss, as a mean so its size
+    does not grow with the number of points."""
+    return value_sum([(s - y) ** 2 for y, s in zip(ys, scores)]) * (1.0 / len(scores))
+
+
+def regularised(data_loss: Value, params: Sequence[Value], l2: float = 0.0, l1: float = 0.0) -> Value:
+    """data_loss + l2·Σp² + l1·Σ|p| (each term only when its rate is not 0); |p| is relu(p) + relu(-p)."""
+    loss = data_loss
+    if l2:
+        loss = loss + l2 * value_sum([p * p for p in params])
+    if l1:
+        loss = loss + l1 * value_sum([p.relu() + (-p).relu() for p in params])
+    return loss
+
+
+def float_loss(kind: str, scores: Sequence[float], ys: Sequence[float], params: Sequence[float],
+               l2: float = 0.0, l1: float = 0.0) -> float:
+    """The loss a Trainer of this kind would report, on plain floats (for held-out points)."""
+    if kind == "svm":
+        data = sum(max(0.0, 1 - y * s) for y, s in zip(ys, scores)) / len(scores)
+    elif kind == "squared":
+        data = sum((s - y) ** 2 for y, s in zip(ys, scores)) / len(scores)
+    else:
+        data = sum((s - y) ** 2 for y, s in zip(ys, scores))
+    return data + l2 * sum(p * p for p in params) + l1 * sum(abs(p) for p in params)
+
+
 def accuracy(scores: Sequence[Value | float], ys: Sequence[float]) -> float:
     """The fraction of samples whose score has the sign of the label."""
     hits = 0
@@ -59,6 +94,12 @@ def accuracy(scores: Sequence[Value | float], ys: Sequence[float]) -> float:
 def demo_learning_rate(k: int, steps: int = 100) -> float:
     """The original demo's decay: 1.0 at the first step, down to 0.1 at the last."""
     return 1.0 - 0.9 * k / steps
+
+
+def decayed_learning_rate(k: int, steps: int, lr0: float = 1.0, decay: float = 0.9) -> float:
+    """lr0 at the first step, falling in a straight line to lr0·(1 - decay) at the last (never below 0);
+    ``lr0=1, decay=0.9`` is the original demo's schedule, to the bit."""
+    return max(lr0 * (1.0 - decay * k / steps), 0.0)
 
 
 class Step(NamedTuple):
@@ -76,8 +117,10 @@ class Trainer:
     ``zero_grad=False`` the zeroing is left out, the lecture's bug: gradients
     from earlier steps pile up.
 
-    ``loss`` is ``"mse"`` (the lecture's) or ``"svm"`` (the original demo's, with
-    ``alpha`` L2). ``learning_rate`` is a number or a function of the step k.
+    ``loss`` is ``"mse"`` (the lecture's sum of squares), ``"squared"`` (its mean) or ``"svm"``
+    (the original demo's, with ``alpha`` L2). ``l2`` and ``l1`` add regularisation to any loss
+    (``l2`` replaces the svm's ``alpha`` when given). ``learning_rate`` is a number or a function
+    of the step k.
     ``history`` keeps the most recent ``history_limit`` steps.
     """
 
@@ -92,12 +135,14 @@ class Trainer:
         zero_grad: bool = True,
         batch_size: int | None = None,
         alpha: float = 1e-4,
+        l2: float | None = None,
+        l1: float = 0.0,
         seed: int | None = None,
         history_limit: int = 10_000,
         replay: bool = True,
     ):
-        if loss not in ("mse", "svm"):
-            raise ValueError(f"unknown loss {loss!r}: use 'mse' or 'svm'")
+        if loss not in LOSSES:
+            raise ValueError(f"unknown loss {loss!r}: use one of {', '.join(LOSSES)}")
         if len(xs) != len(ys) or not xs:
             raise ValueError("xs and ys must be non-empty and of the same length")
         self.model = model
@@ -108,6 +153,8 @@ class Trainer:
         self.zero_grad = zero_grad
         self.batch_size = batch_size
         self.alpha = alpha
+        self.l2 = (alpha if loss == "svm" else 0.0) if l2 is None else l2
+        self.l1 = l1
         self.k = 0
         self.history: deque[Step] = deque(maxlen=history_limit)
         self._params = model.parameters()
@@ -134,9 +181,16 @@ class Trainer:
         xs = self.xs if xs is None else xs
         ys = self.ys if ys is None else ys
         scores = [self.model(x) for x in xs]
-        if self.loss_kind == "mse":
-            return mse_loss(scores, ys), scores
-        return svm_loss(scores, ys, self._params, self.alpha), scores
+        if self.loss_kind == "svm" and not self.l1:
+            return svm_loss(scores, ys, self._params, self.l2), scores
+        if self.loss_kind == "svm":
+            losses = [(1 + -yi * si).relu() for yi, si in zip(ys, scores)]
+            data = value_sum(losses) * (1.0 / len(losses))
+        elif self.loss_kind == "squared":
+            data = squared_loss(scores, ys)
+        else:
+            data = mse_loss(scores, ys)
+        return regularised(data, self._params, self.l2, self.l1), scores
 
     def step(self) -> Step:
         """One step of gradient descent; returns what it measured before the update."""

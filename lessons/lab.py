@@ -30,7 +30,7 @@ from micrograd_tui.engine import Value
 
 __all__ = [
     "ACTIONS", "Finish", "Focus", "Field", "FactsPanel", "ListPanel", "GraphPanel", "Series", "PlotPanel",
-    "CodePanel", "Panel", "Job", "EditFile", "Lab", "action_marks",
+    "CodePanel", "SurfacePanel", "SurfacePoint", "surface_centre", "Panel", "Job", "EditFile", "SaveScreen", "Lab", "action_marks",
 ]
 
 # Every action a lab can answer, with the words the app shows for it. The app
@@ -54,9 +54,11 @@ ACTIONS = {
     "h_less": "h ÷ 10",
     "h_more": "h × 10",
     "next_var": "next input",
+    "prev_var": "previous input",
     "reseed": "new random weights",
     "dataset": "next dataset",
     "point": "one point's graph",
+    "share": "save this run's setup and screen",
     "example": "load an example",
     "next_file": "next file",
 }
@@ -91,12 +93,17 @@ class Field:
     """A text input the learner can type into; ``submit(name, text)`` receives it.
 
     A ``number`` field takes what ``numtext.parse_number`` reads (``-2``, ``.5``, ``1e-3``,
-    ``2/3``): typing a digit, ``-``, ``.`` or ``/`` anywhere in the lab goes into the current one."""
+    ``2/3``): typing a digit, ``-``, ``.`` or ``/`` anywhere in the lab goes into the current one.
+    A text field with ``chars`` (a regular expression of what it lets through, such as layer sizes
+    ``8, 8``) takes digits typed anywhere too. A field with ``choices`` is not typed into: it shows
+    its value (the placeholder), and the lab's less/more actions step through the choices."""
 
     name: str
     label: str
     placeholder: str = ""
     number: bool = True
+    chars: str | None = None
+    choices: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -132,7 +139,8 @@ class Series:
     label: str = ""
     scatter: bool = False  # points, not a line
     role: str = "main"  # a colour role: "main", "mark", "slope", "good", "negative", "positive" (and "-strong")
-    marker: str | None = None
+    marker: str | None = None  # how the points or the line are drawn, so curves differ without colour too
+    axis: str = "left"  # the y axis it is read on: "left" or "right"
 
 
 @dataclass(frozen=True)
@@ -143,7 +151,6 @@ class PlotPanel:
     ylabel: str = ""
     xlim: tuple[float, float] | None = None
     ylim: tuple[float, float] | None = None
-    canvas: bool = False  # the lab wants to know this plot's size in cells (Lab.canvas)
 
 
 @dataclass(frozen=True)
@@ -152,7 +159,41 @@ class CodePanel:
     text: str
 
 
-Panel = Union[FactsPanel, ListPanel, GraphPanel, PlotPanel, CodePanel]
+@dataclass(frozen=True)
+class SurfacePoint:
+    x: float
+    y: float
+    label: float  # the class, -1 or +1
+    test: bool = False  # held out: not trained on
+
+
+@dataclass(frozen=True)
+class SurfacePanel:
+    """A model's score over the plane, sampled on a grid, with the data on top.
+
+    ``scores`` has ``cols * rows`` samples, row by row from the top (largest y) down; sample
+    (i, j) is the score at the centre of its grid cell, ``surface_centre``. A screen draws it as
+    a filled map graded by the score, with the 0 contour, and the points (train and test told
+    apart, ``picked`` marked). ``note`` says why there is nothing to draw (no scores)."""
+
+    title: str
+    cols: int
+    rows: int
+    scores: tuple[float, ...]
+    xlim: tuple[float, float]
+    ylim: tuple[float, float]
+    points: tuple[SurfacePoint, ...] = ()
+    picked: int | None = None  # index into points
+    note: str = ""
+
+
+def surface_centre(panel: SurfacePanel, i: int, j: int) -> tuple[float, float]:
+    """Where sample (column i, row j from the top) of a surface was scored."""
+    (x0, x1), (y0, y1) = panel.xlim, panel.ylim
+    return x0 + (x1 - x0) * (i + 0.5) / panel.cols, y1 - (y1 - y0) * (j + 0.5) / panel.rows
+
+
+Panel = Union[FactsPanel, ListPanel, GraphPanel, PlotPanel, CodePanel, SurfacePanel]
 
 
 # --- background work -----------------------------------------------------------------
@@ -191,6 +232,13 @@ class EditFile:
     external: bool = False
 
 
+@dataclass(frozen=True)
+class SaveScreen:
+    """A request from a lab: save a text picture of the screen (SVG) at this path."""
+
+    path: Path
+
+
 # --- the lab -----------------------------------------------------------------------------
 
 
@@ -207,13 +255,15 @@ class Lab(ABC):
     stops_job: frozenset[str] = frozenset()
     #: the field keeps its text after a successful submit (the playground edits its expression)
     keep_input: ClassVar[bool] = False
+    #: show only the current field (a lab with many knobs lists their values in its facts)
+    one_field: ClassVar[bool] = False
 
     def __init__(self) -> None:
         self.message = ""
         self.done = False
         self.history: list[str] | None = None  # earlier inputs, walked with up/down in the field
         self.pending_input: str | None = None  # text the lab puts into its first field (an example)
-        self.requests: list[EditFile] = []  # what the lab asks the app to do for it; the app takes them
+        self.requests: list[EditFile | SaveScreen] = []  # what the lab asks the app to do for it; the app takes them
 
     # --- what to show ------------------------------------------------------------
     @abstractmethod
@@ -233,7 +283,7 @@ class Lab(ABC):
         return {}
 
     def canvas(self, cols: int, rows: int) -> None:
-        """The size in cells of a plot that asked for it (``PlotPanel.canvas``); most labs ignore it."""
+        """The size in cells of the lab's surface (``SurfacePanel``); most labs ignore it."""
         return None
 
     # --- what the learner does ---------------------------------------------------
@@ -271,6 +321,10 @@ class Lab(ABC):
     def job(self) -> Job | None:
         """The background job this lab wants running now, or None. Asked after every action."""
         return None
+
+    def load_setup(self, setup: Mapping[str, Any]) -> None:
+        """Start from a shared setup (``micrograd-tui --setup FILE``); ValueError says what is wrong with it."""
+        raise ValueError("this lesson takes no setup file")
 
     # --- saved with progress -------------------------------------------------------
     def save_state(self) -> dict:

@@ -89,8 +89,9 @@ class MicrogradApp(App):
     COMMANDS = App.COMMANDS | {Lessons}
 
     def __init__(self, start: int | str | None = None, progress: Progress | None = None, course: Course = COURSE,
-                 notices: list[str] | None = None):
+                 notices: list[str] | None = None, setup: dict | None = None):
         super().__init__()
+        self.setup = setup  # a shared run to start the first lesson from (--setup FILE), checked by the cli
         self.notices = notices or []  # said once the app is on screen (where --reset-progress put the old file)
         self.course = course
         self.progress = progress if progress is not None else Progress().load()
@@ -155,6 +156,9 @@ class MicrogradApp(App):
         state = self.progress.exercises.get(lesson.slug)
         if state:
             lab.restore_state(state)
+        if self.setup is not None:
+            setup, self.setup = self.setup, None
+            lab.load_setup(setup)
         self.lab_view = LabView(lab)
         self.lab_view.raise_errors = self.raise_lab_errors
         self.query_one("#lab-host").mount(self.lab_view)

@@ -23,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lesson", metavar="N|SLUG", help="open a lesson by number or slug (see --list)")
     p.add_argument("--list", action="store_true", help="list the lessons and exit")
     p.add_argument("--version", action="store_true", help="print the version and exit")
+    p.add_argument("--setup", metavar="FILE", help="start the demo from a shared run (a .json its S key wrote)")
     p.add_argument("--workspace", metavar="DIR", help="the folder of your own micrograd files (build exercises)")
     p.add_argument("--reset-progress", action="store_true",
                    help="start over, after asking (the old progress file is kept aside)")
@@ -69,6 +70,12 @@ def main(argv: list[str] | None = None) -> int:
         except KeyError as e:
             print(f"micrograd-tui: {e.args[0]}", file=sys.stderr)
             return 2
+    setup = None
+    if args.setup is not None:
+        setup, start, problem = _read_setup(args.setup, start)
+        if problem:
+            print(f"micrograd-tui: {problem}", file=sys.stderr)
+            return 2
     if args.workspace:
         from .check_cli import set_workspace
 
@@ -98,9 +105,35 @@ def main(argv: list[str] | None = None) -> int:
     progress.load()
     from .app import MicrogradApp
 
-    app = MicrogradApp(start=start, progress=progress, notices=notices)
+    app = MicrogradApp(start=start, progress=progress, notices=notices, setup=setup)
     app.run()
     return app.return_code or 0
+
+
+def _read_setup(path: str, start: str | None) -> tuple[dict | None, str | None, str]:
+    """A shared run's file, checked by the lesson that will take it: (setup, lesson slug, problem)."""
+    import json
+
+    from micrograd_tui.lessons.registry import find
+
+    try:
+        with open(path, encoding="utf-8") as f:
+            setup = json.load(f)
+    except OSError as e:
+        return None, start, f"cannot read {path}: {e.strerror or e}"
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        return None, start, f"{path} is not a setup file (JSON): {e}"
+    if not isinstance(setup, dict):
+        return None, start, f"{path} is not a setup file: it holds no settings"
+    slug = start or str(setup.get("lesson", "demo"))
+    try:
+        lesson = find(slug)
+        lesson.make_lab().load_setup(setup)
+    except KeyError as e:
+        return None, start, str(e.args[0])
+    except ValueError as e:
+        return None, start, f"{path}: {e}"
+    return setup, lesson.slug, ""
 
 
 def run() -> int:

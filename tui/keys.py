@@ -46,9 +46,11 @@ _LAB_KEYS = [
     ("left_curly_bracket", "h_less", "h÷10", True),
     ("right_curly_bracket", "h_more", "h×10", True),
     ("v", "next_var", "Pick", True),
+    ("V", "prev_var", "Pick back", False),
     ("w", "reseed", "New seed", True),
     ("d", "dataset", "Dataset", True),
     ("m", "point", "Point", True),
+    ("S", "share", "Share", True),
     ("l", "example", "Example", True),
     ("greater_than_sign", "next_file", "Next file", True),
 ]

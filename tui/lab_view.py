@@ -24,7 +24,7 @@ from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, Static
 from textual.widgets.input import Selection
 
-from micrograd_tui.lessons.lab import Focus, Lab, Panel
+from micrograd_tui.lessons.lab import Focus, Lab, Panel, SaveScreen
 from micrograd_tui.lessons.numtext import NumberError, parse_number
 
 from .keys import with_keys
@@ -95,7 +95,7 @@ class LabInput(Input):
         if self._started:
             self._started = False
             self.cursor_position = len(self.value)
-        elif self.restrict == NUMBER_CHARS and not event.from_app_focus:
+        elif self.restrict is not None and not event.from_app_focus:
             self.selection = Selection(0, len(self.value))
 
     def _on_paste(self, event: events.Paste) -> None:
@@ -160,10 +160,15 @@ class LabView(Vertical):
             with Horizontal(id="lab-fields"):
                 for f in fields:
                     yield Label(f.label, id=f"label-{f.name}", classes="field-label")
-                    if f.number:
+                    if f.choices:
+                        yield Label(Text(with_keys(f.placeholder)), id=f"field-{f.name}", classes="field-choice")
+                    elif f.number:
                         yield LabInput(placeholder=with_keys(f.placeholder), name=f.name, id=f"field-{f.name}", max_length=200,
                                        restrict=NUMBER_CHARS, validators=[NumberText()], valid_empty=True,
                                        select_on_focus=False)
+                    elif f.chars:
+                        yield LabInput(placeholder=with_keys(f.placeholder), name=f.name, id=f"field-{f.name}",
+                                       max_length=200, restrict=f.chars, select_on_focus=False)
                     else:
                         yield LabInput(placeholder=with_keys(f.placeholder), name=f.name, id=f"field-{f.name}",
                                        max_length=10_000, history=lab.history, select_on_focus=False)
@@ -268,12 +273,26 @@ class LabView(Vertical):
     def _take_requests(self) -> None:
         requests, self.lab.requests = self.lab.requests, []
         for request in requests:
-            if request.external:
+            if isinstance(request, SaveScreen):
+                self._save_screen(request.path)
+            elif request.external:
                 self._edit_outside(request.path)
             else:
                 from .dialogs import Editor
 
                 self.app.push_screen(Editor(request.path, on_save=self._poll_files))
+
+    def _save_screen(self, path: Path) -> None:
+        """The screen as it is now, as an SVG (Textual's screenshot), once the lab's message is on it."""
+
+        def save() -> None:
+            try:
+                self.app.save_screenshot(filename=path.name, path=str(path.parent))
+            except OSError as e:
+                self.lab.message = f"could not save the screen to {path}: {e.strerror or e}"
+                self.sync()
+
+        self.call_after_refresh(save)
 
     def _edit_outside(self, path: Path) -> None:
         """The learner's own editor, in the terminal the app gives up while it runs."""
@@ -303,8 +322,10 @@ class LabView(Vertical):
         if self._ready and self.runner.take(message):
             self.sync()
 
-    def on_lab_plot_canvas(self, message) -> None:
-        self.lab.canvas(message.cols, message.rows)
+    def on_canvas_size(self, message) -> None:
+        with self.runner.lock:
+            self._guarded(lambda: self.lab.canvas(message.cols, message.rows))
+        self.sync()
 
     # --- showing -------------------------------------------------------------------
     def prune(self) -> None:
@@ -340,18 +361,25 @@ class LabView(Vertical):
         if (fields, current) == self._fields:
             return
         self._fields = (fields, current)
+        one = self.lab.one_field
         for f in fields:
+            if one:
+                shown = f.name == current
+                for widget in self.query(f"#label-{f.name}, #field-{f.name}"):
+                    widget.display = shown
             for label in self.query(f"#label-{f.name}").results(Label):
                 label.update(("▶ " if f.name == current else "") + with_keys(f.label))
                 label.set_class(f.name == current, "-current")
             for field in self.query(f"#field-{f.name}").results(LabInput):
                 field.placeholder = with_keys(f.placeholder)
+            for choice in self.query(f"#field-{f.name}").results(Label):
+                choice.update(Text(with_keys(f.placeholder) + "   (" + with_keys("[[less]] / [[more]] change it)")))
 
     def type_into_field(self, ch: str) -> bool:
         """A number typed anywhere in the lab goes into the current number field, replacing its text."""
         name = self.lab.current_field()
         for field in self.query(f"#field-{name}").results(LabInput):
-            if field.restrict != NUMBER_CHARS:
+            if field.restrict is None:
                 return False
             field.start_typing(ch)
             return True

@@ -1,30 +1,44 @@
 """Gradient descent on an MLP, step by step or running: the lecture's net (lesson 14) and the demo (lesson 16).
 
-What to train is a :class:`TrainSettings` (model, data, loss, knobs, goal). The
-lab is its own :class:`~micrograd_tui.lessons.lab.Job`: the app's runner calls
-``step`` in a worker thread and hands ``snapshot`` copies (immutable) back to
-``apply`` on the UI thread, so the screen never reads state the worker is changing.
+What to train is a :class:`TrainSettings` (the defaults: model, data, loss, knobs, goal);
+the lab's current choices make a *setup* (a small dict of plain data, ``setup()``), and
+``train_child.make_run(setup)`` builds the trainer from it, in this process and in the
+child process that trains while the lab runs, so both train the very same thing. A setup
+is also what "share" writes and ``--setup FILE`` reads.
+
+The demo is a playground (``TrainSettings.playground``): data, net, loss, learning rate,
+decay, regularisation and batch are all controls, and changing any of them starts the run
+over from step 0 (running on if it was running), so a setup and a seed always say what a
+run was.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import math
 import random
+import re
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
 
-from micrograd_tui.engine import MLP, Trainer, Value
-from micrograd_tui.engine.data import DATASETS, default_noise, lecture_dataset, make_dataset
-from micrograd_tui.engine.train import demo_learning_rate
+from micrograd_tui.engine import Value
+from micrograd_tui.engine.data import DATASETS, default_noise
+from micrograd_tui.engine.train import LOSSES
 
-from ..lab import FactsPanel, Field, GraphPanel, Job, Lab, Panel, PlotPanel, Series
+from ..lab import FactsPanel, Field, GraphPanel, Job, Lab, Panel, PlotPanel, SaveScreen, Series, SurfacePanel, SurfacePoint
 from ..numtext import NumberError, fmt, parse_number
+from .train_child import data_box, make_run, surface, test_count, test_result
 
-GRID_W, GRID_H = 36, 18  # decision-boundary grid (points scored per redraw) until the view gives a size
-GRID_MAX = (64, 28)
 PLOT_POINTS = 400  # at most this many points of a curve are plotted
-BOUNDARY_SECONDS = 0.3  # while training, the decision boundary is scored at most this often
+SURFACE_CELLS = (48, 18)  # the surface's size in cells until the screen says
+SURFACE_COST = 1_500_000  # samples x parameters scored per surface at most (a coarser grid past that)
+MAX_LAYERS, MAX_WIDTH = 6, 64
+LAYER_CHARS = r"[0-9, \[\]]*"  # what the layers field lets through: 8, 8 or [8, 8]
+LOSS_NAMES = {"svm": "max-margin (svm)", "squared": "squared error", "mse": "sum of squares"}
+SETUP_VERSION = 1
 
 
 @dataclass
@@ -34,47 +48,63 @@ class Knob:
     lo: float
     hi: float
     integer: bool = False
-    factor: float = 2.0  # less and more divide or multiply by this
-    start: float = 0.0  # what more gives from 0 (0: the least it may be, or 1 for a whole number)
+    factor: float = 2.0  # less and more divide or multiply by this ...
+    start: float = 0.0  # ... and more gives this from 0 (0: the least it may be, or 1 for a whole number)
+    step: float = 0.0  # ... or, when set, less and more subtract or add this
+    unit: str = ""
 
     def show(self) -> str:
         if self.name == "speed" and self.value == 0:
             return "full"
-        return str(int(self.value)) if self.integer else f"{self.value:g}"
+        return (str(int(self.value)) if self.integer else f"{self.value:g}") + self.unit
+
+    def less(self) -> float:
+        if self.step:
+            return max(self.lo, round(self.value - self.step, 10))
+        value = self.value / self.factor if self.value else 0
+        if self.name == "speed" and value < 1:
+            value = 0
+        return max(self.lo, value)
+
+    def more(self) -> float:
+        if self.step:
+            return min(self.hi, round(self.value + self.step, 10))
+        value = self.value * self.factor if self.value else (self.start or (1 if self.integer else self.lo))
+        return min(self.hi, value)
 
 
 @dataclass(frozen=True)
 class TrainSettings:
-    """What a training lab trains, on what, toward what."""
+    """What a training lab trains by default, on what, toward what."""
 
-    nin: int
     layers: tuple[int, ...]
-    flavour: str  # "lecture" (tanh everywhere) or "micrograd" (ReLU, linear output)
-    loss: str  # "mse" or "svm"
+    flavour: str  # "lecture" (tanh everywhere) or "micrograd" (hidden activation, linear output)
+    loss: str  # one of engine.train.LOSSES
     data: str | None  # a name in DATASETS, or None for the lecture's four samples
-    knobs: tuple[Knob, ...]  # "lr" sets a fixed learning rate; without it the demo's decay is used
+    knobs: tuple[Knob, ...]  # "lr" alone is a fixed learning rate; with "decay" it falls over the run
     goal_loss: float | None = None  # finished when the loss is under this (with zero_grad on) ...
     goal_accuracy: float | None = None  # ... or the accuracy at least this
     points: int = 100
-    noise: float | None = None  # the dataset's spread; None: its own default
-
-    @property
-    def boundary(self) -> bool:
-        """A two-input dataset has a decision boundary to draw."""
-        return self.nin == 2
+    activation: str = "relu"
+    playground: bool = False  # every control is on the screen, and a change starts the run over
+    losses: tuple[str, ...] = ()  # the losses a learner may choose between
 
 
-LECTURE = TrainSettings(3, (4, 4, 1), "lecture", "mse", None, (
+LECTURE = TrainSettings((4, 4, 1), "lecture", "mse", None, (
     Knob("lr", 0.05, 1e-4, 100.0), Knob("steps", 100, 1, 100_000, True), Knob("speed", 30, 0, 10_000, True),
 ), goal_loss=0.2)
 
-DEMO = TrainSettings(2, (16, 16, 1), "micrograd", "svm", "moons", (
-    Knob("steps", 100, 1, 10_000, True), Knob("batch", 0, 0, 1000, True), Knob("speed", 0, 0, 10_000, True),
-    Knob("points", 100, 25, 1000, True), Knob("width", 16, 2, 64, True), Knob("noise", 0.1, 0.0, 1.0, start=0.02),
-), goal_accuracy=0.95)
-SHAPE_KNOBS = ("points", "width", "noise")  # these change the data or the net: the run starts over
+DEMO = TrainSettings((16, 16, 1), "micrograd", "svm", "moons", (
+    Knob("points", 100, 25, 1000, True), Knob("noise", 0.1, 0.0, 1.0, start=0.02),
+    Knob("test", 30, 0, 90, True, step=10, unit="%"),
+    Knob("lr", 1.0, 1e-3, 10.0), Knob("decay", 0.9, 0.0, 1.0, step=0.1),
+    Knob("l2", 1e-4, 0.0, 1.0, factor=10, start=1e-5), Knob("l1", 0.0, 0.0, 1.0, factor=10, start=1e-5),
+    Knob("batch", 0, 0, 1000, True), Knob("steps", 100, 1, 10_000, True), Knob("speed", 0, 0, 10_000, True),
+), goal_accuracy=0.95, playground=True, losses=("svm", "squared"))
 BIG_RUN = 200  # more points than this train in mini-batches unless the learner asks for the full batch
 LIVE_BATCH = 100
+DATA_CHOICES: tuple[str | None, ...] = (*DATASETS, None)  # None: the lecture's four points
+CHOICES = {"activation": ("relu", "tanh")}  # and "loss": the settings' losses
 
 
 @dataclass(frozen=True)
@@ -83,10 +113,11 @@ class TrainSnapshot:
     losses: tuple[float, ...]
     accuracies: tuple[float, ...]
     predictions: tuple[float, ...]
-    boundary: tuple[tuple[float, ...], tuple[float, ...], tuple[float, ...]] | None
+    surface: tuple[int, int, tuple[float, ...]] | None  # (cols, rows, scores) of the decision surface
     point_graph: Value | None
     zero_grad: bool
     diverged: bool
+    test: tuple[tuple[int, float, float], ...] = ()  # (step, loss, accuracy) on the held-out points
 
 
 class TrainLab(Lab):
@@ -95,23 +126,31 @@ class TrainLab(Lab):
         self.settings = settings
         self.seed = seed
         self.dataset = settings.data
-        self.point: int | None = None  # index of the data point whose graph is shown
+        self.layers = settings.layers
+        self.activation = settings.activation
+        self.loss = settings.loss
+        self.point: int | None = None  # index (train points, then test points) of the point whose graph is shown
         self.knobs = [copy.copy(k) for k in settings.knobs]
+        self.controls = [k.name for k in self.knobs]  # what next_var walks through
         actions = {"run", "step", "reset", "reseed", "less", "more", "next_var"}
-        if settings.loss == "mse":
+        if settings.flavour == "lecture":
             actions.add("zero_grad")
-        if settings.boundary:
-            actions |= {"dataset", "point"}
+        if settings.playground:
+            self.controls[3:3] = ["layers", "activation"] + (["loss"] if len(settings.losses) > 1 else [])
+            actions |= {"dataset", "point", "prev_var", "share"}
+            self.one_field = True
         self.actions = frozenset(actions)
-        self.shows = frozenset({FactsPanel, PlotPanel} | ({GraphPanel} if settings.boundary else set()))
-        self.stops_job = frozenset({"step", "reset", "reseed", "dataset"})
+        self.shows = frozenset({FactsPanel, PlotPanel} | ({GraphPanel, SurfacePanel} if settings.playground else set()))
+        self.stops_job = frozenset({"step", "reset"})
         self.selected = 0
-        self.grid = (GRID_W, GRID_H)  # boundary points across and down; the view matches its plot's cells
+        self.cells = SURFACE_CELLS  # the surface's size on screen, in cells (two samples each, one above the other)
+        self.grid = (SURFACE_CELLS[0], 2 * SURFACE_CELLS[1])
         self.want_run = False  # the learner asked it to run; the runner makes it so
         self._job: Job | None = None  # the child process training while it runs
         self._child_predictions: tuple[float, ...] | None = None
         self.stopped_reason = ""
         self._zero_grad = True
+        self.shared: Path | None = None  # where the last share went
         self.reset()
 
     def knob(self, name: str) -> Knob | None:
@@ -121,60 +160,115 @@ class TrainLab(Lab):
         k = self.knob(name)
         return k.value if k is not None else default
 
-    # --- building and stepping -------------------------------------------
-
-    def _reshape(self) -> None:
-        """A new number of points or a new hidden width: new data, a new net, from step 0."""
-        points, width = int(self._knob_value("points", self.settings.points)), int(self._knob_value("width", 0))
-        noise = self._knob_value("noise", -1.0)
-        layers = tuple(width for _ in self.settings.layers[:-1]) + self.settings.layers[-1:] if width else \
-            self.settings.layers
-        self.settings = replace(self.settings, points=points, layers=layers, noise=noise if noise >= 0 else None)
-        self.point = None
-        batch = self.knob("batch")
-        live = ""
-        if batch is not None and batch.value == 0 and points > BIG_RUN:
-            batch.value = LIVE_BATCH  # a full batch of this size is a step a second: a mini-batch stays live
-            live = f"; batch {LIVE_BATCH} keeps it live (batch 0 for the full batch, about a step a second)"
-        self.reset()
-        self.message = f"{points} points, MLP({self.settings.nin}, {list(layers)}): starting over{live}"
-
-    def reset(self) -> None:
-        s = self.settings
-        self.want_run = False
-        self._job = None
-        self._child_predictions = None
-        if self.dataset is None:
-            xs, ys = lecture_dataset()
-        else:
-            xs, ys = make_dataset(self.dataset, s.points, s.noise, self.seed)
-        model = MLP(s.nin, list(s.layers), flavour=s.flavour, seed=self.seed)
-        lr = self._knob_value("lr", 0.0) if self.knob("lr") else self._decay
-        batch = int(self._knob_value("batch", 0)) or None
-        self.trainer = Trainer(model, xs, ys, loss=s.loss, learning_rate=lr, zero_grad=self._zero_grad,
-                               batch_size=batch, seed=self.seed)
-        self.stopped_reason = ""
-        self._boundary_cache: tuple[int, tuple] | None = None  # (step, grid) of the last boundary scored
-        self._boundary_at = 0.0
-        self.snap = self.snapshot()
-        self.message = f"seed {self.seed}: [[run]] runs, [[step]] takes one step"
-
-    def canvas(self, cols: int, rows: int) -> None:
-        """Score the boundary at one point per plot cell (capped), so the drawing has no gaps."""
-        grid = (max(8, min(cols, GRID_MAX[0])), max(4, min(rows, GRID_MAX[1])))
-        if grid != self.grid:
-            self.grid = grid  # a running child keeps the grid it started with; the next one takes this
-            if not self.want_run:
-                self._boundary_cache = None
-
-    def _decay(self, k: int) -> float:
-        return max(demo_learning_rate(k, self.budget), 0.0)
-
     @property
     def budget(self) -> int:
         return int(self._knob_value("steps", 100))
 
-    # --- stepping here, and running in a child process ----------------------------
+    @property
+    def has_plane(self) -> bool:
+        """Two inputs: a decision surface to draw."""
+        return self.dataset is not None
+
+    # --- the setup: everything a run is made from ------------------------------------
+
+    def setup(self) -> dict[str, Any]:
+        """The current setup as plain data: what make_run builds from, what share writes."""
+        has_decay = self.knob("decay") is not None
+        noise = self.knob("noise")
+        return {
+            "data": self.dataset, "points": int(self._knob_value("points", self.settings.points)),
+            "noise": noise.value if noise is not None else None, "test": self._knob_value("test", 0) / 100,
+            "layers": list(self.layers), "flavour": self.settings.flavour, "activation": self.activation,
+            "loss": self.loss, "lr": self._knob_value("lr", 1.0), "decay": self._knob_value("decay", 0) if has_decay
+            else None, "l2": self.knob("l2").value if self.knob("l2") else None,  # type: ignore[union-attr]
+            "l1": self._knob_value("l1", 0.0), "batch": int(self._knob_value("batch", 0)), "steps": self.budget,
+            "zero_grad": self._zero_grad, "seed": self.seed,
+        }
+
+    def load_setup(self, setup: Mapping[str, Any]) -> None:
+        """Take a shared setup (``setup()``'s keys, or a whole shared file with one under "setup")."""
+        if not self.settings.playground:
+            raise ValueError("only the demo takes a setup file")
+        if isinstance(setup.get("setup"), Mapping):
+            setup = setup["setup"]
+        unknown = set(setup) - set(self.setup())
+        if unknown:
+            raise ValueError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        data = setup.get("data", self.dataset)
+        if data not in DATA_CHOICES:
+            raise ValueError(f"data must be one of {', '.join(str(d) for d in DATA_CHOICES)}, not {data!r}")
+        layers = setup.get("layers", list(self.layers))
+        if not (isinstance(layers, list) and layers and layers[-1] == 1):
+            raise ValueError("layers must be a list of sizes ending with the output's 1, such as [8, 8, 1]")
+        hidden = _parse_layers(", ".join(str(x) for x in layers[:-1])) if len(layers) > 1 else ()
+        if isinstance(hidden, str):
+            raise ValueError(hidden)
+        activation, loss = setup.get("activation", self.activation), setup.get("loss", self.loss)
+        if activation not in CHOICES["activation"]:
+            raise ValueError(f"activation must be relu or tanh, not {activation!r}")
+        if loss not in self.settings.losses:
+            raise ValueError(f"loss must be one of {', '.join(self.settings.losses)}, not {loss!r}")
+        seed = setup.get("seed", self.seed)
+        if not isinstance(seed, int) or isinstance(seed, bool):
+            raise ValueError(f"seed must be a whole number, not {seed!r}")
+        values: dict[str, float] = {}
+        for k in self.knobs:
+            raw = setup.get(k.name)
+            if raw is None or k.name == "speed":
+                continue
+            value = round(raw * 100, 6) if k.name == "test" and isinstance(raw, (int, float)) else raw
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not k.lo <= value <= k.hi:
+                raise ValueError(f"{k.name} must be a number from {k.lo:g} to {k.hi:g}, not {raw!r}")
+            if k.integer and value != int(value):
+                raise ValueError(f"{k.name} must be a whole number, not {raw!r}")
+            values[k.name] = value
+        self.dataset, self.layers, self.activation, self.loss, self.seed = data, (*hidden, 1), activation, loss, seed
+        for name, value in values.items():
+            self.knob(name).value = int(value) if self.knob(name).integer else value  # type: ignore[union-attr]
+        self._zero_grad = bool(setup.get("zero_grad", True))
+        self.point = None
+        self.reset()
+        self.message = f"the setup is loaded (seed {seed}): [[run]] runs it"
+
+    # --- building and stepping -------------------------------------------
+
+    def reset(self) -> None:
+        self.want_run = False
+        self._job = None
+        self._child_predictions = None
+        self.trainer, self.test_xs, self.test_ys = make_run(self.setup())
+        self.grid = self._grid_for(self.cells)
+        self.test_history: list[tuple[int, float, float]] = []
+        self._test_now()
+        self.stopped_reason = ""
+        self._surface_cache: tuple[int, tuple[int, int, tuple[float, ...]]] | None = None
+        self.snap = self.snapshot()
+        self.message = f"seed {self.seed}: [[run]] runs, [[step]] takes one step"
+
+    def _test_now(self) -> None:
+        tested = test_result(self.trainer, self.test_xs, self.test_ys)
+        if tested is not None:
+            self.test_history.append((self.trainer.k, *tested))
+
+    def _grid_for(self, cells: tuple[int, int]) -> tuple[int, int]:
+        """Samples across and down for a surface of this many cells: two per cell, one above the
+        other, fewer (and drawn bigger) when the net is so large that scoring them would be slow."""
+        cols, rows = max(4, cells[0]), max(4, 2 * cells[1])
+        params = len(self.trainer.model.parameters())
+        if cols * rows * params > SURFACE_COST:
+            shrink = math.sqrt(SURFACE_COST / (cols * rows * params))
+            cols, rows = max(4, int(cols * shrink)), max(4, int(rows * shrink))
+        return cols, rows
+
+    def canvas(self, cols: int, rows: int) -> None:
+        """The surface's size in cells on screen: its grid follows (a running child keeps its own)."""
+        self.cells = (cols, rows)
+        grid = self._grid_for(self.cells)
+        if grid != self.grid:
+            self.grid = grid
+            if not self.want_run:
+                self._surface_cache = None
+                self.snap = self.snapshot()
 
     @property
     def finished(self) -> bool:
@@ -186,28 +280,26 @@ class TrainLab(Lab):
     def step(self) -> None:
         """One step of training (touches no screen)."""
         self.trainer.step()
+        self._test_now()
         if self.trainer.diverged:
-            self.stopped_reason = (f"the loss became {fmt(self.trainer.history[-1].loss)} at step {self.trainer.k}: "
-                                   "the learning rate is too large. Lower it and press [[reset]]")
+            self.stopped_reason = self._diverged_reason()
+
+    def _diverged_reason(self) -> str:
+        return (f"the loss became {fmt(self.trainer.history[-1].loss)} at step {self.trainer.k}: "
+                "the learning rate is too large. Lower it and press [[reset]]")
 
     def snapshot(self, score: bool = True) -> TrainSnapshot:
-        """What the screen shows, copied. ``score=False`` keeps the boundary the child last scored."""
+        """What the screen shows, copied. ``score=False`` keeps the surface the child last scored."""
         t = self.trainer
         hist = list(t.history)
-        boundary = None
-        if self.settings.boundary and not score:
-            boundary = self._boundary_cache[1] if self._boundary_cache else None
-            preds: tuple[float, ...] = ()
-        elif self.settings.boundary:
-            # Scoring the grid costs about half a demo step; a few fresh boundaries a second are
-            # plenty to watch it form, and the rest of the time goes to training.
-            now = time.monotonic()
-            if self._boundary_cache is None or self._boundary_cache[0] != t.k and (
-                    now - self._boundary_at >= BOUNDARY_SECONDS or self.finished):
-                self._boundary_cache = (t.k, self._boundary())
-                self._boundary_at = now
-            boundary = self._boundary_cache[1]
-            preds = ()
+        surf = None
+        preds: tuple[float, ...] = ()
+        if self.has_plane:
+            if score and (self._surface_cache is None or self._surface_cache[0] != t.k
+                          or self._surface_cache[1][:2] != self.grid):
+                box = data_box(t.xs + self.test_xs)
+                self._surface_cache = (t.k, (*self.grid, tuple(surface(t.model, box, *self.grid))))
+            surf = self._surface_cache[1] if self._surface_cache else None
         elif not score and self._child_predictions is not None:
             preds = self._child_predictions
         else:
@@ -217,11 +309,14 @@ class TrainLab(Lab):
             losses=tuple(s.loss for s in hist),
             accuracies=tuple(s.accuracy for s in hist),
             predictions=preds,
-            boundary=boundary,
+            surface=surf,
             point_graph=self._point_graph() if self.point is not None else None,
             zero_grad=t.zero_grad,
             diverged=t.diverged,
+            test=tuple(self.test_history),
         )
+
+    # --- running in a child process ------------------------------------------------
 
     def job(self) -> Job | None:
         """While it runs, training happens in a child process (train_child.py), started from here."""
@@ -240,19 +335,15 @@ class TrainLab(Lab):
 
     def child_state(self) -> dict:
         """Everything a child needs to go on from here, as JSON data."""
-        s, t = self.settings, self.trainer
+        t = self.trainer
         return {
-            "settings": {"nin": s.nin, "layers": list(s.layers), "flavour": s.flavour, "loss": s.loss,
-                         "data": self.dataset, "points": s.points, "noise": s.noise},
-            "seed": self.seed, "k": t.k, "budget": self.budget,
+            "setup": self.setup(), "k": t.k,
             "params": [p.data for p in t._params], "grads": [p.grad for p in t._params],
-            "lr": None if callable(t.learning_rate) else t.learning_rate, "batch": t.batch_size,
-            "zero_grad": t.zero_grad,
-            "pace": self.pace(), "grid": list(self.grid), "rng": list(t._rng.getstate()),
+            "pace": self.pace(), "grid": list(self.grid) if self.has_plane else None, "rng": list(t._rng.getstate()),
         }
 
     def take_child_lines(self, lines: list[dict], problem: str, final: bool) -> None:
-        """What the child said, taken into this lab's trainer: steps, parameters, boundary, predictions."""
+        """What the child said, taken into this lab's trainer: steps, parameters, surface, predictions."""
         from micrograd_tui.engine.train import Step
 
         t = self.trainer
@@ -265,15 +356,17 @@ class TrainLab(Lab):
                 p.data, p.grad = x, g
             version, internal, gauss = line["rng"]
             t._rng.setstate((version, tuple(internal), gauss))
-            if "boundary" in line:
-                gx, gy = self._grid_points(tuple(line["grid"]))
-                self._boundary_cache = (t.k, (gx, gy, tuple(line["boundary"])))
+            if "surface" in line:
+                cols, rows = line["grid"]
+                self._surface_cache = (t.k, (cols, rows, tuple(line["surface"])))
+            if "test" in line:
+                loss, acc = line["test"]
+                self.test_history.append((t.k, loss if loss is not None else math.nan, acc))
             if "predictions" in line:
                 self._child_predictions = tuple(_finite(x) if x is not None else math.nan
                                                 for x in line["predictions"])
         if t.diverged and not self.stopped_reason:
-            self.stopped_reason = (f"the loss became {fmt(t.history[-1].loss)} at step {t.k}: "
-                                   "the learning rate is too large. Lower it and press [[reset]]")
+            self.stopped_reason = self._diverged_reason()
         self.snap = self.snapshot(score=False)
         self.check_done()
         if problem:
@@ -285,41 +378,28 @@ class TrainLab(Lab):
             if snap.diverged:
                 self.message = self.stopped_reason
             elif snap.losses:
-                acc = f", accuracy {snap.accuracies[-1] * 100:.0f}%" if self.settings.boundary else ""
+                acc = f", accuracy {snap.accuracies[-1] * 100:.0f}%" if self.settings.playground else ""
                 self.message = f"done: loss {snap.losses[-1]:.4f}{acc} after {snap.k} steps. [[reset]] starts again"
 
-    def _grid_points(self, grid: tuple[int, int] | None = None) -> tuple[tuple[float, ...], tuple[float, ...]]:
-        xs = [p[0] for p in self.trainer.xs]
-        ys = [p[1] for p in self.trainer.xs]
-        x0, x1 = min(xs) - 0.25, max(xs) + 0.25
-        y0, y1 = min(ys) - 0.25, max(ys) + 0.25
-        cols, rows = grid or self.grid
-        gx = tuple(x0 + (x1 - x0) * i / (cols - 1) for j in range(rows) for i in range(cols))
-        gy = tuple(y0 + (y1 - y0) * j / (rows - 1) for j in range(rows) for i in range(cols))
-        return gx, gy
-
-    def _boundary(self):
-        from .train_child import boundary
-
-        gx, gy = self._grid_points()
-        return gx, gy, tuple(boundary(self.trainer.model, self.trainer.xs, self.grid))
+    def _all_points(self) -> list[tuple[list[float], float, bool]]:
+        t = self.trainer
+        return [(x, y, False) for x, y in zip(t.xs, t.ys)] + [(x, y, True) for x, y in zip(self.test_xs, self.test_ys)]
 
     def _point_graph(self) -> Value:
         """The chosen point's loss term, built by the model's own forward pass on a copy of its
         parameters (so training's grads are untouched), each neuron's output labelled."""
         assert self.point is not None
         model = copy.deepcopy(self.trainer.model)
-        x = self.trainer.xs[self.point]
-        y = self.trainer.ys[self.point]
-        acts: list[Value] = [Value(x[0], "x0"), Value(x[1], "x1")]
+        x, y, test = self._all_points()[self.point]
+        acts: list[Value] = [Value(xi, f"x{i}") for i, xi in enumerate(x)]
         for li, layer in enumerate(model.layers):
             acts = [n(acts) for n in layer.neurons]
             for ni, a in enumerate(acts):
                 a.label = f"L{li}.n{ni}"
         score = acts[0]
         score.label = "score"
-        loss = (1 + -y * score).relu()
-        loss.label = f"loss of point {self.point}"
+        loss = (1 + -y * score).relu() if self.loss == "svm" else (score - y) ** 2
+        loss.label = f"loss of {'test ' if test else ''}point {self.point}"
         loss.backward()
         return loss
 
@@ -354,9 +434,23 @@ class TrainLab(Lab):
         if goal.goal_accuracy is not None and s.accuracies[-1] >= goal.goal_accuracy:
             self.done = True
 
+    def _start_over(self, what: str) -> None:
+        """A control changed: the run starts over from step 0 with it, and runs on if it was running."""
+        running = self.want_run
+        self.point = None
+        self.reset()
+        if running:
+            self.want_run = True
+            self.message = f"{what}: the run started over from step 0 with it"
+        else:
+            self.message = f"{what}: back to step 0 with it; [[run]] runs"
+
     def on_reseed(self) -> None:
         self.seed = random.randrange(1, 100_000)
-        self.reset()
+        if self.settings.playground:
+            self._start_over(f"seed {self.seed}: new data and weights")
+        else:
+            self.reset()
 
     def on_zero_grad(self) -> None:
         self._zero_grad = self.trainer.zero_grad = not self.trainer.zero_grad
@@ -367,75 +461,161 @@ class TrainLab(Lab):
                         "zero_grad is OFF (the lecture's bug): gradients pile up from step to step")
 
     def on_next_var(self) -> None:
-        self.selected = (self.selected + 1) % len(self.knobs)
-        self.message = f"[[less]] and [[more]] now change {self.knobs[self.selected].name}"
+        self._pick(1)
+
+    def on_prev_var(self) -> None:
+        self._pick(-1)
+
+    def _pick(self, by: int) -> None:
+        self.selected = (self.selected + by) % len(self.controls)
+        name = self.controls[self.selected]
+        typed = " (or type a value)" if self.knob(name) or name == "layers" else ""
+        self.message = f"[[less]] and [[more]] now change {name}{typed}"
 
     def _set_knob(self, knob: Knob, value: float) -> None:
         knob.value = int(round(value)) if knob.integer else value
-        self._restart()
-        if knob.name in SHAPE_KNOBS:
-            self._reshape()
+        what = f"{knob.name} = {knob.show()}"
+        if self.settings.playground and knob.name != "speed":
+            live = ""
+            if knob.name == "points" and self.knob("batch") and self._knob_value("batch", 0) == 0 and value > BIG_RUN:
+                self.knob("batch").value = LIVE_BATCH  # type: ignore[union-attr]
+                live = f" (batch {LIVE_BATCH} keeps it live; batch 0 is the full batch, about a step a second)"
+            self._start_over(what + live)
             return
+        self._restart()
         if knob.name == "lr":
             self.trainer.learning_rate = knob.value
-        if knob.name == "batch":
-            self.trainer.batch_size = int(knob.value) or None
-        self.message = f"{knob.name} = {knob.show()}"
+        self.message = what
+
+    def _set_choice(self, name: str, by: int) -> None:
+        options: tuple[str, ...] = CHOICES["activation"] if name == "activation" else self.settings.losses
+        now = getattr(self, name)
+        setattr(self, name, options[(options.index(now) + by) % len(options)])
+        shown = getattr(self, name)
+        self._start_over(f"{name} = {LOSS_NAMES.get(shown, shown)}")
+
+    def _set_layers(self, hidden: tuple[int, ...]) -> None:
+        self.layers = (*hidden, 1)
+        self._start_over(f"hidden layers = {_show_layers(hidden)}")
+
+    def _change(self, by: int) -> None:
+        name = self.controls[self.selected]
+        if name in ("activation", "loss"):
+            self._set_choice(name, by)
+        elif name == "layers":
+            hidden = self.layers[:-1] or (1,)
+            scaled = tuple(min(MAX_WIDTH, max(1, w * 2 if by > 0 else w // 2)) for w in hidden)
+            self._set_layers(scaled)
+        else:
+            knob = self.knob(name)
+            assert knob is not None
+            self._set_knob(knob, knob.more() if by > 0 else knob.less())
 
     def on_less(self) -> None:
-        k = self.knobs[self.selected]
-        value = k.value / k.factor if k.value else 0
-        if k.name == "speed" and value < 1:
-            value = 0
-        self._set_knob(k, max(k.lo, value))
+        self._change(-1)
 
     def on_more(self) -> None:
-        k = self.knobs[self.selected]
-        value = k.value * k.factor if k.value else (k.start or (1 if k.integer else k.lo))
-        if k.name == "speed" and k.value == 0:
-            value = 1
-        self._set_knob(k, min(k.hi, value))
+        self._change(1)
 
     def on_dataset(self) -> None:
-        names = list(DATASETS)
-        self.dataset = names[(names.index(self.dataset) + 1) % len(names)] if self.dataset in names else names[0]
-        self.point = None
+        self.dataset = DATA_CHOICES[(DATA_CHOICES.index(self.dataset) + 1) % len(DATA_CHOICES)]
         noise = self.knob("noise")
-        if noise is not None:  # each set has its own natural spread
+        if noise is not None and self.dataset is not None:  # each set has its own natural spread
             noise.value = default_noise(self.dataset)
-            self.settings = replace(self.settings, noise=noise.value)
-        self.reset()
-        self.message = f"dataset: {self.dataset}"
+        name = self.dataset or "the lecture's 4 points (3 inputs: no plane to draw)"
+        self._start_over(f"dataset: {name}")
 
     def on_point(self) -> None:
-        n = len(self.trainer.xs)
+        n = len(self._all_points())
         self.point = 0 if self.point is None else (self.point + 1 if self.point + 1 < n else None)
         if not self.want_run:
             self.snap = self.snapshot()
         if self.point is None:
-            self.message = "point graph hidden"
+            self.message = "no point picked"
         else:
-            x = self.trainer.xs[self.point]
-            self.message = (f"point {self.point} at ({fmt(x[0], 2)}, {fmt(x[1], 2)}), "
-                            f"label {self.trainer.ys[self.point]:+.0f}")
+            x, y, test = self._all_points()[self.point]
+            where = ", ".join(fmt(v, 2) for v in x)
+            self.message = (f"{'test ' if test else ''}point {self.point} at ({where}), label {y:+.0f}, "
+                            "marked ◉ on the surface: [[point]] picks the next")
+
+    def on_share(self) -> None:
+        """Write this run's setup and result, and a picture of the screen, into the workspace."""
+        from ..workshop.workspace import default_workspace
+
+        folder = default_workspace() / "runs"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            self.message = f"could not make {folder}: {e.strerror or e}"
+            return
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        path = folder / f"demo-{stamp}.json"
+        n = 1
+        while path.exists():
+            n += 1
+            path = folder / f"demo-{stamp}-{n}.json"
+        s = self.snap
+        last_test = s.test[-1] if s.test else None
+        result = {"steps": s.k, "loss": _json_number(s.losses[-1]) if s.losses else None,
+                  "accuracy": s.accuracies[-1] if s.accuracies else None,
+                  "test_loss": _json_number(last_test[1]) if last_test else None,
+                  "test_accuracy": last_test[2] if last_test else None}
+        shared = {"lesson": "demo", "version": SETUP_VERSION, "setup": self.setup(), "result": result}
+        try:
+            path.write_text(json.dumps(shared, indent=2) + "\n", encoding="utf-8")
+        except OSError as e:
+            self.message = f"could not write {path}: {e.strerror or e}"
+            return
+        self.requests.append(SaveScreen(path.with_suffix(".svg")))
+        self.shared = path
+        home = str(Path.home())
+        where = str(folder).replace(home, "~", 1) if str(folder).startswith(home) else str(folder)
+        self.message = f"saved {path.stem}.json (the setup) and .svg (the screen) in {where}"
 
     def current_field(self) -> str | None:
-        return self.knobs[self.selected].name
+        return self.controls[self.selected]
 
     def key_words(self) -> dict[str, str]:
-        k = self.knobs[self.selected]
-        words = {"less": f"{k.name} ÷ {k.factor:g}", "more": f"{k.name} × {k.factor:g}",
-                 "next_var": f"pick {self.knobs[(self.selected + 1) % len(self.knobs)].name}",
-                 "reseed": "new random weights"}
-        if self.settings.boundary:
-            words["dataset"] = "next dataset"
-            words["point"] = "next point's graph"
+        name = self.controls[self.selected]
+        nxt = self.controls[(self.selected + 1) % len(self.controls)]
+        knob = self.knob(name)
+        if knob is not None and knob.step:
+            less, more = f"{name} − {knob.step:g}", f"{name} + {knob.step:g}"
+        elif knob is not None:
+            less, more = f"{name} ÷ {knob.factor:g}", f"{name} × {knob.factor:g}"
+        elif name == "layers":
+            less, more = "layers ÷ 2", "layers × 2"
+        else:
+            less = more = f"change {name}"
+        words = {"less": less, "more": more, "next_var": f"pick {nxt}", "reseed": "new random weights"}
+        if self.settings.playground:
+            words |= {"reseed": "new data and weights", "dataset": "next dataset", "point": "pick a point",
+                      "prev_var": "pick the one before", "share": "share this run"}
         return words
 
     def fields(self) -> list[Field]:
-        return [Field(k.name, f"{k.name} =", k.show()) for k in self.knobs]
+        out = []
+        for name in self.controls:
+            knob = self.knob(name)
+            if knob is not None:
+                out.append(Field(name, f"{name} =", knob.show()))
+            elif name == "layers":
+                out.append(Field("layers", "hidden layers =", _show_layers(self.layers[:-1]), number=False,
+                                 chars=LAYER_CHARS))
+            else:
+                options = CHOICES["activation"] if name == "activation" else self.settings.losses
+                out.append(Field(name, f"{name} =", LOSS_NAMES.get(getattr(self, name), getattr(self, name)),
+                                 number=False, choices=options))
+        return out
 
     def submit(self, name: str, text: str) -> bool:
+        if name == "layers":
+            hidden = _parse_layers(text)
+            if isinstance(hidden, str):
+                self.message = f"layers: {hidden}"
+                return False
+            self._set_layers(hidden)
+            return True
         knob = self.knob(name)
         if knob is None:
             self.message = "nothing to type here"
@@ -449,73 +629,123 @@ class TrainLab(Lab):
             self.message = f"{name}: type a whole number"
             return False
         self._set_knob(knob, value)
-        if name == "batch":  # a new batch size starts the run over
-            self.reset()
+        if name == "batch" and not self.settings.playground:
+            self.trainer.batch_size = int(value) or None
         return True
 
     # --- what to show --------------------------------------------------------
 
     def panels(self) -> list[Panel]:
         s = self.snap
-        rows = [("step", f"{s.k} of {self.budget}"), ("loss", fmt(s.losses[-1]) if s.losses else "—")]
-        if self.settings.boundary:
-            rows.append(("accuracy", f"{s.accuracies[-1] * 100:.0f}%" if s.accuracies else "—"))
-            rows.append(("dataset", f"{self.dataset}, {len(self.trainer.xs)} points"))  # noise: a knob row below
-            rows.append(("learning rate", fmt(self.trainer.lr_at(s.k))))
-        else:
-            rows.append(("zero_grad", "on" if s.zero_grad else "OFF (bug)"))
-            for i, (p, t) in enumerate(zip(s.predictions, self.trainer.ys)):
-                rows.append((f"ypred{i} (want {t:+.0f})", f"{p:+.4f}"))
+        if not self.settings.playground:
+            return [FactsPanel(tuple(self._lecture_rows())), *self._plots()]
+        shown: list[Panel] = [FactsPanel(tuple(self._playground_rows()))]
+        if s.point_graph is not None:
+            shown.append(GraphPanel(s.point_graph, "the picked point's loss"))
+        shown += self._plots()
+        shown.append(self._surface())
+        return shown
+
+    def _lecture_rows(self) -> list[tuple[str, str]]:
+        s = self.snap
+        rows = [("step", f"{s.k} of {self.budget}"), ("loss", fmt(s.losses[-1]) if s.losses else "—"),
+                ("zero_grad", "on" if s.zero_grad else "OFF (bug)")]
+        for i, (p, t) in enumerate(zip(s.predictions, self.trainer.ys)):
+            rows.append((f"ypred{i} (want {t:+.0f})", f"{p:+.4f}"))
         for i, k in enumerate(self.knobs):
             rows.append((k.name + (" ◀" if i == self.selected else ""), k.show()))
         rows.append(("parameters", str(len(self.trainer.model.parameters()))))
         rows.append(("seed", str(self.seed)))
-        shown: list[Panel] = [FactsPanel(tuple(rows))]
-        if s.point_graph is not None:
-            shown.append(GraphPanel(s.point_graph, "one point's graph"))
-        shown += self._plots()
-        return shown
+        return rows
+
+    def _playground_rows(self) -> list[tuple[str, str]]:
+        s, t = self.snap, self.trainer
+        test = s.test[-1] if s.test else None
+        loss = fmt(s.losses[-1]) if s.losses else "—"
+        acc = f"{s.accuracies[-1] * 100:.0f}%" if s.accuracies else "—"
+        rows = [("step", f"{s.k} of {self.budget}, lr {fmt(t.lr_at(s.k), 3)}"),
+                ("train", f"loss {loss}, {acc}"),
+                ("held out", f"loss {fmt(test[1])}, {test[2] * 100:.0f}%" if test else
+                 ("none (test 0%)" if self.has_plane else "no test set"))]
+        data = self.dataset or "lecture's"
+        rows.append(("data", f"{data}, {len(t.xs)}+{len(self.test_xs)} pts"))
+        rows.append(("params", f"{len(t.model.parameters())}, seed {self.seed}"))
+        current = self.controls[self.selected]
+        for name in self.controls:
+            knob = self.knob(name)
+            if knob is not None:
+                value = knob.show()
+                if name in ("points", "noise", "test") and not self.has_plane:
+                    value += " (unused)"
+            elif name == "layers":
+                value = _show_layers(self.layers[:-1])
+            else:
+                value = getattr(self, name)
+            rows.append((("▶ " if name == current else "  ") + name, value))
+        return rows
 
     def _plots(self) -> list[PlotPanel]:
         s = self.snap
-        first = max(1, s.k - len(s.losses) + 1)
         # A long run keeps up to 10,000 losses; a terminal plot shows a few hundred columns.
         stride = max(1, len(s.losses) // PLOT_POINTS)
-        steps = list(range(first, first + len(s.losses), stride))
+        first = s.k - len(s.losses)
+        steps = list(range(first, s.k, stride))
         shown = [x if math.isfinite(x) else math.nan for x in s.losses[::stride]]
-        series = [Series(steps, shown, "loss")]
-        with_acc = self.settings.boundary and bool(s.accuracies)
-        if with_acc:
-            series.append(Series(steps, list(s.accuracies[::stride]), "accuracy", role="good"))
-        curve = PlotPanel("loss" + (" and accuracy" if self.settings.boundary else "") + " by step", tuple(series))
-        if not self.settings.boundary:
-            return [curve]
-        # The boundary's panel is always there (empty until it is first scored), so the screen keeps its plots.
-        gx, gy, gl = s.boundary if s.boundary is not None else ((), (), ())
-        xs, ys = self.trainer.xs, self.trainer.ys
-        pos = [p for p, y in zip(xs, ys) if y > 0]
-        neg = [p for p, y in zip(xs, ys) if y <= 0]
-        bg_pos = [(x, y) for x, y, lab in zip(gx, gy, gl) if lab > 0]
-        bg_neg = [(x, y) for x, y, lab in zip(gx, gy, gl) if lab <= 0]
-        boundary = PlotPanel(
-            "decision boundary",
-            (
-                Series([p[0] for p in bg_neg], [p[1] for p in bg_neg], "", scatter=True, marker="·", role="negative"),
-                Series([p[0] for p in bg_pos], [p[1] for p in bg_pos], "", scatter=True, marker="+", role="positive"),
-                Series([p[0] for p in neg], [p[1] for p in neg], "-1", scatter=True, marker="●",
-                       role="negative-strong"),
-                Series([p[0] for p in pos], [p[1] for p in pos], "+1", scatter=True, marker="◆",
-                       role="positive-strong"),
-            ),
-            xlim=(min(gx), max(gx)) if gx else None, ylim=(min(gy), max(gy)) if gy else None, canvas=True,
-        )
-        return [curve, boundary]
+        if not self.settings.playground:
+            return [PlotPanel("loss by step", (Series(steps, shown, "loss"),))]
+        series = [Series(steps, shown, "train loss", marker="braille")]
+        if s.test:
+            tstride = max(1, len(s.test) // PLOT_POINTS)
+            tk = [k for k, _, _ in s.test[::tstride]]
+            series.append(Series(tk, [v for _, v, _ in s.test[::tstride]], "test loss", role="mark", marker="•"))
+        if s.accuracies:
+            series.append(Series(steps, [a * 100 for a in s.accuracies[::stride]], "accuracy % (right)",
+                                 role="good", marker="·", axis="right"))
+        return [PlotPanel("loss and accuracy by step", tuple(series), xlabel="step")]
+
+    def _surface(self) -> SurfacePanel:
+        t, s = self.trainer, self.snap
+        if not self.has_plane:
+            return SurfacePanel("decision surface", 0, 0, (), (0.0, 1.0), (0.0, 1.0),
+                                note="the lecture's points have 3 inputs: there is no plane to draw. "
+                                     "[[dataset]] picks another dataset")
+        xlim, ylim = data_box(t.xs + self.test_xs)
+        points = tuple(SurfacePoint(x[0], x[1], y, test) for x, y, test in self._all_points())
+        cols, rows, scores = s.surface if s.surface is not None else (0, 0, ())
+        return SurfacePanel(self.dataset or "", cols, rows, scores, xlim, ylim, points, self.point)
 
 
-def _score(model: MLP, x) -> float:
+def _parse_layers(text: str) -> tuple[int, ...] | str:
+    """Hidden layer sizes from ``8, 8`` or ``[8, 8]`` (or an empty text: none), or what is wrong."""
+    inner = text.strip().removeprefix("[").removesuffix("]").strip()
+    if not inner:
+        return "type the hidden layers' sizes, such as 8, 8 (the output's 1 is added)"
+    parts = [p for p in re.split(r"[,\s]+", inner) if p]
+    if not all(p.isdigit() for p in parts):
+        return f"type whole numbers separated by commas, such as 8, 8 (not {text.strip()!r})"
+    sizes = tuple(int(p) for p in parts)
+    if len(sizes) > MAX_LAYERS:
+        return f"at most {MAX_LAYERS} hidden layers"
+    if not all(1 <= w <= MAX_WIDTH for w in sizes):
+        return f"each layer has 1 to {MAX_WIDTH} neurons"
+    return sizes
+
+
+def _show_layers(hidden: tuple[int, ...]) -> str:
+    return ", ".join(str(w) for w in hidden) if hidden else "none"
+
+
+def _score(model, x) -> float:
     out = model.predict(x)
     return out if isinstance(out, float) else out[0]
 
 
 def _finite(x: float) -> float:
     return x if math.isfinite(x) else math.nan
+
+
+def _json_number(x: float) -> float | None:
+    return x if math.isfinite(x) else None
+
+
+__all__ = ["Knob", "TrainSettings", "LECTURE", "DEMO", "TrainLab", "TrainSnapshot"]

@@ -5,8 +5,8 @@ on two cores that halved the speed of both. So a running lesson 14 or 16 trains
 here, in a process of its own (``python -I -m micrograd_tui.lessons.kinds.train_child``):
 the parent sends the whole state to start from (settings, parameters, step,
 random state) as one JSON line, and the child answers with a JSON line about
-ten times a second (new losses, parameters, predictions, the decision boundary
-now and then). Pausing or changing a knob ends the child; the parent already has
+ten times a second (new losses, parameters, predictions, the decision surface
+and the test loss now and then). Pausing or changing a knob ends the child; the parent already has
 the state of its last line and starts a new child from there. A child whose
 parent is gone stops at its next write.
 """
@@ -22,63 +22,103 @@ import sys
 import time
 
 SNAPSHOT_SECONDS = 0.1  # a line at most this often
-BOUNDARY_SECONDS = 0.3  # the decision boundary is scored at most this often
+BOUNDARY_SECONDS = 0.3  # the surface (and the test loss) is scored at most this often
 SILENT_SECONDS = 10.0  # a child that says nothing for this long is stuck: it is ended and reported
+
+
+# --- what parent and child both build from a setup ------------------------------------------------
+
+SURFACE_MARGIN = 0.25  # the surface shows the data's box and this much round it
+
+
+def make_run(setup: dict):
+    """The trainer a setup describes, and its held-out points: (trainer, test_xs, test_ys).
+
+    The parent and the child both build through here, so they train the same net on the same data.
+    Test points are a second sample of the same set (seed + 1), so the training points stay those
+    of a run without a test set (the original demo's 100 moons points, with its defaults)."""
+    from micrograd_tui.engine import MLP, Trainer
+    from micrograd_tui.engine.data import lecture_dataset, make_dataset
+    from micrograd_tui.engine.train import decayed_learning_rate
+
+    seed = setup["seed"]
+    if setup["data"] is None:
+        xs, ys = lecture_dataset()
+        txs: list = []
+        tys: list = []
+    else:
+        xs, ys = make_dataset(setup["data"], setup["points"], setup.get("noise"), seed)
+        n_test = test_count(setup["points"], setup.get("test", 0.0))
+        txs, tys = make_dataset(setup["data"], n_test, setup.get("noise"), seed + 1) if n_test else ([], [])
+    model = MLP(len(xs[0]), setup["layers"], flavour=setup["flavour"], activation=setup.get("activation", "relu"),
+                seed=seed)
+    steps, lr0, decay = setup["steps"], setup["lr"], setup.get("decay")
+    lr = lr0 if decay is None else (lambda k: decayed_learning_rate(k, steps, lr0, decay))
+    trainer = Trainer(model, xs, ys, loss=setup["loss"], learning_rate=lr, zero_grad=setup.get("zero_grad", True),
+                      batch_size=setup.get("batch") or None, seed=seed, l2=setup.get("l2"), l1=setup.get("l1", 0.0))
+    return trainer, txs, tys
+
+
+def test_count(points: int, ratio: float) -> int:
+    """How many test points go with ``points`` training points when ``ratio`` of all are held out."""
+    return round(points * ratio / (1 - ratio)) if ratio > 0 else 0
+
+
+def test_result(trainer, txs, tys) -> tuple[float, float] | None:
+    """(loss, accuracy) on the held-out points, the loss as the trainer measures its own (with the
+    same regularisation), or None with no test set."""
+    if not txs:
+        return None
+    from micrograd_tui.engine.train import float_loss
+
+    scores = trainer.model.predict_many(txs)
+    params = [p.data for p in trainer._params]
+    loss = float_loss(trainer.loss_kind, scores, tys, params, trainer.l2, trainer.l1)
+    hits = sum((y > 0) == (s > 0) for y, s in zip(tys, scores))
+    return (loss if math.isfinite(loss) else math.nan), hits / len(tys)
+
+
+def data_box(points) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The x and y range a surface shows: the points' box and a margin."""
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    return ((min(xs) - SURFACE_MARGIN, max(xs) + SURFACE_MARGIN),
+            (min(ys) - SURFACE_MARGIN, max(ys) + SURFACE_MARGIN))
+
+
+def surface(model, box, cols: int, rows: int) -> list[float]:
+    """The model's score at the centre of each cell of a cols x rows grid over ``box``, row by row
+    from the top (as ``lab.surface_centre`` places them)."""
+    (x0, x1), (y0, y1) = box
+    centres = [(x0 + (x1 - x0) * (i + 0.5) / cols, y1 - (y1 - y0) * (j + 0.5) / rows)
+               for j in range(rows) for i in range(cols)]
+    return [s if math.isfinite(s) else 0.0 for s in model.predict_many(centres)]
 
 
 # --- the child -------------------------------------------------------------------------------------
 
-def _model_and_trainer(state: dict):
-    from micrograd_tui.engine import MLP, Trainer
-    from micrograd_tui.engine.data import lecture_dataset, make_dataset
-    from micrograd_tui.engine.train import demo_learning_rate
-
-    s = state["settings"]
-    if s["data"] is None:
-        xs, ys = lecture_dataset()
-    else:
-        xs, ys = make_dataset(s["data"], s["points"], s.get("noise"), state["seed"])
-    model = MLP(s["nin"], s["layers"], flavour=s["flavour"], seed=state["seed"])
-    for p, x in zip(model.parameters(), state["params"]):
-        p.data = x
-    for p, g in zip(model.parameters(), state["grads"]):
-        p.grad = g
-    budget = state["budget"]
-    lr = state["lr"] if state["lr"] is not None else (lambda k: max(demo_learning_rate(k, budget), 0.0))
-    trainer = Trainer(model, xs, ys, loss=s["loss"], learning_rate=lr, zero_grad=state["zero_grad"],
-                      batch_size=state["batch"], seed=0)
+def _trainer_from(state: dict):
+    trainer, txs, tys = make_run(state["setup"])
+    for p, x, g in zip(trainer._params, state["params"], state["grads"]):
+        p.data, p.grad = x, g
     trainer.k = state["k"]
     if state.get("rng") is not None:
         version, internal, gauss = state["rng"]
         trainer._rng.setstate((version, tuple(internal), gauss))
-    return trainer
-
-
-def boundary(model, xs, grid: tuple[int, int]) -> list[float]:
-    """The model's sign at one point per plot cell, over the data's box and a margin."""
-    cols, rows = grid
-    x0, x1 = min(p[0] for p in xs) - 0.25, max(p[0] for p in xs) + 0.25
-    y0, y1 = min(p[1] for p in xs) - 0.25, max(p[1] for p in xs) + 0.25
-    labels = []
-    for j in range(rows):
-        y = y0 + (y1 - y0) * j / (rows - 1)
-        for i in range(cols):
-            x = x0 + (x1 - x0) * i / (cols - 1)
-            out = model.predict([x, y])
-            score = out if isinstance(out, float) else out[0]
-            labels.append(1.0 if math.isfinite(score) and score > 0 else -1.0)
-    return labels
+    return trainer, txs, tys
 
 
 def child_main() -> None:
     state = json.loads(sys.stdin.readline())
-    trainer = _model_and_trainer(state)
+    trainer, txs, tys = _trainer_from(state)
     out = sys.stdout
     pace = state["pace"]
-    budget = state["budget"]
-    with_boundary = state["settings"]["nin"] == 2
+    budget = state["setup"]["steps"]
+    grid = state.get("grid")  # (cols, rows) of the surface, or None without one
+    box = data_box(trainer.xs + txs) if grid else None
     started = time.perf_counter()
-    last_line = last_boundary = 0.0
+    last_line = last_scored = 0.0
+    scoring = BOUNDARY_SECONDS  # time between scorings: at least 3x what scoring costs
     steps = 0
     new = []
     while True:
@@ -92,11 +132,17 @@ def child_main() -> None:
             line = {"k": trainer.k, "steps": new, "params": [p.data for p in trainer._params],
                     "grads": [p.grad for p in trainer._params], "diverged": trainer.diverged,
                     "rng": list(trainer._rng.getstate()), "done": done}
-            if with_boundary and (done or now - last_boundary >= BOUNDARY_SECONDS):
-                line["boundary"] = boundary(trainer.model, trainer.xs, tuple(state["grid"]))
-                line["grid"] = state["grid"]
-                last_boundary = now
-            elif not with_boundary:
+            if done or now - last_scored >= scoring:
+                # The surface and the test loss cost a forward pass over many points: a few a second.
+                if grid:
+                    line["surface"] = surface(trainer.model, box, *grid)
+                    line["grid"] = grid
+                tested = test_result(trainer, txs, tys)
+                if tested is not None:
+                    line["test"] = [None if math.isnan(tested[0]) else tested[0], tested[1]]
+                last_scored = now
+                scoring = max(BOUNDARY_SECONDS, 3 * (time.perf_counter() - now))
+            if not grid:
                 line["predictions"] = [trainer.model.predict(x) for x in trainer.xs]
             try:
                 out.write(json.dumps(line, allow_nan=True) + "\n")

@@ -121,19 +121,6 @@ def test_a_running_train_lab_trains_in_a_child_with_the_in_process_numbers():
     assert lab.job() is None and "spent" in lab.message
 
 
-def test_a_demo_run_in_a_child_with_mini_batches_matches_in_process_and_draws_its_boundary():
-    lab, here = TrainLab(DEMO), TrainLab(DEMO)
-    for t in (lab, here):
-        t.knob("steps").value = 6
-        t.submit("batch", "20")
-    lab.do("run")
-    run_job(lab)
-    for _ in range(6):
-        here.do("step")
-    assert [x.hex() for x in lab.snap.losses] == [x.hex() for x in here.snap.losses]
-    assert lab.snap.boundary is not None and lab.snap.boundary == here.snap.boundary
-
-
 def test_a_child_that_dies_is_reported_and_a_new_one_starts_from_the_last_step():
     lab = TrainLab(LECTURE)
     lab.knob("steps").value = 100_000
@@ -175,19 +162,6 @@ def test_train_lab_zero_grad_off_is_the_lectures_bug():
     assert not buggy.trainer.zero_grad  # reset keeps the mode
 
 
-def test_train_lab_demo_boundary_follows_the_canvas_and_point_graph_leaves_grads_alone():
-    lab = TrainLab(DEMO)
-    lab.canvas(20, 10)
-    lab.do("step")
-    boundary = next(p for p in lab.panels() if isinstance(p, PlotPanel) and p.canvas)
-    assert len(boundary.series[0].x) + len(boundary.series[1].x) == 20 * 10
-    grads = [p.grad for p in lab.trainer.model.parameters()]
-    lab.do("point")
-    graph = next(p for p in lab.panels() if isinstance(p, GraphPanel))
-    assert graph.root.label == "loss of point 0" and math.isfinite(graph.root.data)
-    assert [p.grad for p in lab.trainer.model.parameters()] == grads
-
-
 def test_train_lab_knobs_reject_bad_input():
     lab = TrainLab(DEMO)
     assert not lab.submit("steps", "2.5") and "whole number" in lab.message
@@ -221,30 +195,3 @@ def test_playground_keeps_the_last_good_graph():
     assert lab.program is not None and lab.program.output.data == 9.0 and lab.history[-1] == "b = ("
     lab.do("example")
     assert lab.pending_input is not None and lab.program.output.data == -8.0
-
-
-def test_a_big_demo_run_has_a_wider_net_and_stays_live():
-    lab = TrainLab(DEMO)
-    assert lab.submit("width", "32") and lab.submit("points", "1000")
-    assert len(lab.trainer.xs) == 1000 and lab.settings.layers == (32, 32, 1)
-    assert len(lab.trainer.model.parameters()) == 2 * 32 + 32 + 32 * 32 + 32 + 32 + 1
-    assert lab.trainer.batch_size == 100 and "keeps it live" in lab.message
-    lab.do("step")
-    assert lab.snap.k == 1 and lab.snap.boundary is not None
-
-
-def test_the_demo_cycles_through_five_datasets_each_with_its_own_noise_and_noise_is_a_knob():
-    lab = TrainLab(DEMO)
-    seen = [lab.dataset]
-    for _ in range(4):
-        lab.do("dataset")
-        seen.append(lab.dataset)
-    assert seen == ["moons", "circles", "xor", "blobs", "spiral"]
-    assert lab.knob("noise").value == 0.05 and facts(lab)["noise"] == "0.05"
-    before = [list(p) for p in lab.trainer.xs]
-    assert lab.submit("noise", "0.3")
-    assert lab.settings.noise == 0.3 and lab.trainer.xs != before and lab.trainer.k == 0
-    lab.knob("noise").value = 0.0
-    lab.selected = [k.name for k in lab.knobs].index("noise")
-    lab.do("more")
-    assert lab.knob("noise").value == 0.02  # from 0, more starts small

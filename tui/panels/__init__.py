@@ -7,11 +7,12 @@ from typing import Callable
 
 from textual.widget import Widget
 
-from micrograd_tui.lessons.lab import CodePanel, FactsPanel, GraphPanel, ListPanel, Panel, PlotPanel
+from micrograd_tui.lessons.lab import CodePanel, FactsPanel, GraphPanel, ListPanel, Panel, PlotPanel, SurfacePanel
 
 from .code import CodeView
 from .facts import FactsView, ListingView
 from .graph import GraphPanelView
+from .surface import SurfaceView
 
 
 def _plot() -> Widget:
@@ -27,6 +28,7 @@ WIDGETS: dict[type, tuple[str, str, Callable[[], Widget]]] = {
     GraphPanel: ("lab-graphs", "main", GraphPanelView),
     PlotPanel: ("lab-plots", "main", _plot),
     CodePanel: ("lab-code", "main", CodeView),
+    SurfacePanel: ("lab-surface", "main", SurfaceView),
 }
 
 __all__ = ["WIDGETS", "Panel"]

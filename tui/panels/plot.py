@@ -16,7 +16,6 @@ import math
 import time
 
 from rich.text import Text
-from textual.message import Message
 from textual_plotext import PlotextPlot
 
 from micrograd_tui.lessons.lab import PlotPanel
@@ -42,44 +41,23 @@ class LabPlot(PlotextPlot):
     LabPlot { height: 1fr; min-height: 6; }
     """
 
-    class Canvas(Message):
-        """The drawing area of a plot whose panel asked for it, in cells."""
-
-        def __init__(self, cols: int, rows: int) -> None:
-            super().__init__()
-            self.cols = cols
-            self.rows = rows
-
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.panel: PlotPanel | None = None
         self._stale = False
         self._next_allowed = 0.0
-        self._canvas: tuple[int, int] | None = None
 
     def on_mount(self) -> None:
         super().on_mount()
         self.set_interval(REDRAW_SECONDS, self._replot_if_stale)
 
     def update_panel(self, panel: PlotPanel) -> None:
-        self.set_class(panel.canvas, "-boundary")  # a map of the input plane gets more room than a curve
         self.panel = panel
         self._stale = True
-        self._tell_canvas()
 
     def on_resize(self) -> None:
         self._stale = True
         self._next_allowed = 0.0
-        self._tell_canvas()
-
-    def _tell_canvas(self) -> None:
-        if self.panel is None or not self.panel.canvas or not self.size.width:
-            return
-        # the drawing area: the plot less the y labels, the frame, the title and the x labels
-        canvas = (self.size.width - 7, self.size.height - 4)
-        if canvas != self._canvas:
-            self._canvas = canvas
-            self.post_message(self.Canvas(*canvas))
 
     def _replot_if_stale(self) -> None:
         if self._stale and time.monotonic() >= self._next_allowed:
@@ -112,6 +90,8 @@ class LabPlot(PlotextPlot):
                 kw["color"] = colour
             if s.marker:
                 kw["marker"] = s.marker
+            if s.axis == "right":
+                kw["yside"] = "right"
             draw = plt.scatter if s.scatter else plt.plot
             draw([p[0] for p in pts], [p[1] for p in pts], **kw)
             drawn = True
