@@ -323,8 +323,11 @@ class LabView(Vertical):
             self.sync()
 
     def on_canvas_size(self, message) -> None:
-        with self.runner.lock:
+        if self.runner.active:  # a running lab only notes the size (its next run takes it)
             self._guarded(lambda: self.lab.canvas(message.cols, message.rows))
+        else:
+            with self.runner.lock:
+                self._guarded(lambda: self.lab.canvas(message.cols, message.rows))
         self.sync()
 
     # --- showing -------------------------------------------------------------------

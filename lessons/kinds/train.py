@@ -34,7 +34,7 @@ from .train_child import data_box, make_run, surface, test_count, test_result
 
 PLOT_POINTS = 400  # at most this many points of a curve are plotted
 SURFACE_CELLS = (48, 18)  # the surface's size in cells until the screen says
-SURFACE_COST = 1_500_000  # samples x parameters scored per surface at most (a coarser grid past that)
+SURFACE_COST = 2_500_000  # samples x parameters scored per surface at most (~80 ms; a coarser grid past that)
 MAX_LAYERS, MAX_WIDTH = 6, 64
 LAYER_CHARS = r"[0-9, \[\]]*"  # what the layers field lets through: 8, 8 or [8, 8]
 LOSS_NAMES = {"svm": "max-margin (svm)", "squared": "squared error", "mse": "sum of squares"}
@@ -663,18 +663,20 @@ class TrainLab(Lab):
         test = s.test[-1] if s.test else None
         loss = fmt(s.losses[-1]) if s.losses else "—"
         acc = f"{s.accuracies[-1] * 100:.0f}%" if s.accuracies else "—"
-        rows = [("step", f"{s.k} of {self.budget}, lr {fmt(t.lr_at(s.k), 3)}"),
-                ("train", f"loss {loss}, {acc}"),
-                ("held out", f"loss {fmt(test[1])}, {test[2] * 100:.0f}%" if test else
+        # short values: the side column is 30 wide on a narrow screen
+        rows = [("step", f"{s.k} of {self.budget}"),
+                ("train", f"{loss} {acc}"),
+                ("held out", f"{fmt(test[1])} {test[2] * 100:.0f}%" if test else
                  ("none (test 0%)" if self.has_plane else "no test set"))]
-        data = self.dataset or "lecture's"
-        rows.append(("data", f"{data}, {len(t.xs)}+{len(self.test_xs)} pts"))
-        rows.append(("params", f"{len(t.model.parameters())}, seed {self.seed}"))
+        rows.append(("data", f"{self.dataset or 'lecture'} {len(t.xs)}+{len(self.test_xs)}"))
+        rows.append(("params", f"{len(t.model.parameters())} seed {self.seed}"))
         current = self.controls[self.selected]
         for name in self.controls:
             knob = self.knob(name)
             if knob is not None:
                 value = knob.show()
+                if name == "lr" and knob.value != t.lr_at(s.k):
+                    value += f", now {fmt(t.lr_at(s.k), 3)}"
                 if name in ("points", "noise", "test") and not self.has_plane:
                     value += " (unused)"
             elif name == "layers":
@@ -699,7 +701,7 @@ class TrainLab(Lab):
             tk = [k for k, _, _ in s.test[::tstride]]
             series.append(Series(tk, [v for _, v, _ in s.test[::tstride]], "test loss", role="mark", marker="•"))
         if s.accuracies:
-            series.append(Series(steps, [a * 100 for a in s.accuracies[::stride]], "accuracy % (right)",
+            series.append(Series(steps, [a * 100 for a in s.accuracies[::stride]], "accuracy %",
                                  role="good", marker="·", axis="right"))
         return [PlotPanel("loss and accuracy by step", tuple(series), xlabel="step")]
 

@@ -10,6 +10,7 @@ import pytest
 
 from micrograd_tui.engine.data import DATASETS
 from micrograd_tui.lessons.kinds.train import DEMO, SURFACE_COST, TrainLab, _parse_layers
+from micrograd_tui.lessons.numtext import fmt
 from micrograd_tui.lessons.lab import FactsPanel, GraphPanel, PlotPanel, SaveScreen, SurfacePanel, surface_centre
 
 
@@ -80,7 +81,7 @@ def test_test_ratio_holds_out_a_second_sample_and_leaves_the_training_points_alo
     assert lab.submit("test", "50") and len(lab.test_xs) == 100
     assert losses(lab) == losses(plain)  # held-out points are not trained on
     k, loss, acc = lab.snap.test[-1]
-    assert k == 3 and math.isfinite(loss) and 0 <= acc <= 1 and facts(lab)["held out"].startswith("loss ")
+    assert k == 3 and math.isfinite(loss) and 0 <= acc <= 1 and facts(lab)["held out"] == f"{fmt(loss)} {acc * 100:.0f}%"
 
 
 def test_the_original_demo_is_unchanged_by_the_new_controls():
@@ -248,10 +249,10 @@ def test_the_curves_tell_train_test_and_accuracy_apart_without_colour():
         lab.do("step")
     curve = next(p for p in lab.panels() if isinstance(p, PlotPanel))
     by_label = {s.label: s for s in curve.series}
-    assert set(by_label) == {"train loss", "test loss", "accuracy % (right)"}
+    assert set(by_label) == {"train loss", "test loss", "accuracy %"}
     assert len({s.marker for s in curve.series}) == 3  # each drawn differently, not by colour alone
-    assert by_label["accuracy % (right)"].axis == "right" and by_label["train loss"].axis == "left"
-    assert list(by_label["accuracy % (right)"].y) == [a * 100 for a in lab.snap.accuracies]
+    assert by_label["accuracy %"].axis == "right" and by_label["train loss"].axis == "left"
+    assert list(by_label["accuracy %"].y) == [a * 100 for a in lab.snap.accuracies]
 
 
 def test_picking_a_point_marks_it_and_shows_its_loss_graph_for_the_chosen_loss():

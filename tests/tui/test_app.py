@@ -516,7 +516,7 @@ async def test_lesson14_huge_learning_rate_stops_with_a_message():
         await pilot.press("enter")
         await settle(pilot)
         assert t.trainer.learning_rate == 100
-        t.trainer.learning_rate = float("nan")  # beyond what can be typed: the run must still stop cleanly
+        t.knob("lr").value = float("nan")  # beyond what can be typed: the run must still stop cleanly
         await pilot.press("escape", "space")
         assert await wait_for(pilot, lambda: not app.lab_view.runner.active)
         await settle(pilot)
@@ -532,11 +532,11 @@ async def test_lesson16_runs_and_draws_a_boundary():
         await pilot.press("space")
         assert await wait_for(pilot, lambda: not app.lab_view.runner.active, timeout=60)
         await settle(pilot)
-        assert t.trainer.k == 5 and t.snap.boundary is not None
+        assert t.trainer.k == 5 and t.snap.surface is not None
         assert "accuracy" in screen_text(app)
         await pilot.press("m")
         # the graph's panel is mounted, then filled a frame later: on a busy machine that takes a moment
-        assert await wait_for(pilot, lambda: "one point's graph" in screen_text(app) and "score" in screen_text(app),
+        assert await wait_for(pilot, lambda: "the picked point's loss" in screen_text(app) and "score" in screen_text(app),
                               timeout=10)
         await pilot.press("d")
         await settle(pilot)

@@ -97,3 +97,24 @@ def test_help_names_every_command():
     assert r.returncode == 0
     for command in ("graph", "check", "serve"):
         assert f"micrograd-tui {command}" in r.stdout
+
+
+@pytest.mark.parametrize("content, says", [
+    (None, "cannot read"),
+    ("{not json", "is not a setup file (JSON)"),
+    ('{"setup": {"layers": [3, 2]}}', "ending with the output's 1"),
+    ('["moons"]', "holds no settings"),
+])
+def test_a_bad_setup_file_is_refused_before_the_app_starts(tmp_path, capsys, content, says):
+    path = tmp_path / "run.json"
+    if content is not None:
+        path.write_text(content)
+    assert main(["--setup", str(path)]) == 2
+    assert says in capsys.readouterr().err
+
+
+def test_a_setup_file_is_for_the_demo(tmp_path, capsys):
+    path = tmp_path / "run.json"
+    path.write_text('{"setup": {"data": "xor"}}')
+    assert main(["--lesson", "1", "--setup", str(path)]) == 2
+    assert "takes no setup file" in capsys.readouterr().err

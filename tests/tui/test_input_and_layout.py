@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from conftest import screen_text
+from conftest import screen_text, wait_for
 from micrograd_tui.tui.app import MicrogradApp
 from micrograd_tui.tui.dialogs import Confirm, CourseComplete
 
@@ -188,14 +188,51 @@ async def test_facts_keep_a_gap_before_the_tree_and_marks_are_not_cut():
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)])
-async def test_the_main_figure_has_room(size):
+async def test_the_decision_surface_is_filled_with_no_stripes(size):
+    from micrograd_tui.tui.panels.surface import SurfaceView
+
     app = make_app("demo")
     async with app.run_test(size=size) as pilot:
-        await settle(pilot, 4)
-        from micrograd_tui.tui.panels.plot import LabPlot
+        for maximized in (False, True):
+            view = app.query_one(SurfaceView)
 
-        boundary = [p for p in app.query(LabPlot) if p.has_class("-boundary")]
-        assert boundary and boundary[0].size.height >= 8
+            def scored_for_its_size():  # two samples a cell (fewer only past the lab's cost cap)
+                p, area = view.panel, view.content_size
+                want = lab(app)._grid_for((area.width, area.height))
+                return p is not None and p.scores and (p.cols, p.rows) == want
+
+            assert await wait_for(pilot, scored_for_its_size, timeout=10)
+            await settle(pilot)
+            cells = view.cells()
+            area = view.content_size
+            assert area.height >= 5 and len(cells) == area.height
+            if size != (200, 60):
+                assert (view.panel.cols, view.panel.rows) == (area.width, 2 * area.height)
+            assert all(len(row) == area.width for row in cells)
+            blank = [(x, y) for y, row in enumerate(cells) for x, (ch, _, _) in enumerate(row) if ch == " "]
+            assert not blank, f"unfilled cells at {blank[:5]}"
+            marks = "".join(ch for row in cells for ch, _, _ in row if ch not in "▀")
+            assert set(marks) <= set("▲●△○") and "▲" in marks and "●" in marks and "△" in marks
+            if not maximized:
+                await pilot.press("M")
+                await settle(pilot)
+
+
+async def test_without_colour_the_surface_and_curves_stay_readable(monkeypatch):
+    from micrograd_tui.tui.panels.surface import SurfaceView
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app("demo")
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert app.no_color
+        view = app.query_one(SurfaceView)
+        assert await wait_for(pilot, lambda: view.panel is not None and bool(view.panel.scores), timeout=10)
+        await pilot.press("space")
+        assert await wait_for(pilot, lambda: lab(app).snap.k == 100 and not app.lab_view.runner.active, timeout=60)
+        await settle(pilot, 4)
+        chars = {ch for row in view.cells() for ch, _, _ in row}
+        assert {"░", "·", " "} <= chars and not chars & {"▀"}  # above 0, the contour, below 0: no colour needed
+        assert "⠤⠤ train loss  •• test loss  ·· accuracy %" in screen_text(app)
 
 
 async def test_the_prose_column_grows_with_the_terminal_and_the_lab_can_take_the_screen():
@@ -348,12 +385,12 @@ async def test_a_number_typed_faster_than_the_focus_moves_is_kept_whole():
     app = make_app("demo")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        for ch in "5000":  # posted at once, as a fast typist's terminal sends them
+        for ch in "750":  # posted at once, as a fast typist's terminal sends them
             app.post_message(events.Key(ch, ch))
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        assert lab(app).knob("steps").value == 5000
+        assert lab(app).knob("points").value == 750
 
 
 async def test_at_80x24_the_prose_can_take_the_screen_too():

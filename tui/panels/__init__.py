@@ -26,9 +26,9 @@ WIDGETS: dict[type, tuple[str, str, Callable[[], Widget]]] = {
     FactsPanel: ("lab-facts", "side", FactsView),
     ListPanel: ("lab-listing", "side", ListingView),
     GraphPanel: ("lab-graphs", "main", GraphPanelView),
+    SurfacePanel: ("lab-surface", "main", SurfaceView),  # above the curves: on a short screen it keeps its room
     PlotPanel: ("lab-plots", "main", _plot),
     CodePanel: ("lab-code", "main", CodeView),
-    SurfacePanel: ("lab-surface", "main", SurfaceView),
 }
 
 __all__ = ["WIDGETS", "Panel"]

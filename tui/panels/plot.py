@@ -23,6 +23,8 @@ from micrograd_tui.lessons.lab import PlotPanel
 REDRAW_SECONDS = 0.1  # at most ten redraws a second
 BUSY_SHARE = 0.2  # and drawing may take at most this share of the time
 
+MARKER_KEYS = {"braille": "⠤⠤", "hd": "▄▄", "fhd": "▄▄", "dot": "··", "sd": "█"}  # how a named marker looks
+
 # A lab names colour roles; what each looks like is the screen's business.
 ROLE_COLOURS = {
     "main": None,
@@ -72,7 +74,14 @@ class LabPlot(PlotextPlot):
         if panel is None:
             self.refresh()
             return
-        plt.title(panel.title)
+        # Curves that each have a marker get their key in the title: plotext's own legend box sits
+        # over the top left of the plot, where a loss curve starts.
+        keyed = [s for s in panel.series if s.label]
+        in_title = len(keyed) > 1 and all(s.marker for s in keyed)
+        if in_title:
+            plt.title("  ".join(f"{MARKER_KEYS.get(s.marker or '', (s.marker or '') * 2)} {s.label}" for s in keyed))
+        else:
+            plt.title(panel.title)
         if panel.xlabel:
             plt.xlabel(panel.xlabel)
         if panel.ylabel:
@@ -83,7 +92,7 @@ class LabPlot(PlotextPlot):
             if not pts:
                 continue
             kw = {}
-            if s.label:
+            if s.label and not in_title:
                 kw["label"] = s.label
             colour = ROLE_COLOURS.get(s.role)
             if colour:

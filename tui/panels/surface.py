@@ -38,6 +38,7 @@ STRENGTH = 0.75  # the surface's strongest colour is this far from pale to the c
 POINT_COLOURS = {True: "#8a3c00", False: "#05355e"}  # +1, -1: darker than any surface cell
 MARKS = {(True, False): "▲", (False, False): "●", (True, True): "△", (False, True): "○"}  # (positive, test)
 PICKED = "◉"
+NO_STYLE = Style.null()
 
 
 def _blend(a: tuple[int, int, int], b: tuple[int, int, int], t: float) -> str:
@@ -165,14 +166,14 @@ class SurfaceView(Widget):
     def _build(self) -> None:
         strips = []
         for row in self.cells():
-            strips.append(Strip([Segment(ch, self._style(fg, bg, ch not in "▀░· ") if fg else None)
+            strips.append(Strip([Segment(ch, self._style(fg, bg, ch not in "▀░· ") if fg else NO_STYLE)
                                  for ch, fg, bg in row]))
         self._strips = strips
 
     def render_line(self, y: int) -> Strip:
         if y < len(self._strips):
             return self._strips[y]
-        return Strip.blank(self.content_size.width)
+        return Strip.blank(self.content_size.width, NO_STYLE)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return container.height

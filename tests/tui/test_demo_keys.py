@@ -1,0 +1,81 @@
+"""Lesson 16's playground by keyboard (issue 13): one field at a time, typed layers, choices,
+a change while training, and sharing a run."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import screen_text, wait_for
+from micrograd_tui.tui.app import MicrogradApp
+from micrograd_tui.tui.lab_view import LabInput
+
+
+def make_app():
+    app = MicrogradApp(start="demo")
+    app.raise_lab_errors = True
+    return app
+
+
+async def settle(pilot, times=3):
+    for _ in range(times):
+        await pilot.pause()
+
+
+def shown_fields(app):
+    return [w.name for w in app.query(LabInput) if w.display]
+
+
+async def test_controls_by_key_idle_and_while_training(user_home):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        lab = app.lab_view.lab
+        assert shown_fields(app) == ["points"]  # one field: the picked control's
+        await pilot.press("v", "v", "v")
+        assert lab.controls[lab.selected] == "layers" and shown_fields(app) == ["layers"]
+        await pilot.press("8", "comma", "space", "8", "enter", "escape")
+        await settle(pilot)
+        assert lab.layers == (8, 8, 1) and "hidden layers = 8, 8" in screen_text(app)
+        await pilot.press("v")  # activation: a choice, not typed
+        await settle(pilot)
+        assert shown_fields(app) == [] and "activation = relu" in screen_text(app)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert lab.activation == "tanh" and lab.trainer.model.layers[0].neurons[0].activation == "tanh"
+        await pilot.press("V", "V")
+        assert lab.controls[lab.selected] == "test"
+        await pilot.press("space")  # train, then change the learning rate while it runs
+        assert await wait_for(pilot, lambda: lab.trainer.k > 0, timeout=20)
+        for _ in range(4):
+            await pilot.press("v")
+        assert lab.controls[lab.selected] == "lr"
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert lab.knob("lr").value == 0.5 and "started over from step 0" in screen_text(app)
+        assert lab.want_run and app.lab_view.runner.active
+        assert await wait_for(pilot, lambda: not app.lab_view.runner.active, timeout=60)
+        assert lab.trainer.k == 100 and abs(lab.trainer.history[0].learning_rate - 0.5) < 1e-12
+
+
+async def test_share_writes_the_setup_and_the_screen(user_home):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("s", "S")
+        lab = app.lab_view.lab
+        assert lab.shared is not None
+        svg = lab.shared.with_suffix(".svg")
+        assert await wait_for(pilot, svg.exists, timeout=10)
+        assert "<svg" in svg.read_text() and "decision" not in lab.message
+        assert json.loads(lab.shared.read_text())["result"]["steps"] == 1
+        assert f"saved {lab.shared.stem}.json" in screen_text(app)
+
+
+async def test_setup_file_starts_the_demo_from_it(user_home, tmp_path):
+    setup = {"lesson": "demo", "setup": {"data": "xor", "layers": [2, 1], "seed": 7}}
+    app = MicrogradApp(start="demo", setup=setup)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        lab = app.lab_view.lab
+        assert lab.dataset == "xor" and lab.layers == (2, 1) and lab.seed == 7
+        assert "the setup is loaded" in screen_text(app)
