@@ -357,13 +357,21 @@ class MicrogradApp(App):
         (and an enter typed before the focus got there submits it)."""
         if isinstance(self.focused, Input) or self.lab_view is None or self.screen is not self.screen_stack[0]:
             return
-        if event.key == "enter":
-            for field in self.lab_view.query(LabInput).results(LabInput):
-                if field.typing_started:
-                    event.stop()
-                    event.prevent_default()
-                    await field.action_submit()
-                    return
+        for field in self.lab_view.query(LabInput).results(LabInput):
+            if not field.typing_started:
+                continue
+            # Typing began in this field and the focus has not got there yet: what follows is its text
+            # (a comma in "8, 8" too), and an enter submits it.
+            if event.key == "enter":
+                event.stop()
+                event.prevent_default()
+                await field.action_submit()
+                return
+            if event.is_printable and event.character and field.takes(event.character):
+                event.stop()
+                event.prevent_default()
+                field.start_typing(event.character)
+                return
         ch = event.character
         if ch and ch in NUMBER_START and self.lab_view.type_into_field(ch):
             event.stop()

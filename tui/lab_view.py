@@ -8,6 +8,7 @@ background job runs on the one :class:`~.runner.JobRunner`.
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import subprocess
 import traceback
@@ -83,6 +84,10 @@ class LabInput(Input):
         self._started = True
         self.cursor_position = len(self.value)
         self.focus()
+
+    def takes(self, ch: str) -> bool:
+        """Whether the field's restriction lets ``ch`` follow what it holds."""
+        return self.restrict is None or re.fullmatch(self.restrict, self.value + ch) is not None
 
     @property
     def typing_started(self) -> bool:
