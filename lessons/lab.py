@@ -256,7 +256,7 @@ class Lab(ABC):
     #: the field keeps its text after a successful submit (the playground edits its expression)
     keep_input: ClassVar[bool] = False
     #: show only the current field (a lab with many knobs lists their values in its facts)
-    one_field: ClassVar[bool] = False
+    one_field: bool = False
 
     def __init__(self) -> None:
         self.message = ""

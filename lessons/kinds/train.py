@@ -26,11 +26,10 @@ from typing import Any, Mapping
 
 from micrograd_tui.engine import Value
 from micrograd_tui.engine.data import DATASETS, default_noise
-from micrograd_tui.engine.train import LOSSES
 
 from ..lab import FactsPanel, Field, GraphPanel, Job, Lab, Panel, PlotPanel, SaveScreen, Series, SurfacePanel, SurfacePoint
 from ..numtext import NumberError, fmt, parse_number
-from .train_child import data_box, make_run, surface, test_count, test_result
+from .train_child import data_box, make_run, surface, test_result
 
 PLOT_POINTS = 400  # at most this many points of a curve are plotted
 SURFACE_CELLS = (48, 18)  # the surface's size in cells until the screen says

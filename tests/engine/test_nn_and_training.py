@@ -171,3 +171,38 @@ def test_blobs_and_spiral_are_balanced_repeatable_and_their_noise_is_their_sprea
         spread = lambda pts: sum(abs(p[0]) + abs(p[1]) for p in pts)  # noqa: E731
         assert spread(wide) > spread(tight)
     assert default_noise("moons") == 0.1 and default_noise("nope") == 0.0
+
+
+def test_predict_many_equals_predict_for_both_activations():
+    pts = [[x / 7, y / 5] for x in range(-7, 8) for y in range(-5, 6)]
+    for activation in ("relu", "tanh"):
+        model = MLP(2, [8, 4, 1], flavour="micrograd", activation=activation, seed=3)
+        assert model.predict_many(pts) == [model.predict(p) for p in pts]
+    with pytest.raises(ValueError, match="relu or tanh|'relu' or 'tanh'"):
+        MLP(2, [1], flavour="micrograd", activation="sigmoid")
+
+
+def test_decayed_learning_rate_is_the_demos_schedule_to_the_bit():
+    from micrograd_tui.engine.train import decayed_learning_rate
+
+    for k in range(101):
+        assert decayed_learning_rate(k, 100).hex() == demo_learning_rate(k, 100).hex()
+    assert decayed_learning_rate(50, 100, 0.5, 0.0) == 0.5 and decayed_learning_rate(300, 100) == 0.0
+
+
+@pytest.mark.parametrize("loss, l2, l1", [("svm", None, 0.0), ("svm", 0.01, 0.001), ("squared", 0.0, 0.0),
+                                          ("squared", 1e-3, 1e-2), ("mse", 0.0, 0.01)])
+def test_each_loss_with_l1_and_l2_on_floats_equals_the_graph_and_replays_to_the_bit(loss, l2, l1):
+    from micrograd_tui.engine.train import float_loss
+
+    xs, ys = make_moons(30, seed=2)
+    runs = []
+    for replay in (True, False):
+        model = MLP(2, [6, 6, 1], flavour="micrograd", seed=5)
+        t = Trainer(model, xs, ys, loss=loss, learning_rate=0.1, l2=l2, l1=l1, replay=replay)
+        graph, scores = t.forward()
+        want = float_loss(loss, [s.data for s in scores], ys, [p.data for p in t._params], t.l2, t.l1)
+        assert math.isclose(graph.data, want, rel_tol=1e-12)
+        runs.append([t.step().loss.hex() for _ in range(4)])
+    assert runs[0] == runs[1]  # the replayed tape takes the same regularised graph
+    assert t.l2 == (1e-4 if loss == "svm" and l2 is None else l2)

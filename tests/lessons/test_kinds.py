@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import math
 
 import pytest
 
 from micrograd_tui.lessons.kinds.compare import CompareLab
 from micrograd_tui.lessons.kinds.train import DEMO, LECTURE, TrainLab
 from micrograd_tui.lessons.lab import (
-    ACTIONS, FactsPanel, Finish, Focus, GraphPanel, PlotPanel, action_marks,
+    ACTIONS, FactsPanel, Finish, Focus, PlotPanel, action_marks,
 )
 from micrograd_tui.lessons.registry import find
 

@@ -196,7 +196,7 @@ async def test_the_decision_surface_is_filled_with_no_stripes(size):
         for maximized in (False, True):
             view = app.query_one(SurfaceView)
 
-            def scored_for_its_size():  # two samples a cell (fewer only past the lab's cost cap)
+            def scored_for_its_size(view=view):  # two samples a cell (fewer only past the lab's cost cap)
                 p, area = view.panel, view.content_size
                 want = lab(app)._grid_for((area.width, area.height))
                 return p is not None and p.scores and (p.cols, p.rows) == want

@@ -59,6 +59,9 @@ COLOURS = {level: _colour(level) for level in range(-LEVELS, LEVELS + 1)}
 CONTOUR_COLOUR = _blend(CONTOUR, CONTOUR, 0)
 
 
+Cell = tuple[str, str | None, str | None]  # a character, its foreground, its background
+
+
 class CanvasSize(Message):
     """The size in cells of the surface's drawing area, for the lab to score that many samples."""
 
@@ -112,15 +115,15 @@ class SurfaceView(Widget):
             style = self._styles[key] = Style(color=fg, bgcolor=bg, bold=bold)
         return style
 
-    def cells(self) -> list[list[tuple[str, str | None, str | None]]]:
+    def cells(self) -> list[list[Cell]]:
         """What each cell shows: (character, foreground, background), row by row from the top."""
         panel, size = self.panel, self.content_size
         w, h = size.width, size.height
         if panel is None or not w or not h:
             return []
         plain = self.app.no_color
-        blank = (" ", None, None)
-        grid = [[blank] * w for _ in range(h)]
+        blank: Cell = (" ", None, None)
+        grid: list[list[Cell]] = [[blank] * w for _ in range(h)]
         if panel.scores and panel.cols and panel.rows:
             cols, rows, scores = panel.cols, panel.rows, panel.scores
             # each cell's two samples, the nearest of the panel's grid: level of (row 2y, 2y+1) at column x
@@ -150,11 +153,14 @@ class SurfaceView(Widget):
             p = panel.points[i]
             x = min(w - 1, max(0, int((p.x - x0) / (x1 - x0) * w)))
             y = min(h - 1, max(0, int((y1 - p.y) / (y1 - y0) * h)))
-            _, fg, bg = grid[y][x]
+            _, under, below_colour = grid[y][x]
             mark = PICKED if i == panel.picked else MARKS[(p.label > 0, p.test)]
-            colour = "#000000" if i == panel.picked else POINT_COLOURS[p.label > 0]
-            grid[y][x] = (mark, None if plain else colour, None if plain else (
-                "#ffff00" if i == panel.picked else bg or fg))
+            if plain:
+                grid[y][x] = (mark, None, None)
+            elif i == panel.picked:
+                grid[y][x] = (mark, "#000000", "#ffff00")
+            else:
+                grid[y][x] = (mark, POINT_COLOURS[p.label > 0], below_colour or under)
         if panel.note:  # why there is nothing to draw, in the middle
             lines = textwrap.wrap(with_keys(panel.note), max(8, w - 2))[:h]
             for k, line in enumerate(lines):
