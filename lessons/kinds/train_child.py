@@ -166,6 +166,7 @@ class ChildTraining:
 
     def __init__(self, lab):
         self.lab = lab
+        self.trainer = lab.trainer  # the run this child goes on with: its lines mean nothing to another
         self.proc: subprocess.Popen | None = None
         self.lines: list[dict] = []  # lines read and not yet applied
         self.ended = False
@@ -231,6 +232,8 @@ class ChildTraining:
         return lines, self.problem
 
     def apply(self, snap, final: bool) -> None:
+        if self.lab.trainer is not self.trainer:
+            return  # the lab started a new run (a control changed) after this child was stopped: drop its steps
         lines, problem = snap
         self.lab.take_child_lines(lines, problem, final)
 

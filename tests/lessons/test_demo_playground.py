@@ -110,6 +110,30 @@ def test_a_change_while_running_starts_the_run_over_and_it_runs_on():
     again.close()
 
 
+def test_steps_of_a_stopped_child_never_reach_the_run_that_replaced_it():
+    lab = TrainLab(DEMO)
+    lab.knob("steps").value = 100_000
+    lab.do("run")
+    job = lab.job()
+    for _ in range(3):
+        job.step()  # lines read from the child, not applied yet
+    assert job.lines
+    assert lab.submit("lr", "0.3")  # a new run from step 0 ...
+    job.close()
+    job.apply(job.snapshot(), False)  # ... and what the app's runner does with a job it stops
+    assert lab.trainer.k == 0 and not lab.trainer.history
+    paused = TrainLab(DEMO)  # while a pause keeps what the child did
+    paused.knob("steps").value = 100_000
+    paused.do("run")
+    job = paused.job()
+    while not job.lines:
+        job.step()
+    paused.do("run")
+    job.close()
+    job.apply(job.snapshot(), False)
+    assert paused.trainer.k > 0 and paused.trainer.history[0].k == 0
+
+
 def test_a_child_run_with_mini_batches_matches_in_process_with_its_surface_and_test_loss():
     lab, here = TrainLab(DEMO), TrainLab(DEMO)
     for t in (lab, here):
