@@ -664,7 +664,7 @@ class TrainLab(Lab):
         acc = f"{s.accuracies[-1] * 100:.0f}%" if s.accuracies else "—"
         # short values: the side column is 30 wide on a narrow screen
         rows = [("step", f"{s.k} of {self.budget}"),
-                ("train", f"{loss} {acc}"),
+                ("train", f"{loss} {acc}" if s.losses else "no step yet"),
                 ("held out", f"{fmt(test[1])} {test[2] * 100:.0f}%" if test else
                  ("none (test 0%)" if self.has_plane else "no test set"))]
         rows.append(("data", f"{self.dataset or 'lecture'} {len(t.xs)}+{len(self.test_xs)}"))
