@@ -15,6 +15,7 @@ __all__ = [
     "value_sum",
     "mse_loss",
     "svm_loss",
+    "margin_loss",
     "accuracy",
     "demo_learning_rate",
     "decayed_learning_rate",
@@ -43,12 +44,15 @@ def mse_loss(preds: Sequence[Value], ys: Sequence[float]) -> Value:
     return value_sum([(yout - ygt) ** 2 for ygt, yout in zip(ys, preds)])
 
 
+def margin_loss(scores: Sequence[Value], ys: Sequence[float]) -> Value:
+    """The max-margin part of the demo's loss: mean(relu(1 - y·score))."""
+    losses = [(1 + -yi * si).relu() for yi, si in zip(ys, scores)]
+    return value_sum(losses) * (1.0 / len(losses))
+
+
 def svm_loss(scores: Sequence[Value], ys: Sequence[float], params: Sequence[Value], alpha: float = 1e-4) -> Value:
     """The original demo's loss: mean(relu(1 - y·score)) + alpha·Σp² (max-margin plus L2)."""
-    losses = [(1 + -yi * si).relu() for yi, si in zip(ys, scores)]
-    data_loss = value_sum(losses) * (1.0 / len(losses))
-    reg_loss = alpha * value_sum([p * p for p in params])
-    return data_loss + reg_loss
+    return margin_loss(scores, ys) + alpha * value_sum([p * p for p in params])
 
 
 LOSSES = ("mse", "squared", "svm")  # the lecture's sum of squares, its mean, the demo's max-margin
@@ -181,11 +185,9 @@ class Trainer:
         xs = self.xs if xs is None else xs
         ys = self.ys if ys is None else ys
         scores = [self.model(x) for x in xs]
-        if self.loss_kind == "svm" and not self.l1:
-            return svm_loss(scores, ys, self._params, self.l2), scores
+        # with l2 = alpha and no l1, the very graph of svm_loss (the original demo's, to the bit)
         if self.loss_kind == "svm":
-            losses = [(1 + -yi * si).relu() for yi, si in zip(ys, scores)]
-            data = value_sum(losses) * (1.0 / len(losses))
+            data = margin_loss(scores, ys)
         elif self.loss_kind == "squared":
             data = squared_loss(scores, ys)
         else:

@@ -30,7 +30,7 @@ from micrograd_tui.engine import Value
 
 __all__ = [
     "ACTIONS", "Finish", "Focus", "Field", "FactsPanel", "ListPanel", "GraphPanel", "Series", "PlotPanel",
-    "CodePanel", "SurfacePanel", "SurfacePoint", "surface_centre", "Panel", "Job", "EditFile", "SaveScreen", "Lab", "action_marks",
+    "CodePanel", "SurfacePanel", "SurfacePoint", "surface_centre", "grid_centres", "Panel", "Job", "EditFile", "SaveScreen", "Lab", "action_marks",
 ]
 
 # Every action a lab can answer, with the words the app shows for it. The app
@@ -187,10 +187,17 @@ class SurfacePanel:
     note: str = ""
 
 
+def grid_centres(xlim: tuple[float, float], ylim: tuple[float, float], cols: int,
+                 rows: int) -> list[tuple[float, float]]:
+    """The centres of a cols x rows grid over a box, row by row from the top (largest y) down."""
+    (x0, x1), (y0, y1) = xlim, ylim
+    return [(x0 + (x1 - x0) * (i + 0.5) / cols, y1 - (y1 - y0) * (j + 0.5) / rows)
+            for j in range(rows) for i in range(cols)]
+
+
 def surface_centre(panel: SurfacePanel, i: int, j: int) -> tuple[float, float]:
     """Where sample (column i, row j from the top) of a surface was scored."""
-    (x0, x1), (y0, y1) = panel.xlim, panel.ylim
-    return x0 + (x1 - x0) * (i + 0.5) / panel.cols, y1 - (y1 - y0) * (j + 0.5) / panel.rows
+    return grid_centres(panel.xlim, panel.ylim, panel.cols, panel.rows)[j * panel.cols + i]
 
 
 Panel = Union[FactsPanel, ListPanel, GraphPanel, PlotPanel, CodePanel, SurfacePanel]

@@ -1,4 +1,5 @@
-"""Shared fixtures: user state in a temporary directory, a helper that reads the screen."""
+"""Shared fixtures and helpers: user state in a temporary directory, making and settling the app, reading
+the screen, running a lab's job the way the app's runner does."""
 
 from __future__ import annotations
 
@@ -32,3 +33,30 @@ def screen_text(app) -> str:
     """The screen as plain text, as a learner would read it."""
     strips = app.screen._compositor.render_strips()
     return "\n".join(strip.text for strip in strips)
+
+
+def make_app(start=None, home=None):
+    """The app at a lesson, with lab errors raised (a broken lab fails the test, not becomes a message)."""
+    from micrograd_tui.tui.app import MicrogradApp
+    from micrograd_tui.tui.progress import Progress
+
+    app = MicrogradApp(start=start, progress=Progress(home).load() if home else None)
+    app.raise_lab_errors = True
+    return app
+
+
+async def settle(pilot, times=3):
+    for _ in range(times):
+        await pilot.pause()
+
+
+def run_job(lab, limit=10_000):
+    """What the app's runner does, in this thread: step until finished, then apply the final snapshot."""
+    job = lab.job()
+    assert job is not None
+    n = 0
+    while not job.finished and n < limit:
+        job.step()
+        n += 1
+    job.apply(job.snapshot(), True)
+    return n

@@ -167,16 +167,16 @@ class LabView(Vertical):
                     yield Label(f.label, id=f"label-{f.name}", classes="field-label")
                     if f.choices:
                         yield Label(Text(with_keys(f.placeholder)), id=f"field-{f.name}", classes="field-choice")
-                    elif f.number:
-                        yield LabInput(placeholder=with_keys(f.placeholder), name=f.name, id=f"field-{f.name}", max_length=200,
-                                       restrict=NUMBER_CHARS, validators=[NumberText()], valid_empty=True,
-                                       select_on_focus=False)
+                        continue
+                    common = {"placeholder": with_keys(f.placeholder), "name": f.name, "id": f"field-{f.name}",
+                              "select_on_focus": False}
+                    if f.number:
+                        yield LabInput(**common, max_length=200, restrict=NUMBER_CHARS, validators=[NumberText()],
+                                       valid_empty=True)
                     elif f.chars:
-                        yield LabInput(placeholder=with_keys(f.placeholder), name=f.name, id=f"field-{f.name}",
-                                       max_length=200, restrict=f.chars, select_on_focus=False)
+                        yield LabInput(**common, max_length=200, restrict=f.chars)
                     else:
-                        yield LabInput(placeholder=with_keys(f.placeholder), name=f.name, id=f"field-{f.name}",
-                                       max_length=10_000, history=lab.history, select_on_focus=False)
+                        yield LabInput(**common, max_length=10_000, history=lab.history)
         initial = lab.panels()
         boxes: dict[str, list[Vertical]] = {"side": [], "main": []}
         for kind, (box_id, where, make) in WIDGETS.items():
@@ -229,21 +229,23 @@ class LabView(Vertical):
         lab, runner = self.lab, self.runner
         if runner.active and action in lab.stops_job:
             runner.stop()
-        if runner.active:
-            # Knobs, switches and picks are single attribute writes the job reads between steps:
-            # no need to wait for the lock (a demo step holds it for ~80 ms).
-            self._guarded(lambda: lab.do(action))
-        else:
-            with runner.lock:
-                self._guarded(lambda: lab.do(action))
+        self._change(lambda: lab.do(action))
         if lab.watched():
             self._stamps = self._stat()  # the lab's own changes to its files are not news to it
         self.sync()
         self._take_requests()
 
-    def submit(self, name: str, text: str) -> bool:
+    def _change(self, act) -> bool:
+        """A change to the lab from the UI thread. While a job runs, knobs, switches and picks are
+        single attribute writes the job reads between steps: no need to wait for the lock (a demo
+        step holds it for ~80 ms); otherwise the lock keeps a step from seeing half a change."""
+        if self.runner.active:
+            return self._guarded(act)
         with self.runner.lock:
-            ok = self._guarded(lambda: self.lab.submit(name, text))
+            return self._guarded(act)
+
+    def submit(self, name: str, text: str) -> bool:
+        ok = self._change(lambda: self.lab.submit(name, text))
         self.sync()
         return ok
 
@@ -328,11 +330,7 @@ class LabView(Vertical):
             self.sync()
 
     def on_canvas_size(self, message) -> None:
-        if self.runner.active:  # a running lab only notes the size (its next run takes it)
-            self._guarded(lambda: self.lab.canvas(message.cols, message.rows))
-        else:
-            with self.runner.lock:
-                self._guarded(lambda: self.lab.canvas(message.cols, message.rows))
+        self._change(lambda: self.lab.canvas(message.cols, message.rows))
         self.sync()
 
     # --- showing -------------------------------------------------------------------

@@ -29,10 +29,9 @@ from micrograd_tui.engine.data import DATASETS, default_noise
 
 from ..lab import FactsPanel, Field, GraphPanel, Job, Lab, Panel, PlotPanel, SaveScreen, Series, SurfacePanel, SurfacePoint
 from ..numtext import NumberError, fmt, parse_number
-from .train_child import data_box, make_run, surface, test_result
+from .train_child import data_box, make_run, restore, surface, test_result
 
 PLOT_POINTS = 400  # at most this many points of a curve are plotted
-SURFACE_CELLS = (48, 18)  # the surface's size in cells until the screen says
 SURFACE_COST = 2_500_000  # samples x parameters scored per surface at most (~80 ms; a coarser grid past that)
 MAX_LAYERS, MAX_WIDTH = 6, 64
 LAYER_CHARS = r"[0-9, \[\]]*"  # what the layers field lets through: 8, 8 or [8, 8]
@@ -56,6 +55,14 @@ class Knob:
         if self.name == "speed" and self.value == 0:
             return "full"
         return (str(int(self.value)) if self.integer else f"{self.value:g}") + self.unit
+
+    def problem(self, value: float) -> str | None:
+        """What is wrong with ``value`` for this knob, or None."""
+        if not self.lo <= value <= self.hi:
+            return f"{self.name} must be a number from {self.lo:g} to {self.hi:g}"
+        if self.integer and value != int(value):
+            return f"{self.name} must be a whole number"
+        return None
 
     def less(self) -> float:
         if self.step:
@@ -142,8 +149,9 @@ class TrainLab(Lab):
         self.shows = frozenset({FactsPanel, PlotPanel} | ({GraphPanel, SurfacePanel} if settings.playground else set()))
         self.stops_job = frozenset({"step", "reset"})
         self.selected = 0
-        self.cells = SURFACE_CELLS  # the surface's size on screen, in cells (two samples each, one above the other)
-        self.grid = (SURFACE_CELLS[0], 2 * SURFACE_CELLS[1])
+        # the surface's size on screen, in cells, and the grid scored for it: none until the screen says
+        self.cells: tuple[int, int] | None = None
+        self.grid: tuple[int, int] | None = None
         self.want_run = False  # the learner asked it to run; the runner makes it so
         self._job: Job | None = None  # the child process training while it runs
         self._child_predictions: tuple[float, ...] | None = None
@@ -173,13 +181,13 @@ class TrainLab(Lab):
     def setup(self) -> dict[str, Any]:
         """The current setup as plain data: what make_run builds from, what share writes."""
         has_decay = self.knob("decay") is not None
-        noise = self.knob("noise")
+        noise, l2 = self.knob("noise"), self.knob("l2")
         return {
             "data": self.dataset, "points": int(self._knob_value("points", self.settings.points)),
             "noise": noise.value if noise is not None else None, "test": self._knob_value("test", 0) / 100,
             "layers": list(self.layers), "flavour": self.settings.flavour, "activation": self.activation,
             "loss": self.loss, "lr": self._knob_value("lr", 1.0), "decay": self._knob_value("decay", 0) if has_decay
-            else None, "l2": self.knob("l2").value if self.knob("l2") else None,  # type: ignore[union-attr]
+            else None, "l2": l2.value if l2 is not None else None,
             "l1": self._knob_value("l1", 0.0), "batch": int(self._knob_value("batch", 0)), "steps": self.budget,
             "zero_grad": self._zero_grad, "seed": self.seed,
         }
@@ -199,9 +207,10 @@ class TrainLab(Lab):
         layers = setup.get("layers", list(self.layers))
         if not (isinstance(layers, list) and layers and layers[-1] == 1):
             raise ValueError("layers must be a list of sizes ending with the output's 1, such as [8, 8, 1]")
-        hidden = _parse_layers(", ".join(str(x) for x in layers[:-1])) if len(layers) > 1 else ()
-        if isinstance(hidden, str):
-            raise ValueError(hidden)
+        hidden = tuple(layers[:-1])
+        problem = _layers_problem(hidden)
+        if problem:
+            raise ValueError(problem)
         activation, loss = setup.get("activation", self.activation), setup.get("loss", self.loss)
         if activation not in CHOICES["activation"]:
             raise ValueError(f"activation must be relu or tanh, not {activation!r}")
@@ -215,11 +224,12 @@ class TrainLab(Lab):
             raw = setup.get(k.name)
             if raw is None or k.name == "speed":
                 continue
-            value = round(raw * 100, 6) if k.name == "test" and isinstance(raw, (int, float)) else raw
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not k.lo <= value <= k.hi:
-                raise ValueError(f"{k.name} must be a number from {k.lo:g} to {k.hi:g}, not {raw!r}")
-            if k.integer and value != int(value):
-                raise ValueError(f"{k.name} must be a whole number, not {raw!r}")
+            if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+                raise ValueError(f"{k.name} must be a number, not {raw!r}")
+            value = round(raw * 100, 6) if k.name == "test" else raw  # a share in the file, a percent here
+            problem = k.problem(value)
+            if problem:
+                raise ValueError(f"{problem}, not {raw!r}")
             values[k.name] = value
         self.dataset, self.layers, self.activation, self.loss, self.seed = data, (*hidden, 1), activation, loss, seed
         for name, value in values.items():
@@ -236,6 +246,9 @@ class TrainLab(Lab):
         self._job = None
         self._child_predictions = None
         self.trainer, self.test_xs, self.test_ys = make_run(self.setup())
+        # what the surface shows of the data: fixed for a run, so worked out once here
+        self.box = data_box(self.trainer.xs + self.test_xs) if self.has_plane else None
+        self.surface_points = tuple(SurfacePoint(x[0], x[1], y, test) for x, y, test in self._all_points())
         self.grid = self._grid_for(self.cells)
         self.test_history: list[tuple[int, float, float]] = []
         self._test_now()
@@ -249,9 +262,11 @@ class TrainLab(Lab):
         if tested is not None:
             self.test_history.append((self.trainer.k, *tested))
 
-    def _grid_for(self, cells: tuple[int, int]) -> tuple[int, int]:
+    def _grid_for(self, cells: tuple[int, int] | None) -> tuple[int, int] | None:
         """Samples across and down for a surface of this many cells: two per cell, one above the
         other, fewer (and drawn bigger) when the net is so large that scoring them would be slow."""
+        if cells is None:
+            return None
         cols, rows = max(4, cells[0]), max(4, 2 * cells[1])
         params = len(self.trainer.model.parameters())
         if cols * rows * params > SURFACE_COST:
@@ -294,10 +309,9 @@ class TrainLab(Lab):
         surf = None
         preds: tuple[float, ...] = ()
         if self.has_plane:
-            if score and (self._surface_cache is None or self._surface_cache[0] != t.k
+            if score and self.grid and (self._surface_cache is None or self._surface_cache[0] != t.k
                           or self._surface_cache[1][:2] != self.grid):
-                box = data_box(t.xs + self.test_xs)
-                self._surface_cache = (t.k, (*self.grid, tuple(surface(t.model, box, *self.grid))))
+                self._surface_cache = (t.k, (*self.grid, tuple(surface(t.model, self.box, *self.grid))))
             surf = self._surface_cache[1] if self._surface_cache else None
         elif not score and self._child_predictions is not None:
             preds = self._child_predictions
@@ -338,7 +352,8 @@ class TrainLab(Lab):
         return {
             "setup": self.setup(), "k": t.k,
             "params": [p.data for p in t._params], "grads": [p.grad for p in t._params],
-            "pace": self.pace(), "grid": list(self.grid) if self.has_plane else None, "rng": list(t._rng.getstate()),
+            "pace": self.pace(), "grid": list(self.grid) if self.has_plane and self.grid else None,
+            "predictions": not self.settings.playground, "rng": list(t._rng.getstate()),
         }
 
     def take_child_lines(self, lines: list[dict], problem: str, final: bool) -> None:
@@ -350,11 +365,7 @@ class TrainLab(Lab):
             k0 = line["k"] - len(line["steps"])
             for i, (loss, acc, lr) in enumerate(line["steps"]):
                 t.history.append(Step(k0 + i, loss if loss is not None else math.nan, acc, lr))
-            t.k = line["k"]
-            for p, x, g in zip(t._params, line["params"], line["grads"]):
-                p.data, p.grad = x, g
-            version, internal, gauss = line["rng"]
-            t._rng.setstate((version, tuple(internal), gauss))
+            restore(t, line)
             if "surface" in line:
                 cols, rows = line["grid"]
                 self._surface_cache = (t.k, (cols, rows, tuple(line["surface"])))
@@ -624,12 +635,11 @@ class TrainLab(Lab):
         except NumberError as e:
             self.message = f"{name}: {e}"
             return False
-        if knob.integer and value != int(value):
-            self.message = f"{name}: type a whole number"
+        problem = knob.problem(value)
+        if problem:
+            self.message = problem
             return False
         self._set_knob(knob, value)
-        if name == "batch" and not self.settings.playground:
-            self.trainer.batch_size = int(value) or None
         return True
 
     # --- what to show --------------------------------------------------------
@@ -705,19 +715,18 @@ class TrainLab(Lab):
         return [PlotPanel("loss and accuracy by step", tuple(series), xlabel="step")]
 
     def _surface(self) -> SurfacePanel:
-        t, s = self.trainer, self.snap
+        s = self.snap
         if not self.has_plane:
             return SurfacePanel("decision surface", 0, 0, (), (0.0, 1.0), (0.0, 1.0),
                                 note="the lecture's points have 3 inputs: there is no plane to draw. "
                                      "[[dataset]] picks another dataset")
-        xlim, ylim = data_box(t.xs + self.test_xs)
-        points = tuple(SurfacePoint(x[0], x[1], y, test) for x, y, test in self._all_points())
+        assert self.box is not None
         cols, rows, scores = s.surface if s.surface is not None else (0, 0, ())
-        return SurfacePanel(self.dataset or "", cols, rows, scores, xlim, ylim, points, self.point)
+        return SurfacePanel(self.dataset or "", cols, rows, scores, *self.box, self.surface_points, self.point)
 
 
 def _parse_layers(text: str) -> tuple[int, ...] | str:
-    """Hidden layer sizes from ``8, 8`` or ``[8, 8]`` (or an empty text: none), or what is wrong."""
+    """Hidden layer sizes from ``8, 8`` or ``[8, 8]``, or what is wrong."""
     inner = text.strip().removeprefix("[").removesuffix("]").strip()
     if not inner:
         return "type the hidden layers' sizes, such as 8, 8 (the output's 1 is added)"
@@ -725,11 +734,18 @@ def _parse_layers(text: str) -> tuple[int, ...] | str:
     if not all(p.isdigit() for p in parts):
         return f"type whole numbers separated by commas, such as 8, 8 (not {text.strip()!r})"
     sizes = tuple(int(p) for p in parts)
+    return _layers_problem(sizes) or sizes
+
+
+def _layers_problem(sizes: tuple) -> str | None:
+    """What is wrong with these hidden layer sizes, or None."""
+    if not sizes:
+        return "at least one hidden layer"
     if len(sizes) > MAX_LAYERS:
         return f"at most {MAX_LAYERS} hidden layers"
-    if not all(1 <= w <= MAX_WIDTH for w in sizes):
+    if not all(isinstance(w, int) and not isinstance(w, bool) and 1 <= w <= MAX_WIDTH for w in sizes):
         return f"each layer has 1 to {MAX_WIDTH} neurons"
-    return sizes
+    return None
 
 
 def _show_layers(hidden: tuple[int, ...]) -> str:

@@ -89,22 +89,25 @@ def data_box(points) -> tuple[tuple[float, float], tuple[float, float]]:
 def surface(model, box, cols: int, rows: int) -> list[float]:
     """The model's score at the centre of each cell of a cols x rows grid over ``box``, row by row
     from the top (as ``lab.surface_centre`` places them)."""
-    (x0, x1), (y0, y1) = box
-    centres = [(x0 + (x1 - x0) * (i + 0.5) / cols, y1 - (y1 - y0) * (j + 0.5) / rows)
-               for j in range(rows) for i in range(cols)]
-    return [s if math.isfinite(s) else 0.0 for s in model.predict_many(centres)]
+    from ..lab import grid_centres
+
+    return [s if math.isfinite(s) else 0.0 for s in model.predict_many(grid_centres(box[0], box[1], cols, rows))]
 
 
 # --- the child -------------------------------------------------------------------------------------
 
-def _trainer_from(state: dict):
-    trainer, txs, tys = make_run(state["setup"])
+def restore(trainer, state: dict) -> None:
+    """Put a run's step, parameters, grads and random state (as the JSON lines carry them) into a trainer."""
+    trainer.k = state["k"]
     for p, x, g in zip(trainer._params, state["params"], state["grads"]):
         p.data, p.grad = x, g
-    trainer.k = state["k"]
-    if state.get("rng") is not None:
-        version, internal, gauss = state["rng"]
-        trainer._rng.setstate((version, tuple(internal), gauss))
+    version, internal, gauss = state["rng"]
+    trainer._rng.setstate((version, tuple(internal), gauss))
+
+
+def _trainer_from(state: dict):
+    trainer, txs, tys = make_run(state["setup"])
+    restore(trainer, state)
     return trainer, txs, tys
 
 
@@ -115,6 +118,7 @@ def child_main() -> None:
     pace = state["pace"]
     budget = state["setup"]["steps"]
     grid = state.get("grid")  # (cols, rows) of the surface, or None without one
+    with_predictions = state.get("predictions", False)  # each sample's prediction (the lecture's facts)
     box = data_box(trainer.xs + txs) if grid else None
     started = time.perf_counter()
     last_line = last_scored = 0.0
@@ -142,7 +146,7 @@ def child_main() -> None:
                     line["test"] = [None if math.isnan(tested[0]) else tested[0], tested[1]]
                 last_scored = now
                 scoring = max(BOUNDARY_SECONDS, 3 * (time.perf_counter() - now))
-            if not grid:
+            if with_predictions:
                 line["predictions"] = [trainer.model.predict(x) for x in trainer.xs]
             try:
                 out.write(json.dumps(line, allow_nan=True) + "\n")

@@ -8,6 +8,8 @@ import math
 
 import pytest
 
+from conftest import run_job
+
 from micrograd_tui.engine.data import DATASETS
 from micrograd_tui.lessons.kinds.train import DEMO, SURFACE_COST, TrainLab, _parse_layers
 from micrograd_tui.lessons.numtext import fmt
@@ -15,16 +17,6 @@ from micrograd_tui.lessons.lab import FactsPanel, GraphPanel, PlotPanel, SaveScr
 
 
 
-def run_job(lab, limit=10_000):
-    """What the app's runner does, in this thread: step until finished, then apply the final snapshot."""
-    job = lab.job()
-    assert job is not None
-    n = 0
-    while not job.finished and n < limit:
-        job.step()
-        n += 1
-    job.apply(job.snapshot(), True)
-    return n
 
 
 def facts(lab) -> dict[str, str]:
@@ -137,6 +129,7 @@ def test_steps_of_a_stopped_child_never_reach_the_run_that_replaced_it():
 def test_a_child_run_with_mini_batches_matches_in_process_with_its_surface_and_test_loss():
     lab, here = TrainLab(DEMO), TrainLab(DEMO)
     for t in (lab, here):
+        t.canvas(30, 10)  # the size the screen reports: the surface is scored for it
         assert t.submit("steps", "6") and t.submit("batch", "20")
     lab.do("run")
     run_job(lab)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import run_job
+
 from micrograd_tui.lessons.kinds.compare import CompareLab
 from micrograd_tui.lessons.kinds.train import DEMO, LECTURE, TrainLab
 from micrograd_tui.lessons.lab import (
@@ -17,16 +19,6 @@ def facts(lab) -> dict[str, str]:
     return {k: v for p in lab.panels() if isinstance(p, FactsPanel) for k, v in p.rows}
 
 
-def run_job(lab, limit=10_000):
-    """What the app's runner does, in this thread: step until finished, then apply the final snapshot."""
-    job = lab.job()
-    assert job is not None
-    n = 0
-    while not job.finished and n < limit:
-        job.step()
-        n += 1
-    job.apply(job.snapshot(), True)
-    return n
 
 
 def test_finish_and_focus_are_declared_not_inferred():

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import screen_text, wait_for
+from conftest import make_app, screen_text, settle, wait_for
 from micrograd_tui.engine import Value
 from micrograd_tui.engine.graph import node_count
 from micrograd_tui.lessons import expressions as ex
@@ -19,15 +19,8 @@ from micrograd_tui.tui.progress import Progress
 SIZE = (120, 40)
 
 
-def make_app(start=None, home=None):
-    app = MicrogradApp(start=start, progress=Progress(home).load() if home else None)
-    app.raise_lab_errors = True
-    return app
 
 
-async def settle(pilot, times=3):
-    for _ in range(times):
-        await pilot.pause()
 
 
 # --- opening numbers: computed by the engine, visible without a key ----------------------

@@ -6,18 +6,13 @@ import shutil
 import sys
 from pathlib import Path
 
-from conftest import screen_text, wait_for
-from micrograd_tui.tui.app import MicrogradApp
+from conftest import make_app, screen_text, wait_for
 from micrograd_tui.tui.dialogs import Confirm, Editor
 
 SIZE = (120, 40)
 SOLUTION = Path(__file__).parent.parent / "lessons" / "solution"
 
 
-def make_app(slug):
-    app = MicrogradApp(start=slug)
-    app.raise_lab_errors = True
-    return app
 
 
 def checks_done(app):

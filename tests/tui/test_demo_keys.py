@@ -5,20 +5,13 @@ from __future__ import annotations
 
 import json
 
-from conftest import screen_text, wait_for
+from conftest import make_app, screen_text, settle, wait_for
 from micrograd_tui.tui.app import MicrogradApp
 from micrograd_tui.tui.lab_view import LabInput
 
 
-def make_app():
-    app = MicrogradApp(start="demo")
-    app.raise_lab_errors = True
-    return app
 
 
-async def settle(pilot, times=3):
-    for _ in range(times):
-        await pilot.pause()
 
 
 def shown_fields(app):
@@ -26,7 +19,7 @@ def shown_fields(app):
 
 
 async def test_controls_by_key_idle_and_while_training(user_home):
-    app = make_app()
+    app = make_app("demo")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         lab = app.lab_view.lab
@@ -61,7 +54,7 @@ async def test_controls_by_key_idle_and_while_training(user_home):
 
 
 async def test_share_writes_the_setup_and_the_screen(user_home):
-    app = make_app()
+    app = make_app("demo")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("s", "S")
@@ -87,7 +80,7 @@ async def test_setup_file_starts_the_demo_from_it(user_home, tmp_path):
 async def test_layers_typed_faster_than_the_focus_moves_keep_their_comma():
     from textual import events
 
-    app = make_app()
+    app = make_app("demo")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         lab = app.lab_view.lab

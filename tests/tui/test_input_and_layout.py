@@ -8,22 +8,15 @@ import json
 
 import pytest
 
-from conftest import screen_text, wait_for
+from conftest import make_app, screen_text, settle, wait_for
 from micrograd_tui.tui.app import MicrogradApp
 from micrograd_tui.tui.dialogs import Confirm, CourseComplete
 
 SIZES = [(120, 40), (80, 24)]
 
 
-def make_app(slug):
-    app = MicrogradApp(start=slug)
-    app.raise_lab_errors = True
-    return app
 
 
-async def settle(pilot, times=3):
-    for _ in range(times):
-        await pilot.pause()
 
 
 def lab(app):

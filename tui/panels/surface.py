@@ -33,7 +33,7 @@ LEVELS = 8  # colour steps on each side of 0
 PALE = (232, 234, 235)
 POSITIVE = (245, 147, 34)  # TensorFlow Playground's orange and blue
 NEGATIVE = (8, 119, 189)
-CONTOUR = (40, 40, 40)
+CONTOUR_COLOUR = "#282828"  # the 0 contour: darker than any surface colour
 STRENGTH = 0.75  # the surface's strongest colour is this far from pale to the class colour: points stay visible
 POINT_COLOURS = {True: "#8a3c00", False: "#05355e"}  # +1, -1: darker than any surface cell
 MARKS = {(True, False): "▲", (False, False): "●", (True, True): "△", (False, True): "○"}  # (positive, test)
@@ -56,7 +56,6 @@ def _colour(level: int) -> str:
 
 
 COLOURS = {level: _colour(level) for level in range(-LEVELS, LEVELS + 1)}
-CONTOUR_COLOUR = _blend(CONTOUR, CONTOUR, 0)
 
 
 Cell = tuple[str, str | None, str | None]  # a character, its foreground, its background
@@ -85,7 +84,10 @@ class SurfaceView(Widget):
         self._told: tuple[int, int] | None = None
 
     def update_panel(self, panel: SurfacePanel) -> None:
-        self.panel = panel
+        old, self.panel = self.panel, panel
+        if (old is not None and panel.scores is old.scores and panel.points is old.points
+                and (panel.picked, panel.note, panel.title) == (old.picked, old.note, old.title)):
+            return  # the view syncs ten times a second while training; a new surface comes a few times
         (x0, x1), (y0, y1) = panel.xlim, panel.ylim
         self.border_title = (f"{panel.title}: x {x0:.1f}…{x1:.1f}, y {y0:.1f}…{y1:.1f}" if panel.points
                              else panel.title)
