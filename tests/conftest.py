@@ -50,6 +50,22 @@ async def settle(pilot, times=3):
         await pilot.pause()
 
 
+def step_until(job, done, seconds: float = 60.0) -> None:
+    """Step ``job`` until ``done()`` or the child has finished: a loaded machine may take seconds to start it,
+    so tests wait for what the child says, never for a count of reads."""
+    import time
+
+    end = time.monotonic() + seconds
+    while not done() and not job.finished and time.monotonic() < end:
+        job.step()
+
+
+def heard(job) -> None:
+    """Step ``job`` until the child has sent lines (read, not applied yet)."""
+    step_until(job, lambda: bool(job.lines))
+    assert job.lines, job.problem or "the child sent nothing"
+
+
 def run_job(lab, limit=10_000):
     """What the app's runner does, in this thread: step until finished, then apply the final snapshot."""
     job = lab.job()

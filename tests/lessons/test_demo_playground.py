@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from conftest import run_job
+from conftest import heard, run_job
 
 from micrograd_tui.engine.data import DATASETS
 from micrograd_tui.lessons.kinds.train import DEMO, SURFACE_COST, TrainLab, _parse_layers
@@ -90,8 +90,7 @@ def test_a_change_while_running_starts_the_run_over_and_it_runs_on():
     lab.do("run")
     job = lab.job()
     assert job is not None
-    job.step()
-    job.step()
+    heard(job)  # a loaded machine may take seconds to start the child: wait for its lines, not a count of reads
     job.apply(job.snapshot(), False)
     assert lab.trainer.k > 0
     job.close()
@@ -107,9 +106,7 @@ def test_steps_of_a_stopped_child_never_reach_the_run_that_replaced_it():
     lab.knob("steps").value = 100_000
     lab.do("run")
     job = lab.job()
-    for _ in range(3):
-        job.step()  # lines read from the child, not applied yet
-    assert job.lines
+    heard(job)  # lines read from the child, not applied yet
     assert lab.submit("lr", "0.3")  # a new run from step 0 ...
     job.close()
     job.apply(job.snapshot(), False)  # ... and what the app's runner does with a job it stops
@@ -118,8 +115,7 @@ def test_steps_of_a_stopped_child_never_reach_the_run_that_replaced_it():
     paused.knob("steps").value = 100_000
     paused.do("run")
     job = paused.job()
-    while not job.lines:
-        job.step()
+    heard(job)
     paused.do("run")
     job.close()
     job.apply(job.snapshot(), False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import run_job
+from conftest import heard, run_job, step_until
 
 from micrograd_tui.lessons.kinds.compare import CompareLab
 from micrograd_tui.lessons.kinds.train import DEMO, LECTURE, TrainLab
@@ -118,25 +118,20 @@ def test_a_child_that_dies_is_reported_and_a_new_one_starts_from_the_last_step()
     lab.knob("speed").value = 50
     lab.do("run")
     job = lab.job()
-    for _ in range(4):
-        job.step()
+    heard(job)
     job.apply(job.snapshot(), False)
     k = lab.trainer.k
     assert k > 0
     job.proc.kill()  # the process dies by itself, as far as the lab knows
     job.proc.wait()
-    for _ in range(5):
-        if job.finished:
-            break
-        job.step()
+    step_until(job, lambda: False, seconds=20)
     assert job.finished
     job.apply(job.snapshot(), True)
     assert "stopped unexpectedly" in lab.message and lab.job() is None
     lab.do("run")
     again = lab.job()
     assert again is not None and again is not job
-    again.step()
-    again.step()
+    heard(again)
     again.apply(again.snapshot(), False)
     assert lab.trainer.k >= k
     again.close()
