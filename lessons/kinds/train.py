@@ -50,10 +50,11 @@ class Knob:
     start: float = 0.0  # ... and more gives this from 0 (0: the least it may be, or 1 for a whole number)
     step: float = 0.0  # ... or, when set, less and more subtract or add this
     unit: str = ""
+    zero: str = ""  # a word shown for 0 and taken when typed ("all" points in a batch, "full" speed)
 
     def show(self) -> str:
-        if self.name == "speed" and self.value == 0:
-            return "full"
+        if self.zero and self.value == 0:
+            return self.zero
         return (str(int(self.value)) if self.integer else f"{self.value:g}") + self.unit
 
     def problem(self, value: float) -> str | None:
@@ -97,7 +98,7 @@ class TrainSettings:
 
 
 LECTURE = TrainSettings((4, 4, 1), "lecture", "mse", None, (
-    Knob("lr", 0.05, 1e-4, 100.0), Knob("steps", 100, 1, 100_000, True), Knob("speed", 30, 0, 10_000, True),
+    Knob("lr", 0.05, 1e-4, 100.0), Knob("steps", 100, 1, 100_000, True), Knob("speed", 30, 0, 10_000, True, zero="full"),
 ), goal_loss=0.2)
 
 DEMO = TrainSettings((16, 16, 1), "micrograd", "svm", "moons", (
@@ -105,7 +106,8 @@ DEMO = TrainSettings((16, 16, 1), "micrograd", "svm", "moons", (
     Knob("test", 30, 0, 90, True, step=10, unit="%"),
     Knob("lr", 1.0, 1e-3, 10.0), Knob("decay", 0.9, 0.0, 1.0, step=0.1),
     Knob("l2", 1e-4, 0.0, 1.0, factor=10, start=1e-5), Knob("l1", 0.0, 0.0, 1.0, factor=10, start=1e-5),
-    Knob("batch", 0, 0, 1000, True), Knob("steps", 100, 1, 10_000, True), Knob("speed", 0, 0, 10_000, True),
+    Knob("batch", 0, 0, 1000, True, zero="all"), Knob("steps", 100, 1, 10_000, True),
+    Knob("speed", 0, 0, 10_000, True, zero="full"),
 ), goal_accuracy=0.95, playground=True, losses=("svm", "squared"))
 BIG_RUN = 200  # more points than this train in mini-batches unless the learner asks for the full batch
 LIVE_BATCH = 100
@@ -489,7 +491,7 @@ class TrainLab(Lab):
             live = ""
             if knob.name == "points" and self.knob("batch") and self._knob_value("batch", 0) == 0 and value > BIG_RUN:
                 self.knob("batch").value = LIVE_BATCH  # type: ignore[union-attr]
-                live = f" (batch {LIVE_BATCH} keeps it live; batch 0 is the full batch, about a step a second)"
+                live = f" (batch {LIVE_BATCH} keeps it live; type all for the full batch, about a step a second)"
             self._start_over(what + live)
             return
         self._restart()
@@ -631,9 +633,9 @@ class TrainLab(Lab):
             self.message = "nothing to type here"
             return False
         try:
-            value = parse_number(text, lo=knob.lo, hi=knob.hi)
+            value = 0.0 if knob.zero and text.strip().lower() == knob.zero else parse_number(text, lo=knob.lo, hi=knob.hi)
         except NumberError as e:
-            self.message = f"{name}: {e}"
+            self.message = f"{name}: {e}" + (f" (or {knob.zero})" if knob.zero else "")
             return False
         problem = knob.problem(value)
         if problem:

@@ -282,3 +282,11 @@ def test_picking_a_point_marks_it_and_shows_its_loss_graph_for_the_chosen_loss()
     lab.do("point")
     graph = next(p for p in lab.panels() if isinstance(p, GraphPanel))
     assert graph.root._op == "**2"
+
+
+def test_batch_and_speed_say_all_and_full_for_zero_and_take_the_word_typed():
+    lab = TrainLab(DEMO)
+    assert facts(lab)["batch"] == "all" and facts(lab)["speed"] == "full"
+    assert lab.submit("batch", "20") and facts(lab)["batch"] == "20" and lab.setup()["batch"] == 20
+    assert lab.submit("batch", " All ") and lab.knob("batch").value == 0 and facts(lab)["batch"] == "all"
+    assert not lab.submit("batch", "everything") and "(or all)" in lab.message

@@ -4,14 +4,11 @@ a change while training, and sharing a run."""
 from __future__ import annotations
 
 import json
+import re
 
 from conftest import make_app, screen_text, settle, wait_for
 from micrograd_tui.tui.app import MicrogradApp
 from micrograd_tui.tui.lab_view import LabInput
-
-
-
-
 
 
 def shown_fields(app):
@@ -91,3 +88,20 @@ async def test_layers_typed_faster_than_the_focus_moves_keep_their_comma():
             app.post_message(events.Key(key, ch))  # at once, as a terminal sends a fast typist's keys
         await settle(pilot, 5)
         assert lab.layers == (8, 4, 1), lab.message
+
+
+async def test_the_picked_control_stays_in_view_on_a_short_screen(user_home):
+    app = make_app("demo")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        lab = app.lab_view.lab
+        assert "speed" not in screen_text(app)  # the side column is cut on a short screen ...
+        while lab.controls[lab.selected] != "speed":
+            await pilot.press("v")
+        await settle(pilot)
+        side_row = re.compile(r"▶ (\w+) {2,}(\S+)")  # the side list's row; the field above says "▶ speed = full"
+        assert ("speed", "full") in side_row.findall(screen_text(app)), screen_text(app)  # ... and scrolls to it
+        await pilot.press("V")
+        await pilot.press("V")
+        await settle(pilot)
+        assert ("batch", "all") in side_row.findall(screen_text(app))
