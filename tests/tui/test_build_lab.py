@@ -24,7 +24,7 @@ async def test_a_fresh_workspace_is_made_and_checked_on_open(user_home):
     app = make_app("build-value")
     async with app.run_test(size=SIZE) as pilot:
         assert await wait_for(pilot, lambda: checks_done(app))
-        await pilot.pause(0.2)
+        assert await wait_for(pilot, lambda: "0 of 4 pass" in screen_text(app))
         text = screen_text(app)
         workspace = user_home / "workspace"
         assert (workspace / "engine.py").exists() and str(workspace / "engine.py") in app.lab_view.lab.message
@@ -39,7 +39,7 @@ async def test_watch_reruns_the_checks_when_any_editor_saves(user_home):
         assert await wait_for(pilot, lambda: checks_done(app))
         shutil.copy(SOLUTION / "engine.py", user_home / "workspace" / "engine.py")
         assert await wait_for(pilot, lambda: app.lab_view.lab.passed)
-        await pilot.pause(0.2)
+        assert await wait_for(pilot, lambda: "4 of 4 pass" in screen_text(app))
         text = screen_text(app)
         assert "every check passes" in text and "4 of 4 pass" in text and app.lab_view.lab.done
         assert "build-value" in app.progress.finished
@@ -150,5 +150,4 @@ async def test_the_training_exercise_plots_the_learners_loss_live(user_home):
         lab = app.lab_view.lab
         assert lab.passed and len(lab.results.losses) == 100
         assert lab.results.losses[-1] < lab.results.losses[0] / 10
-        await pilot.pause(0.3)
-        assert "loss by step, on your engine" in screen_text(app)
+        assert await wait_for(pilot, lambda: "loss by step, on your engine" in screen_text(app))

@@ -111,16 +111,17 @@ async def test_the_plot_follows_x_wherever_it_goes():
         await settle(pilot)
         for _ in range(11):
             await pilot.press("right_square_bracket")
-        await pilot.pause(0.3)
         from micrograd_tui.tui.panels.plot import LabPlot
 
         plot = app.query_one(LabPlot)
+        assert await wait_for(pilot, lambda: min(plot.panel.series[0].x) < 8.5 < max(plot.panel.series[0].x))
+        assert await wait_for(pilot, lambda: "x = 8.500" in screen_text(app))
         xs = plot.panel.series[0].x
         assert lab(app).vars[0].value == 8.5 and min(xs) < 8.5 < max(xs)
         assert "could not be drawn" not in screen_text(app) and "x = 8.500" in screen_text(app)
         for _ in range(40):
             await pilot.press("left_square_bracket")
-        await pilot.pause(0.3)
+        assert await wait_for(pilot, lambda: min(plot.panel.series[0].x) < -11.5 < max(plot.panel.series[0].x))
         xs = plot.panel.series[0].x
         assert lab(app).vars[0].value == -11.5 and min(xs) < -11.5 < max(xs)
 
@@ -136,13 +137,11 @@ async def test_a_plot_that_fails_to_draw_says_so_and_draws_again():
         plot_module.PlotextPlot.render = lambda self: 1 / 0
         try:
             widget.replot()
-            await pilot.pause(0.2)
-            assert "could not be drawn" in screen_text(app)
+            assert await wait_for(pilot, lambda: "could not be drawn" in screen_text(app))
         finally:
             plot_module.PlotextPlot.render = real
         await pilot.press("right_square_bracket")
-        await pilot.pause(0.4)
-        assert "could not be drawn" not in screen_text(app)
+        assert await wait_for(pilot, lambda: "could not be drawn" not in screen_text(app))
 
 
 # --- what the panes show -------------------------------------------------------------------------
