@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from micrograd_tui.engine import Value
-from micrograd_tui.engine.graph import leaves
+from micrograd_tui.engine.graph import leaves, node_count
 
 from . import expressions as ex
 from .kinds.build import BuildLab
@@ -208,11 +208,13 @@ def reuse_bug() -> Lab:
 
 def breaking_up_tanh() -> Lab:
     def facts(roots):
-        rows = [(f"o ({title})", fmt(r.data)) for title, r in (("tanh", roots[0]), ("exp", roots[1]))]
+        # Two columns, the tanh graph's number | the exp form's, short enough for a narrow side column.
         tanh_leaves, exp_leaves = _leaf_grads(roots[0]), _leaf_grads(roots[1])
-        for k in ("x1", "w1", "x2", "w2"):
-            rows.append((f"{k}.grad  tanh | exp", f"{fmt(tanh_leaves[k].grad)} | {fmt(exp_leaves[k].grad)}"))
-        return rows
+        pairs = [("o", fmt(roots[0].data), fmt(roots[1].data))]
+        pairs += [(f"{k}.grad", fmt(tanh_leaves[k].grad), fmt(exp_leaves[k].grad)) for k in ("x1", "w1", "x2", "w2")]
+        pairs.append(("nodes", str(node_count(roots[0])), str(node_count(roots[1]))))
+        tw, ew = (max(len(p[i]) for p in pairs) for i in (1, 2))
+        return [("", f"{'tanh':>{tw}} | {'exp':>{ew}}")] + [(name, f"{t:>{tw}} | {e:>{ew}}") for name, t, e in pairs]
 
     return GraphLab(lambda: [("o = tanh(n)", ex.labelled(ex.neuron)[0]),
                              ("o = (e-1)/(e+1)", ex.labelled(ex.neuron_exp_form)[0])], facts)

@@ -55,7 +55,9 @@ class GraphLab(Lab):
         self.done = True
 
     def panels(self) -> list[Panel]:
-        rows = self._facts(self.roots) + [("nodes in graph", str(node_count(self.roots[0])))]
+        rows = self._facts(self.roots)
+        if len(self.roots) == 1:  # with several graphs the facts say which count is whose
+            rows.append(("nodes in graph", str(node_count(self.roots[0]))))
         out: list[Panel] = [FactsPanel(tuple(rows))]
         if self.show_order:
             order = topological_order(self.roots[0])

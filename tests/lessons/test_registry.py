@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from micrograd_tui.lessons.lab import ACTIONS, Lab, action_marks
+from micrograd_tui.lessons.lab import ACTIONS, FactsPanel, Lab, action_marks
 from micrograd_tui.lessons.registry import ENTRIES, LESSONS, PROSE_DIR, Course, find, prose_name
 
 # Lessons 0-17 are public: saved progress, scripts and the README use their numbers and slugs.
@@ -102,3 +102,15 @@ def test_prose_code_fits_the_prose_column(lesson):
             inside = not inside
         elif inside:
             assert len(line) <= 34, line
+
+
+def test_breaking_up_tanh_shows_both_forms_side_by_side_and_they_agree():
+    rows = dict(next(p for p in find("breaking-up-tanh").make_lab().panels() if isinstance(p, FactsPanel)).rows)
+    assert rows[""].split() == ["tanh", "|", "exp"]
+    pairs = {name: [float(x) for x in value.split("|")] for name, value in rows.items() if name and "|" in value}
+    nodes = pairs.pop("nodes")
+    assert nodes[0] == 10 and nodes[1] > nodes[0]  # the exp form is the bigger graph
+    assert set(pairs) == {"o", "x1.grad", "w1.grad", "x2.grad", "w2.grad"}
+    assert all(abs(t - e) < 1e-9 for t, e in pairs.values())  # the same o and leaf grads, however o is built
+    assert [round(pairs[k][0], 4) for k in ("o", "x1.grad", "w1.grad", "x2.grad", "w2.grad")] == [0.7071, -1.5, 1.0, 0.5, 0.0]
+    assert max(len(n) + len(v) + 1 for n, v in rows.items() if "|" in v) <= 27  # fits the narrow side column (30, less a gap)
