@@ -430,6 +430,8 @@ class LabView(Vertical):
         _set_display(side, bool(wanted))
         if not wanted:
             return
+        # With nothing in the main column (a build exercise's list of checks) the side may take the width.
+        side.set_class(not any(box.display for box in self.query_one("#lab-main").children), "-alone")
         # As wide as its longest row (the CSS max-width caps it) and a gap, so the graph gets the rest.
         width = max(wanted) + 3
         if side.styles.width is None or side.styles.width.value != width:

@@ -32,9 +32,11 @@ def learner_graph(dump: dict, expected: dict[str, tuple[float, float]]) -> tuple
         kids = [made[i] for i in n.get("prev", []) if i in made][:2]
         if kids:
             v = made[n["id"]]
-            v._a = kids[0]
-            v._b = kids[1] if len(kids) > 1 else None
             v._op = str(n.get("op") or "?")
+            v._a = kids[0]
+            # The lecture's _prev is a set: a + a keeps one child. Drawn as a twice, as our own graphs are,
+            # not as a number folded into the op (which is what one child of + or * means to ours).
+            v._b = kids[1] if len(kids) > 1 else (kids[0] if v._op in ("+", "*") else None)
             v._db = 0.0
     names = dump.get("names") or {}
     compare = {}

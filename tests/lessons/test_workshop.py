@@ -138,6 +138,19 @@ def test_a_wrong_grad_shows_the_learners_graph_with_the_expected_numbers(solved)
     assert "a" in wrong and "L" not in wrong
 
 
+def test_a_value_used_twice_in_the_learners_graph_is_drawn_twice_not_as_a_number(solved):
+    from micrograd_tui.engine.graph import op_text
+    from micrograd_tui.lessons.kinds.workshop import learner_graph
+
+    replace(solved, "engine.py", "            self.grad += 1.0 * out.grad\n            other.grad += 1.0 * out.grad\n",
+            "            self.grad = 1.0 * out.grad\n            other.grad = 1.0 * out.grad\n")
+    bad = first_failure("build-backward", solved)
+    assert bad.verdict is not None and bad.verdict.graph is not None
+    root, _ = learner_graph(bad.verdict.graph, bad.verdict.expected)
+    assert root.label == "b" and op_text(root) == "+"  # b = a + a: the learner's _prev is the set {a}
+    assert root._a is root._b and root._a.label == "a"
+
+
 # --- what the learner's code may do to the process that runs it ----------------------------------
 
 def broken(folder: Path, body: str) -> None:
