@@ -150,6 +150,7 @@ class LabView(Vertical):
         self._message: str | None = None
         self._fields: object = None
         self._ready = False  # composed and mounted, not yet being removed
+        self._pruned = False  # the app has left this view: it must never become ready
         self._stamps: dict[Path, tuple[int, int] | None] = {}
 
     # --- layout ---------------------------------------------------------------
@@ -190,6 +191,8 @@ class LabView(Vertical):
                 yield from boxes["main"]
 
     def on_mount(self) -> None:
+        if self._pruned:
+            return  # left (a key went on to the next lesson) before its Mount arrived: never start
         self._ready = True
         if self.lab.watched():
             self._stamps = self._stat()
@@ -337,6 +340,7 @@ class LabView(Vertical):
     def prune(self) -> None:
         """Called by the app before removing the view: no more updates from now on."""
         self._ready = False
+        self._pruned = True
         self.runner.cancel()
 
     def on_unmount(self) -> None:

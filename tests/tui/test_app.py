@@ -13,6 +13,7 @@ from micrograd_tui.lessons import expressions as ex
 from micrograd_tui.lessons.numtext import fmt
 from micrograd_tui.lessons.registry import LESSONS, find
 from micrograd_tui.tui.app import HelpScreen, MicrogradApp
+from micrograd_tui.tui.lab_view import LabView
 from micrograd_tui.tui.panels.graph import GraphTree
 from micrograd_tui.tui.progress import Progress
 
@@ -104,6 +105,19 @@ async def test_next_and_previous_and_arrows():
         await pilot.press("left")
         await settle(pilot)
         assert app.lesson.slug == "manual-backprop"
+
+
+async def test_keys_faster_than_the_lessons_mount_never_crash(user_home):
+    """A held n or p can leave a lesson before its view has mounted: that view must never start."""
+    app = make_app("loss")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for moves in ("nnnpppnn", "pppppnnnnn"):
+            for move in moves:  # as a terminal's key repeat does: one after another, no time to mount between
+                app.action_next_lesson() if move == "n" else app.action_previous_lesson()
+            await settle(pilot, 6)
+        assert app.lesson.slug == "build-train" and app.is_running
+        assert len(app.query(LabView)) == 1 and "Build it: the training loop" in screen_text(app)
 
 
 async def test_an_exercise_comes_right_after_the_lesson_that_teaches_it():
