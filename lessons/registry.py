@@ -283,7 +283,7 @@ def loss() -> Lab:
         rows = [(f"ypred{i}  (target {y:+.0f})", fmt(p.data)) for i, (p, y) in enumerate(zip(preds, [1, -1, -1, 1]))]
         rows.append(("loss = Σ (ypred - y)²", fmt(roots[0].data)))
         rows.append(("forward passes in the graph", str(len(preds))))
-        rows.append(("layer 0, neuron 0, w0.grad", fmt(w.grad) + ("" if w.grad else "  ([[backward]] runs backward)")))
+        rows.append(("layer 0, neuron 0, w0.grad", fmt(w.grad)))  # 0 until backward: the note says which key
         return rows
 
     return GraphLab(build, facts, backward_on_open=False,

@@ -39,6 +39,8 @@ from .runner import JobRunner, JobUpdate
 WATCH_SECONDS = 0.25  # how often the files a lab watches are looked at
 NUMBER_CHARS = r"[-+0-9.eE/ ]*"  # what a number field lets through: 2, -0.5, 1e-3, 2/3
 NUMBER_START = "0123456789-./"  # typed anywhere in a lab with number fields, these start a number
+MAIN_MIN = 50  # columns the main figure (a graph with its data and grad columns, a plot) keeps beside the side
+SIDE_MIN = 24  # ... and the side column keeps, whatever it wanted
 
 
 class NumberText(Validator):
@@ -427,6 +429,10 @@ class LabView(Vertical):
             else:
                 self.app.set_focus(None)
 
+    def on_resize(self) -> None:
+        if self._ready:
+            self._size_side()  # the room left for the main figure changed
+
     def _size_side(self) -> None:
         side = self.query_one("#lab-side")
         wanted = [w.want_width for box in side.children if box.display
@@ -435,9 +441,14 @@ class LabView(Vertical):
         if not wanted:
             return
         # With nothing in the main column (a build exercise's list of checks) the side may take the width.
-        side.set_class(not any(box.display for box in self.query_one("#lab-main").children), "-alone")
-        # As wide as its longest row (the CSS max-width caps it) and a gap, so the graph gets the rest.
+        alone = not any(box.display for box in self.query_one("#lab-main").children)
+        side.set_class(alone, "-alone")
+        # As wide as its longest row (the CSS max-width caps it) and a gap, so the graph gets the rest;
+        # never so wide that the main figure has less than MAIN_MIN columns (facts stack their values instead).
         width = max(wanted) + 3
+        body = self.query_one("#lab-body").size.width
+        if body and not alone:
+            width = min(width, max(SIDE_MIN, body - MAIN_MIN))
         if side.styles.width is None or side.styles.width.value != width:
             side.styles.width = width  # only on change: a new width re-lays out the whole screen
 

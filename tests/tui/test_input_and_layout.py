@@ -5,6 +5,7 @@ Each test is one of the reproductions the learners reported, tried at 120x40 and
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -408,3 +409,32 @@ async def test_enter_typed_right_after_a_digit_submits_it():
         app.post_message(events.Key("enter", None))
         await settle(pilot)
         assert lab(app).answered == {"L": "right"}
+
+
+# --- narrow columns: nothing a learner needs is cut off ------------------------------------------
+
+def test_a_tree_row_with_no_room_for_its_name_keeps_its_numbers_in_their_columns():
+    from micrograd_tui.engine import Value
+    from micrograd_tui.tui.panels.graph import NUM_W, NodeRef, row_text
+
+    v = Value(0.5, "a long label") * 2
+    for width in (2 + 2 * NUM_W, 2 + 2 * NUM_W + 3):
+        assert row_text(NodeRef(v, 5, False, ()), width, expanded=True).cell_len == width
+
+
+async def test_the_side_column_leaves_the_graph_its_room_and_stacks_what_does_not_fit():
+    from micrograd_tui.lessons.lab import FactsPanel
+    from micrograd_tui.tui.lab_view import MAIN_MIN
+    from micrograd_tui.tui.panels.graph import GraphTree
+
+    for slug, size in (("loss", (120, 40)), ("mlp", (80, 24)), ("pytorch", (80, 24))):
+        app = make_app(slug)
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot, 5)
+            tree = app.query_one(GraphTree)
+            assert tree.size.width >= MAIN_MIN - 2, (slug, tree.size.width)
+            text = screen_text(app)
+            rows = next(p for p in app.lab_view.lab.panels() if isinstance(p, FactsPanel)).rows
+            for name, value in rows[:6]:  # the first rows are on screen, each value whole, never "…"
+                assert value in text, (slug, name, value)
+            assert not re.search(r"\[\[[a-z_]+\]\]", text)  # an action named in a value is written as its key

@@ -9,6 +9,8 @@ from textual.widgets import Static
 
 from micrograd_tui.lessons.lab import FactsPanel, ListPanel
 
+from ..keys import with_keys
+
 NAME_MAX = 34  # widest name column in the facts
 
 
@@ -36,26 +38,48 @@ PICKED = "▶ "  # how a lab marks the row of the control its keys change now
 
 
 class FactsView(SideText):
+    """Rows of a bold name and its value, the values in a column. A row that would not fit that way (a narrow
+    side column, a long name) has its value on the next line, indented, rather than either being cut off."""
+
     _picked = -1
+    _facts: tuple[tuple[str, str], ...] = ()
+    _stacked: list[bool] = []
 
     def update_panel(self, panel: FactsPanel) -> None:
-        rows = panel.rows
-        picked = next((i for i, (name, _) in enumerate(rows) if name.startswith(PICKED)), -1)
+        self._facts = tuple((with_keys(n), with_keys(v)) for n, v in panel.rows)
+        picked = next((i for i, (name, _) in enumerate(panel.rows) if name.startswith(PICKED)), -1)
+        self._lay_out()
         if picked != self._picked:
             self._picked = picked
             if picked >= 0:  # on a short screen the side column scrolls: keep the picked control in view
-                self.call_after_refresh(self._show_row, picked)
-        name_w = min(max((len(n) for n, _ in rows), default=0), NAME_MAX)
+                self.call_after_refresh(self._show_row, self._line_of(picked))
+
+    def on_resize(self) -> None:
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        rows = self._facts
+        width = self.content_size.width or 1_000  # not laid out yet: as wide as it likes
+        fits = [n for n, v in rows if min(len(n), NAME_MAX) + 1 + len(v) <= width]
+        name_w = min(max((len(n) for n in fits), default=0), NAME_MAX)
         text = Text(no_wrap=True, overflow="ellipsis")
-        for i, (name, value) in enumerate(rows):
+        self._stacked = [len(n) > name_w or name_w + 1 + len(v) > width for n, v in rows]  # cut neither
+        for i, ((name, value), stacked) in enumerate(zip(rows, self._stacked)):
             if i:
                 text.append("\n")
-            shown = name if len(name) <= name_w else name[: name_w - 1] + "…"
-            text.append(shown.ljust(name_w), style="bold")
+            if stacked:
+                text.append(name, style="bold")
+                text.append("\n  " + value)
+                continue
+            text.append(name.ljust(name_w), style="bold")
             text.append(" " + value)
+        natural = min(max((len(n) for n, _ in rows), default=0), NAME_MAX)
         values = max((len(v) for _, v in rows), default=0)
-        self._show(rows, text, len(rows), name_w + values + 1 if rows else 0)
+        lines = len(rows) + sum(self._stacked)
+        self._show((rows, width), text, lines, natural + values + 1 if rows else 0)
 
+    def _line_of(self, row: int) -> int:
+        return row + sum(self._stacked[:row])
 
     def _show_row(self, row: int) -> None:
         """Scroll the nearest scrolling ancestor so that ``row`` of this text is on screen."""

@@ -76,7 +76,10 @@ def row_text(ref: NodeRef, width: int, *, highlighted: bool = False, expanded: b
     extra = WANT_W if compare is not None else 0
     name_w = max(0, width - 2 - 2 * NUM_W - extra)  # the name shrinks first: the numbers stay in view
     name = node_name(v, ref.is_ref)
-    name.truncate(name_w, overflow="ellipsis", pad=True)
+    if name_w > 0:
+        name.truncate(name_w, overflow="ellipsis", pad=True)
+    else:  # Rich leaves a text whole when truncated to 0: it would push the numbers out of their columns
+        name = Text("")
     grad_style = "dim" if v.grad == 0 else "bold"
     row = Text.assemble(
         (icon, "dim"),
