@@ -105,3 +105,15 @@ async def test_the_picked_control_stays_in_view_on_a_short_screen(user_home):
         await pilot.press("V")
         await settle(pilot)
         assert ("batch", "all") in side_row.findall(screen_text(app))
+
+
+async def test_keys_faster_than_the_point_graph_mounts_never_crash(user_home):
+    app = make_app("demo")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for _ in range(6):  # as held keys do: the graph is asked for (m) and taken away (w) before it mounts
+            app.action_lab("point")
+            app.action_lab("reseed")
+        app.action_lab("point")
+        assert await wait_for(pilot, lambda: "the picked point's loss" in screen_text(app), timeout=10)
+        assert app.is_running and app.lab_view.lab.snap.point_graph is not None

@@ -235,7 +235,8 @@ class GraphPanelView(Vertical):
         self._header()
         if self._pending is not None:
             panel, self._pending = self._pending, None
-            self.query_one(GraphTree).show(panel.root, panel.highlight, panel.expected)
+            for tree in self.query(GraphTree).results(GraphTree):  # none if removed before it mounted
+                tree.show(panel.root, panel.highlight, panel.expected)
 
     def on_resize(self) -> None:
         self._header()
@@ -247,8 +248,8 @@ class GraphPanelView(Vertical):
         name_w = max(0, width - 2 * NUM_W - extra)
         text = Text.assemble((title[:name_w].ljust(name_w), ""), (f"{'data':>{NUM_W}}", ""), (f"{'grad':>{NUM_W}}", ""),
                              (f"{'expected':>{WANT_W}}" if extra else "", ""))
-        self.query_one(".graph-header", Static).update(text)
-
+        for header in self.query(".graph-header").results(Static):  # none while the view is being removed
+            header.update(text)
 
     def update_panel(self, panel: GraphPanel) -> None:
         comparing = panel.expected is not None
