@@ -84,6 +84,11 @@ class MicrogradApp(App):
 
     CSS_PATH = "app.tcss"
     TITLE = "micrograd-tui"
+    # The prose column follows the terminal: above the lab when narrow, beside it, wider on wide terminals.
+    # Textual sets these classes on the screen from its own size on every resize (a handler of our own
+    # missed the last of several quick resizes and left a 120-column screen in the narrow layout).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-normal"), (150, "-wide"), (190, "-xwide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     BINDINGS: ClassVar[list[BindingType]] = [*ALL_KEYS]
     ENABLE_COMMAND_PALETTE = True
     COMMANDS = App.COMMANDS | {Lessons}
@@ -125,14 +130,6 @@ class MicrogradApp(App):
         self.query_one("#toc").display = False  # filled when first shown: not needed for first paint
         self._open(self.lesson)
         self._say_warnings()
-
-    def on_resize(self) -> None:
-        # The prose column follows the terminal: beside the lab, wider on wide terminals; above it when narrow.
-        width = self.size.width
-        self.screen.set_class(width < 110, "-narrow")
-        self.screen.set_class(150 <= width < 190, "-wide")
-        self.screen.set_class(width >= 190, "-xwide")
-        self.screen.set_class(self.size.height < 30, "-short")
 
     def action_toggle_maximize(self) -> None:
         """The lab alone on the screen (Textual's maximize), or the prose when it has the focus;

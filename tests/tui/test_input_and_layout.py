@@ -438,3 +438,17 @@ async def test_the_side_column_leaves_the_graph_its_room_and_stacks_what_does_no
             for name, value in rows[:6]:  # the first rows are on screen, each value whole, never "…"
                 assert value in text, (slug, name, value)
             assert not re.search(r"\[\[[a-z_]+\]\]", text)  # an action named in a value is written as its key
+
+
+async def test_the_layout_follows_quick_resizes_to_the_last_size(user_home):
+    app = make_app("playground")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for size in ((200, 60), (60, 20), (120, 40), (60, 20), (120, 40)):
+            await pilot.resize_terminal(*size)
+        await settle(pilot, 5)
+        assert not app.screen.has_class("-narrow") and not app.screen.has_class("-short")
+        assert app.screen.has_class("-normal")  # the prose beside the lab again, as at the start
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot, 5)
+        assert app.screen.has_class("-narrow") and app.screen.has_class("-short")
