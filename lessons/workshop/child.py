@@ -10,6 +10,7 @@ import select
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,9 +50,20 @@ class Run:
     ending: Ending | None = None
     output: str = ""
     _proc: subprocess.Popen | None = field(default=None, repr=False)
+    # start() runs in the job's thread, close() may come from the app's (a learner leaving the lesson):
+    # the lock makes close wait for a start under way, and a run closed before it started never starts.
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _closed: bool = field(default=False, repr=False)
 
     def start(self) -> None:
-        self._tmp = tempfile.TemporaryDirectory(prefix="micrograd-tui-run-")
+        with self._lock:
+            if self._closed:
+                self.ending = Ending("the checks were stopped before they started")
+                return
+            self._start()
+
+    def _start(self) -> None:
+        self._tmp = tempfile.TemporaryDirectory(prefix="micrograd-tui-run-", ignore_cleanup_errors=True)
         request = Path(self._tmp.name) / "request.json"
         request.write_text(json.dumps({"workspace": str(self.workspace), "checks": self.checks}), encoding="utf-8")
         self._out = open(Path(self._tmp.name) / "output.txt", "w+b")
@@ -74,7 +86,8 @@ class Run:
 
     def events(self):
         """Each event the child sends, as it comes; ends when the child is done, dies or runs out of time."""
-        assert self._proc is not None
+        if self._proc is None:
+            return  # closed before it started
         fd = self._read.fileno()
         while True:
             while b"\n" in self._buffer:
@@ -149,12 +162,14 @@ class Run:
             proc.wait()
 
     def close(self) -> None:
-        self.kill()
-        for f in ("_read", "_out"):
-            handle = getattr(self, f, None)
-            if handle is not None and not handle.closed:
-                handle.close()
-        tmp = getattr(self, "_tmp", None)
+        """Stop the child and remove its files (safe from any thread, any number of times)."""
+        with self._lock:
+            self._closed = True
+            self.kill()
+            for f in ("_read", "_out"):
+                handle = getattr(self, f, None)
+                if handle is not None and not handle.closed:
+                    handle.close()
+            tmp = self.__dict__.pop("_tmp", None)
         if tmp is not None:
             tmp.cleanup()
-            del self._tmp

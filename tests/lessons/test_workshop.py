@@ -153,6 +153,39 @@ def test_a_value_used_twice_in_the_learners_graph_is_drawn_twice_not_as_a_number
 
 # --- what the learner's code may do to the process that runs it ----------------------------------
 
+def test_a_run_closed_from_another_thread_at_any_moment_never_raises(solved):
+    """The app closes a run from its thread when the learner leaves the lesson, while the job's thread may be
+    starting the child, reading it, or closing it itself."""
+    import threading
+
+    closed_first = CheckRun(find_exercise("build-value"), solved, 10.0)
+    closed_first.close()
+    closed_first.run_all()  # never starts a child: every check says so
+    assert closed_first.finished and closed_first.child._proc is None
+    assert all(not o.ok and "stopped before they started" in o.message for o in closed_first.outcomes)
+    for delay in (0.0, 0.001, 0.01, 0.05):
+        checks = CheckRun(find_exercise("build-value"), solved, 10.0)
+        errors: list[BaseException] = []
+
+        def close_soon(checks=checks, delay=delay, errors=errors):
+            try:
+                threading.Event().wait(delay)
+                checks.close()
+                checks.close()
+            except BaseException as e:  # noqa: BLE001 - the test is that nothing at all is raised
+                errors.append(e)
+
+        closer = threading.Thread(target=close_soon)
+        closer.start()
+        try:
+            checks.run_all()
+        except (ValueError, OSError):
+            pass  # the job's own thread may find its pipe closed under it: the runner drops that run
+        closer.join()
+        assert not errors, errors
+        assert checks.child._proc is None or checks.child._proc.poll() is not None  # no child left running
+
+
 def broken(folder: Path, body: str) -> None:
     replace(folder, "engine.py", "    def __add__(self, other):\n",
             "    def __add__(self, other):\n" + "".join(f"        {line}\n" for line in body.splitlines()))

@@ -120,6 +120,19 @@ async def test_keys_faster_than_the_lessons_mount_never_crash(user_home):
         assert len(app.query(LabView)) == 1 and "Build it: the training loop" in screen_text(app)
 
 
+async def test_a_key_before_the_code_view_has_mounted_is_not_lost(user_home):
+    from micrograd_tui.tui.panels.code import CodeView
+
+    app = make_app("build-value")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.lab_view.lab.on_answer()  # the worked solution (the y of the answer dialog) ...
+        app.lab_view.sync()  # ... gets a code view, mounted for it ...
+        app.action_lab("hint")  # ... and this key comes before it has mounted
+        assert await wait_for(pilot, lambda: "def __add__(self, other)" in screen_text(app))
+        assert app.is_running and len(app.query(CodeView)) == 1
+
+
 async def test_an_exercise_comes_right_after_the_lesson_that_teaches_it():
     app = make_app("value")
     async with app.run_test(size=SIZE) as pilot:

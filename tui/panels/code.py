@@ -23,13 +23,19 @@ class CodeView(ScrollableContainer):
     def compose(self):
         yield Static("", classes="code-text")
 
+    def on_mount(self) -> None:
+        if self._key is not None:
+            self._show(self._key)  # a panel that came before the text widget was mounted
+
     def update_panel(self, panel: CodePanel) -> None:
         if panel == self._key:
             return
         self._key = panel
+        self._show(panel)
+
+    def _show(self, panel: CodePanel) -> None:
         from rich.syntax import Syntax  # pygments only when a lesson shows code
 
-        self.query_one(".code-text", Static).update(
-            Syntax(panel.text, "python", line_numbers=True, word_wrap=False, theme="ansi_dark")
-        )
-        self.scroll_home(animate=False)
+        for text in self.query(".code-text").results(Static):  # none until mounted: on_mount shows it then
+            text.update(Syntax(panel.text, "python", line_numbers=True, word_wrap=False, theme="ansi_dark"))
+            self.scroll_home(animate=False)
