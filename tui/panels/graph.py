@@ -15,7 +15,8 @@ from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Static, Tree
+from textual.widget import Widget
+from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from micrograd_tui.engine import Value
@@ -213,13 +214,34 @@ class GraphTree(Tree[NodeRef]):
         return text
 
 
+class GraphHeader(Widget):
+    """The column names over the tree, laid out for the width it has whenever it is drawn."""
+
+    DEFAULT_CSS = "GraphHeader { height: 1; color: $text-muted; text-style: bold; }"
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.title = ""
+        self.comparing = False
+
+    def set(self, title: str, comparing: bool) -> None:
+        if (title, comparing) != (self.title, self.comparing):
+            self.title, self.comparing = title, comparing
+            self.refresh()
+
+    def render(self) -> Text:
+        width = max(24, self.size.width - 1)
+        title = self.title or "node [op]"
+        extra = WANT_W if self.comparing else 0
+        name_w = max(0, width - 2 * NUM_W - extra)
+        return Text.assemble((title[:name_w].ljust(name_w), ""), (f"{'data':>{NUM_W}}", ""),
+                             (f"{'grad':>{NUM_W}}", ""), (f"{'expected':>{WANT_W}}" if extra else "", ""))
+
+
 class GraphPanelView(Vertical):
     """A graph's title, a header naming the columns, and the tree."""
 
-    DEFAULT_CSS = """
-    GraphPanelView { height: 1fr; min-height: 5; }
-    GraphPanelView > .graph-header { height: 1; color: $text-muted; text-style: bold; }
-    """
+    DEFAULT_CSS = "GraphPanelView { height: 1fr; min-height: 5; }"
 
     def __init__(self, title: str = "", **kwargs):
         super().__init__(**kwargs)
@@ -228,7 +250,7 @@ class GraphPanelView(Vertical):
         self.comparing = False
 
     def compose(self):
-        yield Static("", classes="graph-header")
+        yield GraphHeader()
         yield GraphTree()
 
     def on_mount(self) -> None:
@@ -238,25 +260,15 @@ class GraphPanelView(Vertical):
             for tree in self.query(GraphTree).results(GraphTree):  # none if removed before it mounted
                 tree.show(panel.root, panel.highlight, panel.expected)
 
-    def on_resize(self) -> None:
-        self._header()
-
     def _header(self) -> None:
-        width = max(24, self.size.width - 1)
-        title = self.title or "node [op]"
-        extra = WANT_W if self.comparing else 0
-        name_w = max(0, width - 2 * NUM_W - extra)
-        text = Text.assemble((title[:name_w].ljust(name_w), ""), (f"{'data':>{NUM_W}}", ""), (f"{'grad':>{NUM_W}}", ""),
-                             (f"{'expected':>{WANT_W}}" if extra else "", ""))
-        for header in self.query(".graph-header").results(Static):  # none while the view is being removed
-            header.update(text)
+        for header in self.query(GraphHeader).results(GraphHeader):  # none before it mounts: on_mount sets it
+            header.set(self.title, self.comparing)
 
     def update_panel(self, panel: GraphPanel) -> None:
         comparing = panel.expected is not None
         if panel.title != self.title or comparing != self.comparing:
             self.title, self.comparing = panel.title, comparing
-            if self.is_mounted:
-                self._header()
+            self._header()
         trees = list(self.query(GraphTree))
         if trees:
             trees[0].show(panel.root, panel.highlight, panel.expected)
