@@ -131,6 +131,7 @@ async def test_a_key_before_the_code_view_has_mounted_is_not_lost(user_home):
         app.action_lab("hint")  # ... and this key comes before it has mounted
         assert await wait_for(pilot, lambda: "def __add__(self, other)" in screen_text(app))
         assert app.is_running and len(app.query(CodeView)) == 1
+        assert "worked solution: engine.py" in screen_text(app)  # the code says what it is
 
 
 async def test_an_exercise_comes_right_after_the_lesson_that_teaches_it():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.containers import ScrollableContainer
 from textual.widgets import Static
 
@@ -13,6 +14,7 @@ class CodeView(ScrollableContainer):
 
     DEFAULT_CSS = """
     CodeView { overflow-x: auto; overflow-y: auto; }
+    CodeView > .code-title { dock: top; height: 1; width: 1fr; color: $text-muted; text-style: bold; }
     CodeView > .code-text { width: auto; }
     """
 
@@ -21,6 +23,7 @@ class CodeView(ScrollableContainer):
         self._key: CodePanel | None = None
 
     def compose(self):
+        yield Static("", classes="code-title")  # what the code is: "worked solution: engine.py", "what your code printed"
         yield Static("", classes="code-text")
 
     def on_mount(self) -> None:
@@ -36,6 +39,8 @@ class CodeView(ScrollableContainer):
     def _show(self, panel: CodePanel) -> None:
         from rich.syntax import Syntax  # pygments only when a lesson shows code
 
-        for text in self.query(".code-text").results(Static):  # none until mounted: on_mount shows it then
+        for title in self.query(".code-title").results(Static):  # none until mounted: on_mount shows it then
+            title.update(Text(panel.name, no_wrap=True, overflow="ellipsis"))
+        for text in self.query(".code-text").results(Static):
             text.update(Syntax(panel.text, "python", line_numbers=True, word_wrap=False, theme="ansi_dark"))
             self.scroll_home(animate=False)
