@@ -46,3 +46,33 @@ async def _settled(pilot):
 @pytest.mark.parametrize("slug", ["value", "manual-backprop", "reuse-bug"])
 def test_snapshot(snap_compare, slug):
     assert snap_compare(MicrogradApp(start=slug), terminal_size=SNAP_SIZE, run_before=_settled)
+
+
+async def test_bursts_of_actions_faster_than_the_screen_mounts_do_not_crash(user_home):
+    """Pilot's keys wait for the app to go idle; a held key does not. Here lessons and lab actions come
+    in bursts with no time between them to mount what the last one asked for (each crash this found
+    has its own test too)."""
+    rng = random.Random("bursts")
+    app = MicrogradApp(start="micrograd")
+    app.raise_lab_errors = True
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(80):
+            for _ in range(rng.randint(1, 6)):
+                roll = rng.random()
+                if roll < 0.12:
+                    app.action_next_lesson()
+                elif roll < 0.2:
+                    app.action_previous_lesson()
+                elif app.lab_view is not None:
+                    lab = app.lab_view.lab
+                    if isinstance(lab, TrainLab):
+                        lab.knob("steps").value = 3  # keep training short
+                    actions = sorted(lab.actions - {"edit_external", "share"})  # no $EDITOR, no files written
+                    if actions:
+                        app.action_lab(rng.choice(actions))
+            if rng.random() < 0.15:
+                await pilot.resize_terminal(*rng.choice([(80, 24), (120, 40), (60, 20), (160, 50)]))
+            await pilot.pause()
+            while app.screen is not app.screen_stack[0]:
+                await pilot.press("escape")  # a dialog the actions opened (the answer's question)
+        assert app.is_running and app.lab_view is not None
