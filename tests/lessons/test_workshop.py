@@ -125,14 +125,19 @@ def test_a_classic_mistake_gets_a_message_that_points_at_it(solved, slug, name, 
         assert w in f"{bad.check.name}: {bad.message}", (w, bad.message)
 
 
-def test_a_wrong_grad_shows_the_learners_graph_with_the_expected_numbers(solved):
+def drawn_graph(folder: Path, slug: str, old: str, new: str):
+    """The learner's graph, as the app draws it, of the first check that fails once ``old`` is ``new``."""
     from micrograd_tui.lessons.kinds.workshop import learner_graph
 
-    replace(solved, "engine.py", "            self.grad += other.data * out.grad\n",
-            "            self.grad += self.data * out.grad\n")
-    bad = first_failure("build-backward-ops", solved)
+    replace(folder, "engine.py", old, new)
+    bad = first_failure(slug, folder)
     assert bad.verdict is not None and bad.verdict.graph is not None
-    root, compare = learner_graph(bad.verdict.graph, bad.verdict.expected)
+    return learner_graph(bad.verdict.graph, bad.verdict.expected)
+
+
+def test_a_wrong_grad_shows_the_learners_graph_with_the_expected_numbers(solved):
+    root, compare = drawn_graph(solved, "build-backward-ops", "            self.grad += other.data * out.grad\n",
+                                "            self.grad += self.data * out.grad\n")
     assert root.label == "L" and {v.label for v in compare} >= {"a", "b", "e", "L"}
     wrong = [v.label for v, (data, grad) in compare.items() if v.grad != grad]
     assert "a" in wrong and "L" not in wrong
@@ -140,13 +145,10 @@ def test_a_wrong_grad_shows_the_learners_graph_with_the_expected_numbers(solved)
 
 def test_a_value_used_twice_in_the_learners_graph_is_drawn_twice_not_as_a_number(solved):
     from micrograd_tui.engine.graph import op_text
-    from micrograd_tui.lessons.kinds.workshop import learner_graph
 
-    replace(solved, "engine.py", "            self.grad += 1.0 * out.grad\n            other.grad += 1.0 * out.grad\n",
-            "            self.grad = 1.0 * out.grad\n            other.grad = 1.0 * out.grad\n")
-    bad = first_failure("build-backward", solved)
-    assert bad.verdict is not None and bad.verdict.graph is not None
-    root, _ = learner_graph(bad.verdict.graph, bad.verdict.expected)
+    root, _ = drawn_graph(solved, "build-backward",
+                          "            self.grad += 1.0 * out.grad\n            other.grad += 1.0 * out.grad\n",
+                          "            self.grad = 1.0 * out.grad\n            other.grad = 1.0 * out.grad\n")
     assert root.label == "b" and op_text(root) == "+"  # b = a + a: the learner's _prev is the set {a}
     assert root._a is root._b and root._a.label == "a"
 
