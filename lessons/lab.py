@@ -30,7 +30,7 @@ from micrograd_tui.engine import Value
 
 __all__ = [
     "ACTIONS", "Finish", "Focus", "Field", "FactsPanel", "ListPanel", "GraphPanel", "Series", "PlotPanel",
-    "CodePanel", "SurfacePanel", "SurfacePoint", "surface_centre", "grid_centres", "Panel", "Job", "EditFile", "SaveScreen", "Lab", "action_marks",
+    "CodePanel", "PICKED", "SurfacePanel", "SurfacePoint", "surface_centre", "grid_centres", "Panel", "Job", "EditFile", "SaveScreen", "Lab", "action_marks",
 ]
 
 # Every action a lab can answer, with the words the app shows for it. The app
@@ -106,9 +106,12 @@ class Field:
     choices: tuple[str, ...] = ()
 
 
+PICKED = "▶ "  # a facts row or field label starting with this is the control the lab's keys change now
+
+
 @dataclass(frozen=True)
 class FactsPanel:
-    """Name/value rows, one per line."""
+    """Name/value rows, one per line (a name may start with ``PICKED``)."""
 
     rows: tuple[tuple[str, str], ...]
 

@@ -25,7 +25,7 @@ from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, Static
 from textual.widgets.input import Selection
 
-from micrograd_tui.lessons.lab import Focus, Lab, Panel, SaveScreen
+from micrograd_tui.lessons.lab import PICKED, Focus, Lab, Panel, SaveScreen
 from micrograd_tui.lessons.numtext import NumberError, parse_number
 
 from .keys import with_keys
@@ -380,7 +380,7 @@ class LabView(Vertical):
                 for widget in self.query(f"#label-{f.name}, #field-{f.name}"):
                     widget.display = shown
             for label in self.query(f"#label-{f.name}").results(Label):
-                label.update(("▶ " if f.name == current else "") + with_keys(f.label))
+                label.update((PICKED if f.name == current else "") + with_keys(f.label))
                 label.set_class(f.name == current, "-current")
             for field in self.query(f"#field-{f.name}").results(LabInput):
                 field.placeholder = with_keys(f.placeholder)

@@ -27,7 +27,7 @@ from typing import Any, Mapping
 from micrograd_tui.engine import Value
 from micrograd_tui.engine.data import DATASETS, default_noise
 
-from ..lab import FactsPanel, Field, GraphPanel, Job, Lab, Panel, PlotPanel, SaveScreen, Series, SurfacePanel, SurfacePoint
+from ..lab import PICKED, FactsPanel, Field, GraphPanel, Job, Lab, Panel, PlotPanel, SaveScreen, Series, SurfacePanel, SurfacePoint
 from ..numtext import NumberError, fmt, parse_number
 from .train_child import data_box, make_run, restore, surface, test_result
 
@@ -694,7 +694,7 @@ class TrainLab(Lab):
                 value = _show_layers(self.layers[:-1])
             else:
                 value = getattr(self, name)
-            rows.append((("▶ " if name == current else "  ") + name, value))
+            rows.append(((PICKED if name == current else "  ") + name, value))
         return rows
 
     def _plots(self) -> list[PlotPanel]:

@@ -7,7 +7,7 @@ from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import Static
 
-from micrograd_tui.lessons.lab import FactsPanel, ListPanel
+from micrograd_tui.lessons.lab import PICKED, FactsPanel, ListPanel
 
 from ..keys import with_keys
 
@@ -34,18 +34,20 @@ class SideText(Static):
         self.update(text, layout=relayout)
 
 
-PICKED = "▶ "  # how a lab marks the row of the control its keys change now
-
 
 class FactsView(SideText):
     """Rows of a bold name and its value, the values in a column. A row that would not fit that way (a narrow
     side column, a long name) has its value on the next line, indented, rather than either being cut off."""
 
     _picked = -1
-    _facts: tuple[tuple[str, str], ...] = ()
-    _stacked: list[bool] = []
+    _given: tuple[tuple[str, str], ...] | None = None  # as the lab gave them ...
+    _facts: tuple[tuple[str, str], ...] = ()  # ... and with each [[action]] written as its key
+    _stacked: tuple[bool, ...] = ()
 
     def update_panel(self, panel: FactsPanel) -> None:
+        if panel.rows == self._given:
+            return  # the same rows (most syncs while training change nothing here)
+        self._given = panel.rows
         self._facts = tuple((with_keys(n), with_keys(v)) for n, v in panel.rows)
         picked = next((i for i, (name, _) in enumerate(panel.rows) if name.startswith(PICKED)), -1)
         self._lay_out()
@@ -63,7 +65,7 @@ class FactsView(SideText):
         fits = [n for n, v in rows if min(len(n), NAME_MAX) + 1 + len(v) <= width]
         name_w = min(max((len(n) for n in fits), default=0), NAME_MAX)
         text = Text(no_wrap=True, overflow="ellipsis")
-        self._stacked = [len(n) > name_w or name_w + 1 + len(v) > width for n, v in rows]  # cut neither
+        self._stacked = tuple(len(n) > name_w or name_w + 1 + len(v) > width for n, v in rows)  # cut neither
         for i, ((name, value), stacked) in enumerate(zip(rows, self._stacked)):
             if i:
                 text.append("\n")
