@@ -9,6 +9,14 @@ lesson is a new registry entry, and a new kind of lab is one file in ``kinds/``.
 Messages never name a key: they name an action as ``[[step]]``, and the app
 writes the key that action is bound to now. Prose files do the same.
 
+The keyboard follows one rule in every lab: a key either types into a field or
+acts. After enter, a field keeps the keyboard only while the lab
+``awaits_input()`` (the next thing to do is type there again: the next grad by
+hand, the playground's next expression); otherwise the focus goes back to the
+lab, so its keys act at once, and a finished lab never leaves a field holding
+the keyboard. A number that was not taken stays in its field, selected, so
+typing replaces it.
+
 Slow work (training, a slow load, next the learner's own code) is a :class:`Job`:
 the app's one runner calls ``step`` in a worker thread, ``snapshot`` for an
 immutable copy, and hands that copy to ``apply`` on the UI thread.
@@ -287,6 +295,11 @@ class Lab(ABC):
         """The field that typing goes into (the screen marks it): the first, unless a lab says."""
         fields = self.fields()
         return fields[0].name if fields else None
+
+    def awaits_input(self) -> bool:
+        """After a submit, whether the field keeps the keyboard (see the rule above): by default only in
+        a lab that opens on its field (``Focus.INPUT``); a lab that asks for answer after answer says so."""
+        return self.focus is Focus.INPUT
 
     def key_words(self) -> dict[str, str]:
         """What an action does in this lab, in a few words, where the general words would not say it."""

@@ -20,7 +20,6 @@ from .footer import LabFooter
 from .palette import Lessons
 from .keys import ALL_KEYS, APP_KEYS, LAB_KEYS, key_label, lab_action, with_keys
 from .lab_view import NUMBER_START, LabChanged, LabInput, LabView
-from .panels.graph import GraphTree
 from .progress import Progress
 
 
@@ -111,6 +110,7 @@ class MicrogradApp(App):
         self._said: set[str] = set()
         self._words: dict[str, str] = {}
         self.raise_lab_errors = False
+        self._leaving = False  # quit was pressed: the app is closing
 
     # --- layout -----------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -144,7 +144,15 @@ class MicrogradApp(App):
         screen.maximize(prose if on_prose else self.query_one("#lab-host"), container=False)
 
     # --- lessons ------------------------------------------------------------------
+    async def action_quit(self) -> None:
+        """Quit; from now on no key opens a lesson (a next pressed right after q mounted into a closing app)."""
+        self._leaving = True
+        self.exit()
+
     def _open(self, lesson: Lesson) -> None:
+        host = self.query_one("#lab-host")
+        if self._leaving or not host.is_attached:
+            return  # the app is closing: nothing new is mounted
         if self.lab_view is not None:
             self.lab_view.prune()
             self.lab_view.remove()
@@ -158,7 +166,7 @@ class MicrogradApp(App):
             lab.load_setup(setup)
         self.lab_view = LabView(lab)
         self.lab_view.raise_errors = self.raise_lab_errors
-        self.query_one("#lab-host").mount(self.lab_view)
+        host.mount(self.lab_view)
         self.call_after_refresh(self._show_prose, lesson)
         self.progress.current = lesson.slug
         self._save()
@@ -323,6 +331,8 @@ class MicrogradApp(App):
         pass
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self._leaving:
+            return False  # closing: every key is done
         if action == "leave_input":  # from a text field, or to close the contents; elsewhere escape keeps its meaning
             if self.screen is not self.screen_stack[0]:
                 return False
@@ -345,9 +355,11 @@ class MicrogradApp(App):
             toc.display = False
             self._focus_lab()
             return
-        trees = list(self.lab_view.query(GraphTree)) if self.lab_view else []
         # At once, not later as focus() would: a number typed right after escape starts a new one.
-        self.screen.set_focus(trees[0] if trees else None)
+        if self.lab_view is not None:
+            self.lab_view.leave_field()
+        else:
+            self.screen.set_focus(None)
 
     async def on_key(self, event: Key) -> None:
         """Typing a number with no text field focused starts typing into the lab's current number field

@@ -255,10 +255,21 @@ class LabView(Vertical):
         return ok
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        """The lab contract's one rule for the keyboard after enter (``lessons.lab``): the field keeps it
+        only while the lab awaits more input there; a number not taken is selected, so typing replaces it."""
         event.stop()
-        ok = self.submit(event.input.name or "", event.value)
+        field = event.input
+        ok = self.submit(field.name or "", event.value)
         if ok and not self.lab.keep_input:
-            event.input.value = ""
+            field.value = ""
+        if not ok and field.restrict is not None and field.value:
+            field.selection = Selection(0, len(field.value))
+        if ok and not self.lab.awaits_input():
+            self.leave_field()
+
+    def leave_field(self) -> None:
+        """The keyboard back to the lab, at once (a key typed right after acts): its figure, or nothing."""
+        self.screen.set_focus(self.figure())
 
     # --- files: watching them, editing them ------------------------------------------------
     def _stat(self) -> dict[Path, tuple[int, int] | None]:
@@ -457,6 +468,10 @@ class LabView(Vertical):
         if self.lab.focus is Focus.INPUT:
             for field in self.query(LabInput).results(LabInput):
                 return field
+        return self.figure()
+
+    def figure(self) -> Widget | None:
+        """The lab's first figure that takes keys (a tree, then code), or None: the lab's keys act."""
         for tree in self.query(GraphTree).results(GraphTree):
             return tree
         for code in self.query(CodeView).results(CodeView):

@@ -79,6 +79,9 @@ class ExerciseLab(Lab):
             return [Field("answer", "done", "every gradient is in: [[next]] goes on")]
         return [Field("answer", f"d{self.ex.output}/d{cur} =", "a number, e.g. -2 or 0.5")]
 
+    def awaits_input(self) -> bool:
+        return self.current is not None  # the next grad is typed next; once all are in, the keys act again
+
     def summary(self) -> str:
         """How it went: right first time, right after help, shown."""
         shown = sum(1 for how in self.answered.values() if how == "shown")
@@ -138,7 +141,7 @@ class ExerciseLab(Lab):
                     return (f"* swaps the operands (chain rule): d{out}/d{label} = "
                             f"{other.label} · d{out}/d{pname} = {fmt(other.data)} · d{out}/d{pname}")
                 if parent._op == "tanh":
-                    return f"tanh is 1 - o²: d{out}/d{label} = (1 - {pname}²) · d{out}/d{pname}"
+                    return f"tanh's derivative is 1 - o²: d{out}/d{label} = (1 - {pname}²) · d{out}/d{pname}"
                 return f"chain rule: {local_rule(parent)}"
         return "use the chain rule from the node that uses it"
 

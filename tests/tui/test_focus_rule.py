@@ -1,0 +1,176 @@
+"""The keyboard never traps the learner: the lab contract's one rule for the focus after enter
+(``lessons.lab``), tried with the key sequences learners reported and across every lab with a field;
+and quitting in the middle of other keys never ends in a traceback."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from textual import events
+
+from conftest import make_app, screen_text, settle, wait_for
+from micrograd_tui.lessons.kinds.train import TrainLab
+from micrograd_tui.lessons.registry import LESSONS
+from micrograd_tui.tui.app import MicrogradApp
+from micrograd_tui.tui.lab_view import LabInput
+
+SIZES = [(120, 40), (80, 24)]
+LESSON_4_ANSWERS = ["1", "-2", "4", "-2", "-2", "6", "-4"]  # dL/dL, dd, df, dc, de, da, db
+
+
+def keys(text: str) -> list[str]:
+    names = {"-": "minus", ".": "full_stop", "/": "slash", ",": "comma", " ": "space"}
+    return [names.get(ch, ch) for ch in text]
+
+
+async def type_answers(pilot, answers):
+    for answer in answers:
+        await pilot.press(*keys(answer), "enter")
+        await settle(pilot, 2)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("go_on", ["n", "right"])
+async def test_after_the_last_answer_next_moves_on(size, go_on):
+    app = make_app("manual-backprop")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await type_answers(pilot, LESSON_4_ANSWERS)
+        lab = app.lab_view.lab
+        assert lab.done, lab.message
+        assert not isinstance(app.focused, LabInput), "a finished lab left its field holding the keyboard"
+        await pilot.press(go_on)
+        assert await wait_for(pilot, lambda: app.lesson.slug == "one-step"), app.lesson.slug
+
+
+async def test_between_answers_the_field_keeps_the_keyboard():
+    """The next grad is the obvious next input: no escape needed between answers."""
+    app = make_app("manual-backprop")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await type_answers(pilot, LESSON_4_ANSWERS[:3])
+        assert isinstance(app.focused, LabInput)
+        assert app.lab_view.lab.answered == {"L": "right", "d": "right", "f": "right"}
+
+
+async def test_the_neuron_by_hand_lets_go_of_the_keyboard_when_done():
+    app = make_app("neuron")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        lab = app.lab_view.lab
+        answers = [repr(lab.truth[label]) for label in lab.ex.order]  # the engine's grads, typed in full
+        await type_answers(pilot, answers)
+        assert lab.done, lab.message
+        await pilot.press("n")
+        assert await wait_for(pilot, lambda: app.lesson.slug == "backward-per-op"), app.lesson.slug
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_wrong_answer_is_replaced_by_what_is_typed_next(size):
+    app = make_app("manual-backprop")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("5", "enter")
+        await settle(pilot)
+        assert "not quite (5.0000)" in app.lab_view.lab.message
+        await pilot.press("6", "enter")
+        await settle(pilot)
+        assert "not quite (6.0000)" in app.lab_view.lab.message  # not 56
+        await pilot.press("1", "enter")
+        await settle(pilot)
+        assert app.lab_view.lab.answered == {"L": "right"}
+
+
+async def test_the_demo_keys_act_after_a_value_is_entered():
+    app = make_app("demo")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        lab = app.lab_view.lab
+        await pilot.press("v", "v", "v")
+        picked = lab.current_field()
+        assert picked == "layers", picked
+        await pilot.press(*keys("4, 4"), "enter")
+        await settle(pilot)
+        assert list(lab.layers[:-1]) == [4, 4], lab.message
+        before = lab.dataset
+        await pilot.press("d")
+        await settle(pilot)
+        assert lab.dataset != before, "d was swallowed by the field"
+
+
+@pytest.mark.parametrize("slug", [lesson.slug for lesson in LESSONS if lesson.make_lab().fields()])
+async def test_every_field_follows_the_one_rule(slug):
+    """Whatever the lab: a value taken leaves the focus in the field only while the lab awaits more
+    input there; a number not taken stays, selected, in the focused field."""
+    app = make_app(slug)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        lab = app.lab_view.lab
+        if isinstance(lab, TrainLab):
+            lab.knob("steps").value = 3
+        for text in ("1", "zz", "0.5"):
+            if lab.current_field() is None:
+                break
+            await pilot.press(*keys(text))
+            await settle(pilot, 2)
+            field = app.focused
+            if not isinstance(field, LabInput):
+                continue  # a field that is not typed from anywhere (a choice): nothing went in
+            await pilot.press("enter")
+            await settle(pilot, 2)
+            taken = field.value == "" or (lab.keep_input and not lab.message.startswith("✗"))
+            if taken:
+                assert (app.focused is field) == lab.awaits_input(), (text, lab.message, app.focused)
+            else:
+                assert app.focused is field, (text, lab.message)
+                if field.restrict is not None:
+                    assert (field.selection.start, field.selection.end) in ((0, len(field.value)),
+                                                                            (len(field.value), 0)), field.selection
+            if app.focused is field:
+                await pilot.press("escape")
+                await settle(pilot)
+            assert app.focused is not field
+        assert "Traceback" not in screen_text(app)
+
+
+# --- quitting, and the lifecycle in bursts -------------------------------------------------------
+
+async def test_a_next_right_after_quit_is_ignored():
+    app = make_app("manual-backprop")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        quit_and_keys(app, ["n", "p", "right"])
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+LIFECYCLE_RUNS = 20  # in CI; `python -m pytest tests/tui/test_focus_rule.py -k lifecycle` with MICROGRAD_RUNS=200
+
+
+@pytest.mark.parametrize("run", range(int(__import__("os").environ.get("MICROGRAD_RUNS", LIFECYCLE_RUNS))))
+async def test_lifecycle_bursts_end_without_a_traceback(run):
+    """Next, previous, resize and quit in one burst, with no time between them to mount or to close."""
+    rng = random.Random(f"lifecycle-{run}")
+    app = MicrogradApp(start=rng.choice(LESSONS).slug)
+    app.raise_lab_errors = True
+    async with app.run_test(size=rng.choice([(80, 24), (120, 40)])) as pilot:
+        await pilot.pause()
+        for _ in range(rng.randint(0, 3)):
+            await pilot.resize_terminal(*rng.choice([(60, 20), (80, 24), (120, 40), (160, 50)]))
+            for _ in range(rng.randint(0, 4)):
+                (app.action_next_lesson if rng.random() < 0.6 else app.action_previous_lesson)()
+        while app.screen is not app.screen_stack[0]:  # the course-complete dialog
+            app.pop_screen()
+        await settle(pilot)
+        app.screen.set_focus(None)  # q in the playground's field is a q typed
+        quit_and_keys(app, rng.choices(["n", "p", "right", "left", "t", "M"], k=rng.randint(1, 4)))
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+def quit_and_keys(app, after: list[str]) -> None:
+    """q, then keys that arrive while the app closes (as a learner's quick q n in a terminal does:
+    pilot's own presses wait for the app to go idle, and nothing arrives after the exit)."""
+    for key in ["q", *after]:
+        app.post_message(events.Key(key, key if len(key) == 1 else None))
