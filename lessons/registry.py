@@ -62,6 +62,11 @@ class Lesson:
         return f"{self.number}.{self.sub}" if self.sub else str(self.number)
 
     @property
+    def column_label(self) -> str:
+        """The label for a column of them, aligned on the point: `` 3  ``, `` 3.1``, ``10.1``."""
+        return f"{self.number:>2}" + (f".{self.sub}" if self.sub else "  ")
+
+    @property
     def summary(self) -> str:
         return self.prose.strip().split("\n\n")[0]
 

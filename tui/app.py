@@ -270,7 +270,7 @@ class MicrogradApp(App):
         tick = " ✓" if self.lesson.slug in self.progress.finished else ""
         text = Text.assemble(
             ("micrograd-tui ", "bold"),
-            (f" {self.lesson.label}/{self.course.last_number} ", "reverse"),
+            (f" lesson {self.lesson.label} ", "reverse"),  # counted in the bar with the rest, not against the last number
             (f" {self.lesson.title}{tick} ", "bold"),
             ("  ", ""),
             ("█" * filled + "░" * (bar_w - filled), ""),
@@ -284,7 +284,7 @@ class MicrogradApp(App):
         toc.clear_options()
         for lesson in self.course.lessons:
             mark = "✓" if lesson.slug in self.progress.finished else " "
-            toc.add_option(Option(f"{mark} {lesson.label:>4} {lesson.title}", id=lesson.slug))
+            toc.add_option(Option(f"{mark} {lesson.column_label} {lesson.title}", id=lesson.slug))
         if highlighted is not None:
             toc.highlighted = highlighted
 

@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.list:
         for lesson in LESSONS:
-            print(f"{lesson.label:>2}  {lesson.title}  ({lesson.slug})")
+            print(f"{lesson.column_label}  {lesson.title}  ({lesson.slug})")
         return 0
     start: str | None = None
     if args.lesson is not None:

@@ -47,6 +47,15 @@ class GraphLab(Lab):
                 r.backward()
         self.message = self.note
 
+    def on_reset(self) -> None:
+        self.reset()
+        if self.backward_on_open:  # back to before backward(), so that running it shows something happen
+            for r in self.roots:
+                zero_grads(r)
+            self.message = "reset: the graph as built, every grad 0. [[backward]] runs backward()"
+        else:
+            self.message = "reset"
+
     def on_backward(self) -> None:
         for r in self.roots:
             zero_grads(r)

@@ -181,3 +181,13 @@ def test_playground_keeps_the_last_good_graph():
     assert lab.program is not None and lab.program.output.data == 9.0 and lab.history[-1] == "b = ("
     lab.do("example")
     assert lab.pending_input is not None and lab.program.output.data == -8.0
+
+
+def test_reset_in_lesson_0_clears_the_grads_so_backward_shows_them_come_back():
+    lab = find("micrograd").make_lab()
+    assert facts(lab)["dg/da"] == "138.8338"  # backward ran as the lesson opened
+    lab.do("reset")
+    assert facts(lab)["dg/da"] == "0.0000" and facts(lab)["g"] == "24.7041"
+    assert action_marks(lab.message) == ["backward"]
+    lab.do("backward")
+    assert facts(lab)["dg/da"] == "138.8338" and facts(lab)["dg/db"] == "645.5773"

@@ -22,6 +22,9 @@ def test_list_prints_a_line_per_lesson(capsys):
     assert len(lines) == len(LESSONS)
     assert [line.split()[0] for line in lines] == [lesson.label for lesson in LESSONS]
     assert lines[-1].endswith(f"{LESSONS[-1].title}  ({LESSONS[-1].slug})")
+    # one column: every title starts at the same place, and 3 and 3.1 share their first digits' place
+    assert len({line.index(lesson.title) for line, lesson in zip(lines, LESSONS)}) == 1
+    assert len({line.index(lesson.label) + len(str(lesson.number)) for line, lesson in zip(lines, LESSONS)}) == 1
 
 
 def test_version(capsys):

@@ -62,3 +62,19 @@ def test_reset_keeps_a_backup(tmp_path):
     p.save()
     backup = p.reset()
     assert backup is not None and backup.exists() and not (tmp_path / "progress.json").exists()
+
+
+async def test_the_header_and_the_bar_count_the_same_things(tmp_path):
+    """The header names the lesson; the bar counts lessons and exercises alike (it said 16/17 beside 26)."""
+    from conftest import make_app, screen_text, settle
+    from micrograd_tui.lessons.registry import COURSE
+
+    p = Progress(tmp_path)
+    p.finished = {"micrograd", "build-value"}
+    p.save()
+    app = make_app("build-value", home=tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        top = screen_text(app).splitlines()[0]
+        assert " lesson 3.1 " in top and f" 2/{len(COURSE)} done" in top, top
+        assert f"/{COURSE.last_number} " not in top, top
