@@ -211,7 +211,8 @@ class Value:
         """Fill in ``grad`` of every node this one depends on: d(self)/d(node).
 
         Seeds ``self.grad = 1`` and adds (+=) into every other node, output to leaves.
-        Grads are not zeroed first: call it twice and they double, as in the lecture.
+        Grads are not zeroed first: call it twice and they pile up, as in the lecture (not simply
+        double: every node's grad is seeded by grads that have already piled up above it).
         """
         with gc_paused():
             topo = topological_order(self)

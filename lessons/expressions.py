@@ -170,3 +170,28 @@ def engine_source(module: str) -> str:
     from importlib import resources
 
     return resources.files("micrograd_tui.engine").joinpath(module).read_text()
+
+
+def build_topo(root: Value) -> list[Value]:
+    """The lecture's topological sort, recursive as it writes it (children first, the node last).
+    Each level of the graph is one Python call: a graph deeper than the recursion limit stops it."""
+    topo: list[Value] = []
+    visited: set[Value] = set()
+
+    def visit(v: Value) -> None:
+        if v not in visited:
+            visited.add(v)
+            for child in v._prev:
+                visit(child)
+            topo.append(v)
+
+    visit(root)
+    return topo
+
+
+def chain(depth: int) -> Value:
+    """x + 1 + 1 + ... (``depth`` additions): a graph as deep as it is long."""
+    out = Value(0.0, label="x")
+    for _ in range(depth):
+        out = out + 1
+    return out

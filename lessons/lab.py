@@ -52,6 +52,7 @@ ACTIONS = {
     "reset": "reset the lab",
     "build": "build the graph node by node",
     "backward": "run backward()",
+    "backward_again": "run backward() again, without zeroing",
     "overwrite": "switch = and +=",
     "zero_grad": "zero_grad on/off",
     "hint": "a hint",

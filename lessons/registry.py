@@ -15,6 +15,7 @@ from typing import Callable, Iterable, Sequence
 
 from micrograd_tui.engine import Value
 from micrograd_tui.engine.graph import leaves, node_count
+from micrograd_tui.engine.value import topological_order as topological_order_of
 
 from . import expressions as ex
 from .kinds.build import BuildLab
@@ -192,9 +193,30 @@ def _leaf_grads(root: Value) -> dict[str, Value]:
     return {v.label: v for v in leaves(root)}
 
 
+DEEP = 5_000  # additions in the chain that shows why the engine's sort is a loop, not a recursion
+
+
+def recursion_rows(root: Value) -> list[tuple[str, str]]:
+    """The lecture's recursive build_topo against the engine's loop: on this graph, and on a deep chain."""
+    same = [id(v) for v in ex.build_topo(root)] == [id(v) for v in topological_order_of(root)]
+    deep = ex.chain(DEEP)
+    try:
+        recursive = f"{len(ex.build_topo(deep)):,} nodes"
+    except RecursionError:
+        recursive = "RecursionError"
+    return [("build_topo", "same order" if same else "another order"),
+            (f"chain {DEEP:,} deep", ""), ("  build_topo", recursive),
+            ("  our loop", f"{len(topological_order_of(deep)):,} nodes")]
+
+
 def topological_order() -> Lab:
+    extra: list[tuple[str, str]] = []
+
     def facts(roots):
-        return [("o", fmt(roots[0].data))] + [(f"{k}.grad", fmt(v.grad)) for k, v in _leaf_grads(roots[0]).items()]
+        if not extra:  # computed once: the deep chain is the same every time
+            extra.extend(recursion_rows(roots[0]))
+        return ([("o", fmt(roots[0].data))] + [(f"{k}.grad", fmt(v.grad)) for k, v in _leaf_grads(roots[0]).items()]
+                + extra)
 
     return GraphLab(lambda: [("", ex.labelled(ex.neuron)[0])], facts, backward_on_open=False, show_order=True,
                     note="the order lists every node after the nodes it is built from: "
@@ -208,7 +230,8 @@ def reuse_bug() -> Lab:
             return out, leaves(out)
         return make
 
-    return ReuseLab([("b = a + a", made(ex.reuse_simple)), ("f = (a*b)*(a+b)", made(ex.reuse))])
+    return ReuseLab([("b = a + a", made(ex.reuse_simple)), ("f = (a*b)*(a+b)", made(ex.reuse))],
+                    again=("lesson 3's L", made(ex.lesson3)))
 
 
 def breaking_up_tanh() -> Lab:

@@ -36,6 +36,7 @@ _LAB_KEYS = [
     ("r", "reset", "Reset", True),
     ("b", "build", "Build", True),
     ("g", "backward", "Backward", True),
+    ("G", "backward_again", "Backward again", True),
     ("o", "overwrite", "= / +=", True),
     ("z", "zero_grad", "zero_grad", True),
     ("h", "hint", "Hint", True),

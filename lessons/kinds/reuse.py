@@ -11,13 +11,20 @@ from ..lab import FactsPanel, GraphPanel, Lab, Panel
 from ..numtext import fmt
 
 
-class ReuseLab(Lab):
-    """``builders``: (title, make) pairs; ``make()`` returns (root, the leaves whose grads to show)."""
+Make = Callable[[], tuple[Value, list[Value]]]
 
-    def __init__(self, builders: list[tuple[str, Callable[[], tuple[Value, list[Value]]]]]):
+
+class ReuseLab(Lab):
+    """``builders``: (title, make) pairs; ``make()`` returns (root, the leaves whose grads to show).
+
+    With ``again`` (a title and a make), the backward_again action calls ``backward()`` on that graph
+    once more without zeroing, and the facts show how far each leaf's grad has piled up."""
+
+    def __init__(self, builders: list[tuple[str, Make]], again: tuple[str, Make] | None = None):
         super().__init__()
         self.builders = builders
-        self.actions = frozenset({"reset", "overwrite"})
+        self.again = again
+        self.actions = frozenset({"reset", "overwrite"} | ({"backward_again"} if again else set()))
         self.shows = frozenset({FactsPanel, GraphPanel})
         self.reset()
 
@@ -25,6 +32,21 @@ class ReuseLab(Lab):
         self.accumulate = False
         self._compute()
         self.seen = {False}
+        self.piled: tuple[Value, list[Value], dict[Value, float]] | None = None  # root, leaves, grads after one
+        self.calls = 0
+
+    def on_backward_again(self) -> None:
+        assert self.again is not None
+        if self.piled is None:
+            root, leaves = self.again[1]()
+            root.backward()
+            self.piled, self.calls = (root, leaves, {leaf: leaf.grad for leaf in leaves}), 1
+        root, leaves, once = self.piled
+        root.backward()  # the engine's own backward: no zeroing, as the lecture warns
+        self.calls += 1
+        times = ", ".join(f"{leaf.label} {_times(leaf.grad, once[leaf])}" for leaf in leaves)
+        self.message = (f"{root.label}.backward() {self.calls} times without zeroing: the grads pile up, "
+                        f"and not simply ×{self.calls}: {times}. [[reset]] starts again")
 
     def _compute(self) -> None:
         self.built = []
@@ -51,5 +73,17 @@ class ReuseLab(Lab):
             rows.append((title, ""))
             for leaf in leaves:
                 rows.append((f"  d{root.label}/d{leaf.label}", fmt(leaf.grad)))
+        graphs = [GraphPanel(root, title) for title, root, _ in self.built]
+        if self.piled is not None and self.again is not None:
+            root, leaves, once = self.piled
+            rows.append((f"{root.label}, backward ×{self.calls}", ""))
+            for leaf in leaves:
+                rows.append((f"  d{root.label}/d{leaf.label}", f"{fmt(leaf.grad)} {_times(leaf.grad, once[leaf])}"))
+            graphs.append(GraphPanel(root, f"{self.again[0]}, backward() ×{self.calls}"))
         shown: list[Panel] = [FactsPanel(tuple(rows))]
-        return shown + [GraphPanel(root, title) for title, root, _ in self.built]
+        return shown + graphs
+
+
+def _times(now: float, once: float) -> str:
+    """How many times its grad after one backward() a grad is now: ``4×``."""
+    return f"{now / once:g}×" if once else "(0 after one)"

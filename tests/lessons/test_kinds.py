@@ -191,3 +191,14 @@ def test_reset_in_lesson_0_clears_the_grads_so_backward_shows_them_come_back():
     assert action_marks(lab.message) == ["backward"]
     lab.do("backward")
     assert facts(lab)["dg/da"] == "138.8338" and facts(lab)["dg/db"] == "645.5773"
+
+
+def test_backward_again_in_lesson_9_piles_up_4_3_2_times_not_double():
+    lab = find("reuse-bug").make_lab()
+    lab.do("backward_again")
+    rows = facts(lab)
+    assert (rows["  dL/da"], rows["  dL/db"], rows["  dL/dc"], rows["  dL/df"]) == (
+        "24.0000 4×", "-16.0000 4×", "-6.0000 3×", "8.0000 2×")
+    assert "a 4×, b 4×, c 3×, f 2×" in lab.message
+    lab.do("reset")
+    assert "  dL/da" not in facts(lab)
