@@ -46,10 +46,13 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close", id="close-help", tooltip="Close help")]
 
-    def __init__(self, lab_actions: frozenset[str], words: dict[str, str] | None = None):
+    def __init__(self, lab_actions: frozenset[str], words: dict[str, str] | None = None,
+                 here: tuple[str, list[tuple[str, str]]] | None = None):
         super().__init__()
         self.lab_actions = lab_actions
         self.words = words or {}
+        self.here = here  # what has the keyboard (the editor, the tree) and its own keys
+        self.alone = False  # over a dialog (the editor): only its keys work, so only they are listed
 
     def compose(self) -> ComposeResult:
         from rich.table import Table
@@ -57,6 +60,15 @@ class HelpScreen(ModalScreen[None]):
         table = Table(title="Keys", expand=True, show_edge=False, pad_edge=False)
         table.add_column("key", style="bold", no_wrap=True)
         table.add_column("what it does")
+        if self.here and self.here[1]:
+            table.add_row("", Text(f"in {self.here[0]}, which has the keyboard now", style="italic"))
+            for key, words in self.here[1]:
+                table.add_row(key, words)
+            if self.alone:
+                yield from self._box(table)
+                return
+            table.add_row("", "")
+            table.add_row("", Text("everywhere", style="italic"))
         for b in APP_KEYS:
             table.add_row(key_label(b), b.tooltip)
         table.add_row("ctrl+p", "Command palette: go to any lesson, run any command")
@@ -73,6 +85,9 @@ class HelpScreen(ModalScreen[None]):
             table.add_row("", Text("in other lessons", style="italic"))
             for b in others:
                 table.add_row(key_label(b), Text(b.tooltip, style="dim"))
+        yield from self._box(table)
+
+    def _box(self, table) -> ComposeResult:
         with VerticalScroll(id="help-box"):
             yield Static(table)
             yield Static(Text("escape closes this", style="dim"))
@@ -347,7 +362,34 @@ class MicrogradApp(App):
         if isinstance(self.screen, HelpScreen):
             return
         actions = self.lab_view.lab.actions if self.lab_view else frozenset()
-        self.push_screen(HelpScreen(actions, self.key_words()))
+        over_dialog = self.screen is not self.screen_stack[0]
+        help_screen = HelpScreen(frozenset() if over_dialog else actions, self.key_words(),
+                                 self._focused_keys(app_keys_too=over_dialog))
+        help_screen.alone = over_dialog
+        self.push_screen(help_screen)
+
+    def _focused_keys(self, app_keys_too: bool) -> tuple[str, list[tuple[str, str]]] | None:
+        """The keys of the widget that has the keyboard (the code editor, the graph's tree, a field) and of
+        the screen it is on, as Textual's own help panel lists them: its bindings, in their own words.
+        Over the lesson, a key the app binds too (left, right) is listed once, as the app's."""
+        focused = self.screen.focused
+        if focused is None:
+            return None
+        rows: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        taken = set() if app_keys_too else {k for b in ALL_KEYS for k in b.key.split(",")}
+        # the screen's own keys (the editor's save and close) first, then the focused widget's
+        chain = sorted(self.screen.active_bindings.values(), key=lambda a: not isinstance(a.node, Screen))
+        for active in chain:
+            b = active.binding
+            words = b.tooltip or b.description
+            if active.node is self or not words or b.action.startswith("app.") or words in seen or b.key in taken:
+                continue
+            seen.add(words)
+            rows.append((self.get_key_display(b), words[0].upper() + words[1:]))
+        names = {"CodeEditor": "the code editor", "GraphTree": "the graph's tree", "LabInput": "the text field",
+                 "OptionList": "the contents"}
+        return names.get(type(focused).__name__, type(focused).__name__), rows
 
     def action_leave_input(self) -> None:
         toc = self.query_one("#toc")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -73,6 +74,25 @@ class CourseComplete(ModalScreen[str | None]):
             yield Static("\n".join(lines))
 
 
+class CodeEditor(TextArea):
+    """Textual's code editor (Python highlighted by tree-sitter, Textual's syntax extra) with Python's
+    indentation: enter keeps the line's indentation, and adds a level after a line ending in a colon."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter" and not self.read_only:
+            event.stop()
+            event.prevent_default()
+            row, column = self.cursor_location
+            before = self.document[row][:column]
+            indent = before[:len(before) - len(before.lstrip(" \t"))]
+            if before.rstrip().endswith(":"):
+                indent += " " * self.indent_width
+            start, end = self.selection
+            self._replace_via_keyboard("\n" + indent, start, end)
+            return
+        await super()._on_key(event)
+
+
 class Editor(ModalScreen[bool]):
     """A workspace file in Textual's code editor. ctrl+s saves (atomically); escape closes, asking
     first when there are unsaved changes. Dismissed with True when it saved at least once."""
@@ -81,6 +101,7 @@ class Editor(ModalScreen[bool]):
         Binding("ctrl+s", "save", "Save and check", id="editor-save", tooltip="Save the file; the checks run"),
         # priority: in a code editor escape would otherwise only move the focus out of the text
         Binding("escape", "close", "Close", id="editor-close", tooltip="Close the editor", priority=True),
+        Binding("f1", "app.help", "Keys", id="editor-help", tooltip="Every key of the editor"),
     ]
     DEFAULT_CSS = """
     Editor > Vertical { height: 1fr; }
@@ -103,7 +124,7 @@ class Editor(ModalScreen[bool]):
                 text = ""
                 self.notify(f"could not read {self.path.name}: {e}", severity="error")
             self._saved_text = text
-            yield TextArea.code_editor(text, language="python", id="editor-text")
+            yield CodeEditor.code_editor(text, language="python", id="editor-text")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

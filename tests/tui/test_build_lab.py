@@ -151,3 +151,44 @@ async def test_the_training_exercise_plots_the_learners_loss_live(user_home):
         assert lab.passed and len(lab.results.losses) == 100
         assert lab.results.losses[-1] < lab.results.losses[0] / 10
         assert await wait_for(pilot, lambda: "loss by step, on your engine" in screen_text(app))
+
+
+async def test_the_editor_highlights_python_and_indents_as_python_does(user_home):
+    app = make_app("build-value")
+    async with app.run_test(size=SIZE) as pilot:
+        assert await wait_for(pilot, lambda: checks_done(app))
+        await pilot.press("e")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, Editor))
+        area = app.screen.query_one("#editor-text")
+        assert area.language == "python" and "python" in area.available_languages  # tree-sitter is installed
+        assert area._highlight_query is not None  # highlighting is on, not plain text
+        area.text = ""
+        await pilot.press(*"def f(x):", "enter", *"if x:", "enter", *"return", "space", "x", "enter", "y")
+        await pilot.pause()
+        assert area.text == "def f(x):\n    if x:\n        return x\n        y", repr(area.text)
+
+
+async def test_help_lists_the_keys_of_what_has_the_keyboard(user_home):
+    from micrograd_tui.tui.app import HelpScreen
+
+    app = make_app("build-value")
+    async with app.run_test(size=SIZE) as pilot:
+        assert await wait_for(pilot, lambda: checks_done(app))
+        await pilot.press("e")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, Editor))
+        await pilot.press("f1")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        text = screen_text(app)
+        assert "in the code editor" in text and "Save the file" in text and "Cursor up" in text
+        assert "Go to the next lesson" not in text  # app keys do not work over the editor
+        await pilot.press("escape")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, Editor))
+
+    app = make_app("value")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert await wait_for(pilot, lambda: type(app.focused).__name__ == "GraphTree")
+        await pilot.press("question_mark")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        text = screen_text(app)
+        assert "in the graph's tree" in text and "Expand or collapse all" in text and "Go to the next lesson" in text
