@@ -1,8 +1,10 @@
 """``micrograd-tui check [EXERCISE] [--workspace DIR]``: the build exercises' checks, without the UI.
 
 One line per check, ``ok`` or ``FAIL``, then the exercise and the check (and for a
-failure, why); last ``N passed, M failed``. Exit status 0 only when every check
-passes. Stretch checks are printed but not counted.
+failure, the first line of why; ``-v`` prints all of it); last ``N passed, M failed``.
+Exit status 0 only when every check passes. Stretch checks are printed but not counted.
+For the whole course it stops after the first exercise not finished, and says how many
+are left. An exercise that passes is marked done for the app too (one record of done).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ def main(argv: list[str]) -> int:
     p = OneLineParser(prog="micrograd-tui check", description="Run the build exercises' checks on your workspace.")
     p.add_argument("exercise", nargs="?", help="an exercise's slug or number (e.g. build-value or 3.1); all by default")
     p.add_argument("--workspace", metavar="DIR", help=f"your files (default: ${ws.ENV_WORKSPACE}, else the app's)")
+    p.add_argument("-v", "--verbose", action="store_true", help="print each failure whole, not just its first line")
     args = p.parse_args(argv)
     folder = Path(args.workspace).expanduser().resolve() if args.workspace else ws.default_workspace()
     try:
@@ -52,19 +55,42 @@ def main(argv: list[str]) -> int:
         return 2
     print(f"workspace: {folder}" + (f" (starter files made: {', '.join(made)})" if made else ""))
     passed = failed = 0
-    for ex in exercises:
+    whole_course = args.exercise is None
+    for i, ex in enumerate(exercises):
         run = CheckRun(ex, folder)
+        ex_failed = 0
         for outcome in run.run_all():
-            first = (outcome.message or "").splitlines()
-            why = f": {first[0]}" if first and not outcome.ok else ""
+            lines = (outcome.message or "").splitlines()
+            why = f": {lines[0]}" if lines and not outcome.ok else ""
             tag = " (stretch, not counted)" if outcome.check.stretch else ""
             print(f"{'ok  ' if outcome.ok else 'FAIL'} {ex.slug}  {outcome.check.name}{tag}{why}")
+            if args.verbose and not outcome.ok:
+                for line in lines[1:]:
+                    print(f"       {line}")
             if not outcome.check.stretch:
                 passed += outcome.ok
                 failed += not outcome.ok
+                ex_failed += not outcome.ok
         sys.stdout.flush()
+        if not ex_failed:
+            _mark_done(ex.slug)
+        elif whole_course and i + 1 < len(exercises):
+            rest = exercises[i + 1:]
+            print(f"     {len(rest)} more exercises after {ex.slug}, not run until it passes: "
+                  + ", ".join(e.slug for e in rest))
+            break
     print(f"{passed} passed, {failed} failed")
     return 0 if failed == 0 else 1
+
+
+def _mark_done(slug: str) -> None:
+    """A pass here is a pass in the app: the same progress file, the same record of done."""
+    from .progress import Progress
+
+    progress = Progress().load()
+    if slug not in progress.finished:
+        progress.finished.add(slug)
+        progress.save()
 
 
 def set_workspace(path: str) -> None:

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from .checks import Check, Exercise, Verdict
+from .checks import Check, Exercise, Verdict, error_text
 from . import child
-from .child import OUTPUT_LIMIT, Run
+from .child import Run
 
 
 @dataclass
@@ -21,39 +21,12 @@ class Outcome:
     verdict: Verdict | None = None
 
 
-def error_text(error: dict) -> str:
-    """A learner's exception as a few lines: what, where in their files, and for syntax errors a caret."""
-    kind, message = error.get("type", "Error"), error.get("message", "")
-    syntax = error.get("syntax")
-    if syntax:
-        caret = " " * max((syntax.get("offset") or 1) - 1, 0) + "^"
-        return f"{syntax['file']}:{syntax['line']}: SyntaxError: {message}\n    {syntax['text']}\n    {caret}"
-    if kind == "NotImplementedError":
-        return f"not written yet: {message}"
-    if kind == "SystemExit":
-        return message
-    if kind == "OSError" and "File too large" in message:  # the output limit: Python turns SIGXFSZ into this
-        return f"your code printed more than {OUTPUT_LIMIT >> 20} MB and was stopped there: print less"
-    text = f"{kind}: {message}"
-    frames = error.get("frames") or []
-    if frames:
-        f = frames[-1]
-        text += f"\n    at {f['file']}:{f['line']} in {f['name']}: {f['text']}"
-    if kind == "RecursionError":
-        if any("topo" in f["name"] or f["name"] == "backward" for f in frames):
-            text += ("\n    Python stops about 1,000 calls deep: sort the graph with a loop and a stack of your own, "
-                     "not recursion")
-        else:
-            text += "\n    a function that calls itself without end? (an op that calls itself through another op?)"
-    return text
-
-
 class CheckRun:
     """The checks of one exercise in one child process."""
 
     def __init__(self, exercise: Exercise, workspace: Path, time_limit: float | None = None):
         self.exercise = exercise
-        specs = [dict(c.spec(), name=c.name) for c in exercise.checks]
+        specs = [dict(c.spec(), name=c.name, workspace=str(workspace)) for c in exercise.checks]
         self.child = Run(Path(workspace), specs, time_limit or child.TIME_LIMIT)
         self.outcomes: list[Outcome] = []
         self.losses: list[float] = []  # streamed by the training check as it runs

@@ -74,8 +74,10 @@ def test_check_fails_on_a_fresh_workspace_and_passes_on_a_solved_one(tmp_path):
     fresh = run("check", "--workspace", str(tmp_path / "fresh"))
     lines = fresh.stdout.splitlines()
     assert fresh.returncode == 1 and (tmp_path / "fresh" / "engine.py").exists()
-    assert all(line.startswith(("ok", "FAIL")) for line in lines[1:-1]) and "FAIL build-value  c = a + b" in fresh.stdout
+    assert all(line.startswith(("ok", "FAIL")) for line in lines[1:-2]) and "FAIL build-value  c = a + b" in fresh.stdout
     assert lines[-1].endswith(" failed") and lines[-1].startswith("0 passed, ")
+    # the course stops at the first unfinished exercise and says how many are left
+    assert "FAIL build-backward-ops" not in fresh.stdout and "7 more exercises after build-value" in lines[-2]
     solved = Path(__file__).parent.parent / "lessons" / "solution"
     ok = run("check", "--workspace", str(solved))
     assert ok.returncode == 0, ok.stdout
@@ -84,6 +86,26 @@ def test_check_fails_on_a_fresh_workspace_and_passes_on_a_solved_one(tmp_path):
     assert one.returncode == 0 and one.stdout.splitlines()[-1] == "4 passed, 0 failed"
     bad = run("check", "value", "--workspace", str(solved))
     assert bad.returncode == 2 and "not an exercise" in bad.stderr
+
+
+def test_check_marks_a_passed_exercise_done_for_the_app_and_v_prints_all(tmp_path, user_home):
+    import shutil
+    from pathlib import Path
+
+    from micrograd_tui.tui.progress import Progress
+
+    solved = tmp_path / "ws"
+    shutil.copytree(Path(__file__).parent.parent / "lessons" / "solution", solved)
+    assert run("check", "10.1", "--workspace", str(solved)).returncode == 0
+    assert "build-more-ops" in Progress(user_home).load().finished
+    engine = solved / "engine.py"
+    engine.write_text(engine.read_text().replace("self.grad += (1 - t**2) * out.grad", "self.grad += (1 - t**2)"))
+    short = run("check", "7.1", "--workspace", str(solved))
+    full = run("check", "7.1", "-v", "--workspace", str(solved))
+    assert short.returncode == full.returncode == 1
+    assert "chain-rule factor missing in `tanh`" in short.stdout and "multiply it by out.grad" not in short.stdout
+    assert "multiply it by out.grad" in full.stdout and "finite difference" in full.stdout
+    assert "build-backward-ops" not in Progress(user_home).load().finished
 
 
 def test_list_into_a_closed_pipe_exits_quietly():

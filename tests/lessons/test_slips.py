@@ -1,0 +1,98 @@
+"""The learner's real slip is found where it was made and named: one row per slip (what the learner
+wrote, the exercise that teaches that op, the words the message must hold). Checks that call backward on
+the op's own output (out.grad = 1) let the first rows through; these seed another grad, keep a grad from
+another use, and reuse an operand."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from micrograd_tui.lessons.workshop.checks import find_exercise
+from micrograd_tui.lessons.workshop.run import CheckRun
+
+SOLUTION = Path(__file__).parent / "solution"
+
+MUL_BACKWARD = "            self.grad += other.data * out.grad\n            other.grad += self.data * out.grad"
+ADD_BACKWARD = "            self.grad += 1.0 * out.grad\n            other.grad += 1.0 * out.grad"
+
+# slip, exercise that teaches the op, file, what the lecture's code says, what the learner wrote, words expected
+SLIPS = [
+    ("tanh without the chain factor", "build-backward-ops", "engine.py",
+     "self.grad += (1 - t**2) * out.grad", "self.grad += (1 - t**2)", ["`tanh`", "chain-rule factor missing"]),
+    ("log without the chain factor", "build-more-ops", "engine.py",
+     "self.grad += (1 / self.data) * out.grad", "self.grad += 1 / self.data", ["`log`", "chain-rule factor missing"]),
+    ("** without the chain factor", "build-more-ops", "engine.py",
+     "self.grad += other * (self.data ** (other - 1)) * out.grad", "self.grad += other * (self.data ** (other - 1))",
+     ["`__pow__`", "chain-rule factor missing"]),
+    ("= for += in __mul__", "build-backward-ops", "engine.py", MUL_BACKWARD,
+     MUL_BACKWARD.replace("+=", "="), ["`__mul__`", "`=` instead of `+=`"]),
+    ("= for += in __add__", "build-backward-ops", "engine.py", ADD_BACKWARD,
+     ADD_BACKWARD.replace("+=", "="), ["`__add__`", "`=` instead of `+=`"]),
+    ("wrong sign in __add__", "build-backward-ops", "engine.py", ADD_BACKWARD,
+     ADD_BACKWARD.replace("+=", "-="), ["`__add__`", "wrong sign"]),
+    ("__mul__ without return", "build-value", "engine.py",
+     '        out = Value(self.data * other.data, (self, other), "*")\n\n        def _backward():\n'
+     '            self.grad += other.data * out.grad\n            other.grad += self.data * out.grad\n'
+     '        out._backward = _backward\n        return out\n',
+     '        out = Value(self.data * other.data, (self, other), "*")\n\n        def _backward():\n'
+     '            self.grad += other.data * out.grad\n            other.grad += self.data * out.grad\n'
+     '        out._backward = _backward\n', ["`__mul__`", "returned None", "return out"]),
+    ("MLP.__call__ without return", "build-nn", "nn.py", "            x = layer(x)\n        return x\n",
+     "            x = layer(x)\n", ["MLP", "returned None", "return x"]),
+    ("no __radd__", "build-more-ops", "engine.py", "    def __radd__(self, other):\n        return self + other\n", "",
+     ["__radd__", "sum()", "TypeError"]),
+    ("backward in topological order, not reversed", "build-backward", "engine.py",
+     "        for node in reversed(topo):", "        for node in topo:", ["reverse topological order"]),
+    # an exercise that builds on the engine says which earlier one fails first, and which op
+    ("softmax on a log without the chain factor", "softmax-nll", "engine.py",
+     "self.grad += (1 / self.data) * out.grad", "self.grad += 1 / self.data",
+     ["exercise build-more-ops fails first", "`log`", "chain-rule factor missing"]),
+    ("training on a __mul__ with =", "build-train", "engine.py", MUL_BACKWARD, MUL_BACKWARD.replace("+=", "="),
+     ["exercise build-backward-ops fails first", "`__mul__`", "`=` instead of `+=`"]),
+]
+
+
+@pytest.fixture
+def solved(tmp_path) -> Path:
+    folder = tmp_path / "ws"
+    shutil.copytree(SOLUTION, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    return folder
+
+
+@pytest.mark.parametrize("slip, slug, name, old, new, words", SLIPS, ids=[s[0] for s in SLIPS])
+def test_the_slip_fails_where_the_op_is_taught_and_is_named(solved, slip, slug, name, old, new, words):
+    path = solved / name
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+    outcomes = CheckRun(find_exercise(slug), solved, 10.0).run_all()
+    bad = [o for o in outcomes if not o.ok and not o.check.stretch]
+    assert bad, f"{slip}: every check of {slug} passed"
+    message = f"{bad[0].check.name}: {bad[0].message}"
+    for w in words:
+        assert w in message, (slip, w, message)
+
+
+def test_a_slip_in_an_op_is_not_blamed_on_the_op_that_uses_it(solved):
+    """a / b is a * b**-1: a ** without its chain factor is ``__pow__``'s, not ``__truediv__``'s."""
+    path = solved / "engine.py"
+    path.write_text(path.read_text().replace("self.grad += other * (self.data ** (other - 1)) * out.grad",
+                                             "self.grad += other * (self.data ** (other - 1))"))
+    outcomes = CheckRun(find_exercise("build-more-ops"), solved, 10.0).run_all()
+    first = next(o for o in outcomes if not o.ok)
+    assert "`__pow__`" in first.message and "__truediv__" not in first.message, first.message
+
+
+def test_the_random_cases_say_their_seed_and_agree_with_finite_differences(solved):
+    from micrograd_tui.lessons.workshop.checks import LOCAL_SEED
+
+    path = solved / "engine.py"
+    # right on the fixed case (a = 1.5), wrong elsewhere: only a random case can find it
+    path.write_text(path.read_text().replace("self.grad += (1 / self.data) * out.grad",
+                                             "self.grad += (1 / self.data if self.data == 1.5 else 1.0) * out.grad"))
+    outcomes = CheckRun(find_exercise("build-more-ops"), solved, 10.0).run_all()
+    first = next(o for o in outcomes if not o.ok)
+    assert f"random case, seed {LOCAL_SEED}" in first.message and "finite difference" in first.message
