@@ -145,7 +145,6 @@ def graph_check(name: str, ops: list, output: str, backward: str = "none", struc
         expected = {k: (v.data, v.grad) for k, v in env.items()}
         names = result.get("names", {})
         verdict = Verdict(False, graph=result if dump else None, expected=expected)
-        made = {op[1]: op for op in ops}
         for op in ops:
             if op[0] != "leaf" and names[op[1]]["type"] == "NoneType":
                 return Verdict(False, f"returned None in `{METHOD.get(op[0], op[0])}`: `{_text(op)}` gave None: "

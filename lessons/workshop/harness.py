@@ -17,6 +17,7 @@ import os
 import random
 import sys
 import traceback
+from typing import Any, Callable
 
 DUMP_LIMIT = 400  # nodes of a graph sent back for drawing
 
@@ -38,7 +39,7 @@ def number(x):
         return None
 
 
-OPS = {
+OPS: "dict[str, Callable[..., Any]]" = {
     "add": lambda a, b: a + b,
     "mul": lambda a, b: a * b,
     "tanh": lambda a: a.tanh(),
@@ -153,7 +154,7 @@ def check_local(check, modules, events):
     use had passed its share), the op built on them, out.grad seeded to ``upstream`` (not 1), and every
     node's _backward called once, output first. What each leaf's grad became tells the slip apart."""
     Value = modules["engine"].Value
-    cases = []
+    cases: list = []
     for case in check["cases"]:
         leaves = [Value(x) for x in case["leaves"]]
         for leaf, name in zip(leaves, case["names"]):
