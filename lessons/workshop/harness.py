@@ -67,7 +67,7 @@ def build(ops, Value):
             for _ in range(args[1]):
                 v = v + 1.0
         else:
-            v = OPS[kind](*[env[a] if isinstance(a, str) else a for a in args])  # type: ignore[operator]
+            v = OPS[kind](*[env[a] if isinstance(a, str) else a for a in args])
         try:
             v.label = name
         except AttributeError:
