@@ -167,8 +167,12 @@ class PlotPanel:
 
 @dataclass(frozen=True)
 class CodePanel:
+    """A titled text that scrolls: Python source (numbered, not wrapped), or with ``plain`` a message
+    wrapped to the width (the whole of a failed check)."""
+
     name: str
     text: str
+    plain: bool = False
 
 
 @dataclass(frozen=True)

@@ -107,12 +107,15 @@ class Editor(ModalScreen[bool]):
     Editor > Vertical { height: 1fr; }
     Editor #editor-path { height: 1; background: $panel; padding: 0 1; }
     Editor TextArea { height: 1fr; }
+    Editor #editor-status { height: auto; max-height: 3; background: $boost; color: $accent; padding: 0 1; }
     """
+    STATUS_SECONDS = 0.2  # how often the line under the text asks for the latest check result
 
-    def __init__(self, path: Path, on_save):
+    def __init__(self, path: Path, on_save, status=None):
         super().__init__()
         self.path = path
         self.on_save = on_save
+        self.status = status  # () -> the latest result in a line, shown under the text as you save
         self.saved_once = False
 
     def compose(self) -> ComposeResult:
@@ -125,10 +128,20 @@ class Editor(ModalScreen[bool]):
                 self.notify(f"could not read {self.path.name}: {e}", severity="error")
             self._saved_text = text
             yield CodeEditor.code_editor(text, language="python", id="editor-text")
+            yield Static("", id="editor-status")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(TextArea).focus()
+        if self.status is not None:
+            self._show_status()
+            self.set_interval(self.STATUS_SECONDS, self._show_status)
+
+    def _show_status(self) -> None:
+        from rich.text import Text
+
+        assert self.status is not None
+        self.query_one("#editor-status", Static).update(Text(self.status()))
 
     @property
     def dirty(self) -> bool:

@@ -303,7 +303,12 @@ class LabView(Vertical):
             else:
                 from .dialogs import Editor
 
-                self.app.push_screen(Editor(request.path, on_save=self._poll_files))
+                self.app.push_screen(Editor(request.path, on_save=self._poll_files, status=self._result_line))
+
+    def _result_line(self) -> str:
+        """The lab's latest word on the file (its message's last lines: checking…, ✓, ✗ and why), for the editor."""
+        lines = with_keys(self.lab.message).splitlines()
+        return "\n".join(lines[1:] if len(lines) > 1 else lines)
 
     def _save_screen(self, path: Path) -> None:
         """The screen as it is now, as an SVG (Textual's screenshot), once the lab's message is on it."""

@@ -197,9 +197,10 @@ class WorkshopLab(Lab):
         bad = self.first_failure()
         if bad is None:
             return f"{where}\n✓ every check passes. [[next]] goes on"
+        first = bad.message.splitlines()[0] if bad.message else ""  # the whole of it is in its own panel
         if bad.check.stretch:
-            return f"{where}\n✓ the exercise is done ([[next]] goes on). Stretch: {bad.message}"
-        return f"{where}\n✗ {bad.check.name}: {bad.message}"
+            return f"{where}\n✓ the exercise is done ([[next]] goes on). Stretch: {first}"
+        return f"{where}\n✗ {bad.check.name}: {first}"
 
     # --- what to show -------------------------------------------------------------------
     def panels(self) -> list[Panel]:
@@ -220,6 +221,9 @@ class WorkshopLab(Lab):
         graph = self._graph()
         if graph is not None:
             shown.append(graph)
+        bad = self.first_failure() if r is not None and r.finished else None
+        if bad is not None and "\n" in bad.message:
+            shown.append(CodePanel(f"why `{bad.check.name}` fails", bad.message, plain=True))
         if self.exercise.live and r is not None:
             shown.append(self._losses(r))
         if self.revealed:

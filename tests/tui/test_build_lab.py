@@ -192,3 +192,22 @@ async def test_help_lists_the_keys_of_what_has_the_keyboard(user_home):
         assert await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
         text = screen_text(app)
         assert "in the graph's tree" in text and "Expand or collapse all" in text and "Go to the next lesson" in text
+
+
+async def test_a_save_in_the_editor_shows_the_result_under_the_text_within_a_second(user_home):
+    import time
+
+    app = make_app("build-value")
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert await wait_for(pilot, lambda: checks_done(app))
+        await pilot.press("e")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, Editor))
+        status = app.screen.query_one("#editor-status")
+        assert "✗" in str(status.render())  # the fresh starter fails: said under the text
+        app.screen.query_one("#editor-text").text = (SOLUTION / "engine.py").read_text()
+        saved = time.monotonic()
+        await pilot.press("ctrl+s")
+        assert await wait_for(pilot, lambda: "every check passes" in str(status.render()), timeout=5)
+        took = time.monotonic() - saved
+        assert isinstance(app.screen, Editor)  # without leaving the editor
+        print(f"save to result in the editor: {took:.2f} s")  # the goal is 1 s; a loaded CI machine may take longer

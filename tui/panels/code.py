@@ -16,6 +16,7 @@ class CodeView(ScrollableContainer):
     CodeView { overflow-x: auto; overflow-y: auto; }
     CodeView > .code-title { dock: top; height: 1; width: 1fr; color: $text-muted; text-style: bold; }
     CodeView > .code-text { width: auto; }
+    CodeView.-plain > .code-text { width: 1fr; }
     """
 
     def __init__(self, **kwargs):
@@ -41,6 +42,10 @@ class CodeView(ScrollableContainer):
 
         for title in self.query(".code-title").results(Static):  # none until mounted: on_mount shows it then
             title.update(Text(panel.name, no_wrap=True, overflow="ellipsis"))
+        self.set_class(panel.plain, "-plain")
         for text in self.query(".code-text").results(Static):
-            text.update(Syntax(panel.text, "python", line_numbers=True, word_wrap=False, theme="ansi_dark"))
+            if panel.plain:
+                text.update(Text(panel.text))
+            else:
+                text.update(Syntax(panel.text, "python", line_numbers=True, word_wrap=False, theme="ansi_dark"))
             self.scroll_home(animate=False)
