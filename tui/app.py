@@ -60,15 +60,10 @@ class HelpScreen(ModalScreen[None]):
         table = Table(title="Keys", expand=True, show_edge=False, pad_edge=False)
         table.add_column("key", style="bold", no_wrap=True)
         table.add_column("what it does")
-        if self.here and self.here[1]:
-            table.add_row("", Text(f"in {self.here[0]}, which has the keyboard now", style="italic"))
-            for key, words in self.here[1]:
-                table.add_row(key, words)
-            if self.alone:
-                yield from self._box(table)
-                return
-            table.add_row("", "")
-            table.add_row("", Text("everywhere", style="italic"))
+        if self.alone:  # over a dialog: only its keys work
+            self._here(table)
+            yield from self._box(table)
+            return
         for b in APP_KEYS:
             table.add_row(key_label(b), b.tooltip)
         table.add_row("ctrl+p", "Command palette: go to any lesson, run any command")
@@ -79,6 +74,9 @@ class HelpScreen(ModalScreen[None]):
             action = lab_action(b)
             if action in self.lab_actions:
                 table.add_row(key_label(b), self.words.get(action or "", str(b.tooltip)))
+        if self.here and self.here[1]:
+            table.add_row("", "")
+            self._here(table)
         others = [b for b in LAB_KEYS if lab_action(b) not in self.lab_actions]
         if others:
             table.add_row("", "")
@@ -86,6 +84,16 @@ class HelpScreen(ModalScreen[None]):
             for b in others:
                 table.add_row(key_label(b), Text(b.tooltip, style="dim"))
         yield from self._box(table)
+
+    def on_mount(self) -> None:
+        self.query_one("#help-box").focus()  # so the arrows and page keys scroll a list longer than the screen
+
+    def _here(self, table) -> None:
+        """The keys of what has the keyboard now (the editor, the tree, a field), in Textual's own words."""
+        if self.here and self.here[1]:
+            table.add_row("", Text(f"in {self.here[0]}, which has the keyboard now", style="italic"))
+            for key, words in self.here[1]:
+                table.add_row(key, words)
 
     def _box(self, table) -> ComposeResult:
         with VerticalScroll(id="help-box"):

@@ -51,8 +51,14 @@ class Exercise:
     what: str  # one line: what to write
     checks: tuple[Check, ...]
     hints: tuple[str, ...]
-    solution: str  # the worked solution, shown only after the learner confirms
     live: bool = False  # streams losses while it runs (the training exercise)
+
+    @property
+    def solution(self) -> str:
+        """The worked solution (``solutions/<slug>.py``), shown only after the learner confirms."""
+        from .worked import solution_text
+
+        return solution_text(self.slug)
 
 
 # --- expressions as data, for both engines ------------------------------------------------
@@ -552,16 +558,6 @@ EXERCISES: tuple[Exercise, ...] = (
         ),
         ("other = other if isinstance(other, Value) else Value(other) lets a + 2 work.",
          "out = Value(self.data + other.data, (self, other), '+') makes the node; return out."),
-        """    def __add__(self, other):
-        other = other if isinstance(other, Value) else Value(other)
-        out = Value(self.data + other.data, (self, other), '+')
-        return out
-
-    def __mul__(self, other):
-        other = other if isinstance(other, Value) else Value(other)
-        out = Value(self.data * other.data, (self, other), '*')
-        return out
-""",
     ),
     Exercise(
         "build-backward-ops", "Build it: _backward for +, * and tanh", "backward-per-op", "engine.py",
@@ -580,35 +576,6 @@ EXERCISES: tuple[Exercise, ...] = (
          "* swaps: self.grad += other.data * out.grad; other.grad += self.data * out.grad.",
          "tanh: t = math.tanh(self.data); out = Value(t, (self,), 'tanh'); its _backward: "
          "self.grad += (1 - t**2) * out.grad."),
-        """    def __add__(self, other):
-        other = other if isinstance(other, Value) else Value(other)
-        out = Value(self.data + other.data, (self, other), '+')
-
-        def _backward():
-            self.grad += out.grad
-            other.grad += out.grad
-        out._backward = _backward
-        return out
-
-    def __mul__(self, other):
-        other = other if isinstance(other, Value) else Value(other)
-        out = Value(self.data * other.data, (self, other), '*')
-
-        def _backward():
-            self.grad += other.data * out.grad
-            other.grad += self.data * out.grad
-        out._backward = _backward
-        return out
-
-    def tanh(self):
-        t = math.tanh(self.data)
-        out = Value(t, (self,), 'tanh')
-
-        def _backward():
-            self.grad += (1 - t**2) * out.grad
-        out._backward = _backward
-        return out
-""",
     ),
     Exercise(
         "build-backward", "Build it: backward() for the whole graph", "reuse-bug", "engine.py",
@@ -627,20 +594,6 @@ EXERCISES: tuple[Exercise, ...] = (
         ("topo = []; visited = set(); a node goes into topo after all its children (depth first).",
          "Then self.grad = 1.0 and for node in reversed(topo): node._backward().",
          "Deep graphs: keep your own stack of (node, children done?) pairs instead of recursing."),
-        """    def backward(self):
-        topo, visited, stack = [], set(), [(self, False)]
-        while stack:
-            v, children_done = stack.pop()
-            if children_done:
-                topo.append(v)
-            elif v not in visited:
-                visited.add(v)
-                stack.append((v, True))
-                stack.extend((child, False) for child in v._prev)
-        self.grad = 1.0
-        for node in reversed(topo):
-            node._backward()
-""",
     ),
     Exercise(
         "build-more-ops", "Build it: exp, log, **, /, - and the reflected ops", "breaking-up-tanh", "engine.py",
@@ -662,46 +615,6 @@ EXERCISES: tuple[Exercise, ...] = (
          "log: the local derivative is 1/x. **: self.grad += other * self.data**(other - 1) * out.grad.",
          "The rest are one line each: a / b is a * b**-1, -a is a * -1, a - b is a + (-b), "
          "and __radd__/__rmul__ return self + other / self * other."),
-        """    def exp(self):
-        out = Value(math.exp(self.data), (self,), 'exp')
-
-        def _backward():
-            self.grad += out.data * out.grad
-        out._backward = _backward
-        return out
-
-    def log(self):
-        out = Value(math.log(self.data), (self,), 'log')
-
-        def _backward():
-            self.grad += (1 / self.data) * out.grad
-        out._backward = _backward
-        return out
-
-    def __pow__(self, other):
-        assert isinstance(other, (int, float)), "only numbers as exponents"
-        out = Value(self.data**other, (self,), f'**{other}')
-
-        def _backward():
-            self.grad += other * self.data**(other - 1) * out.grad
-        out._backward = _backward
-        return out
-
-    def __truediv__(self, other):
-        return self * other**-1
-
-    def __neg__(self):
-        return self * -1
-
-    def __sub__(self, other):
-        return self + (-other)
-
-    def __radd__(self, other):
-        return self + other
-
-    def __rmul__(self, other):
-        return self * other
-""",
     ),
     Exercise(
         "build-nn", "Build it: Neuron, Layer, MLP", "mlp", "nn.py",
@@ -712,44 +625,6 @@ EXERCISES: tuple[Exercise, ...] = (
          "Layer: self.neurons = [Neuron(nin) for _ in range(nout)]; calling it returns outs[0] if one output.",
          "MLP: sizes = [nin] + nouts; a Layer(sizes[i], sizes[i+1]) for each i; calling it feeds each layer "
          "the last one's output."),
-        """class Neuron:
-    def __init__(self, nin):
-        self.w = [Value(random.uniform(-1, 1)) for _ in range(nin)]
-        self.b = Value(random.uniform(-1, 1))
-
-    def __call__(self, x):
-        act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
-        return act.tanh()
-
-    def parameters(self):
-        return self.w + [self.b]
-
-
-class Layer:
-    def __init__(self, nin, nout):
-        self.neurons = [Neuron(nin) for _ in range(nout)]
-
-    def __call__(self, x):
-        outs = [n(x) for n in self.neurons]
-        return outs[0] if len(outs) == 1 else outs
-
-    def parameters(self):
-        return [p for n in self.neurons for p in n.parameters()]
-
-
-class MLP:
-    def __init__(self, nin, nouts):
-        sizes = [nin] + nouts
-        self.layers = [Layer(sizes[i], sizes[i + 1]) for i in range(len(nouts))]
-
-    def __call__(self, x):
-        for layer in self.layers:
-            x = layer(x)
-        return x
-
-    def parameters(self):
-        return [p for layer in self.layers for p in layer.parameters()]
-""",
     ),
     Exercise(
         "build-train", "Build it: the training loop, live", "gradient-descent", "train.py",
@@ -758,16 +633,6 @@ class MLP:
         ("ypred = [model(x) for x in xs]; loss = sum((yout - ygt)**2 for ygt, yout in zip(ys, ypred)).",
          "for p in model.parameters(): p.grad = 0.0, then loss.backward().",
          "for p in model.parameters(): p.data += -lr * p.grad; return loss."),
-        """def train_step(model, xs, ys, lr):
-    ypred = [model(x) for x in xs]
-    loss = sum((yout - ygt)**2 for ygt, yout in zip(ys, ypred))
-    for p in model.parameters():
-        p.grad = 0.0
-    loss.backward()
-    for p in model.parameters():
-        p.data += -lr * p.grad
-    return loss
-""",
         live=True,
     ),
     Exercise(
@@ -776,9 +641,6 @@ class MLP:
         (gradf_check(),),
         ("Differentiate term by term: d/da of -a**3 is -3a², of -a**0.5 is -0.5·a^-0.5.",
          "d/db of sin(3b) is 3·cos(3b); of b**2.5 is 2.5·b**1.5. d/dc of -1/c is 1/c²."),
-        """def gradf(a, b, c):
-    return [-3 * a**2 - 0.5 * a**-0.5, 3 * math.cos(3 * b) + 2.5 * b**1.5, 1 / c**2]
-""",
     ),
     Exercise(
         "softmax-nll", "Exercise: softmax and its loss on your Value", "what-we-built", "exercises.py",
@@ -786,7 +648,6 @@ class MLP:
         (earlier_check(("build-backward-ops", "build-backward", "build-more-ops")), softmax_check()),
         ("sum() starts from 0, so 0 + Value needs __radd__.",
          "If a grad is off, the build-more-ops checks name the op."),
-        "# softmax and nll are given in exercises.py; they need exp, log, __radd__ and __truediv__ from build-more-ops\n",
     ),
 )
 
