@@ -38,7 +38,7 @@ from micrograd_tui.engine import Value
 
 __all__ = [
     "ACTIONS", "Finish", "Focus", "Field", "FactsPanel", "ListPanel", "GraphPanel", "Series", "PlotPanel",
-    "CodePanel", "PICKED", "SurfacePanel", "SurfacePoint", "surface_centre", "grid_centres", "Panel", "Job", "EditFile", "SaveScreen", "Lab", "action_marks",
+    "CodePanel", "PICKED", "SurfacePanel", "SurfacePoint", "surface_centre", "grid_centres", "Panel", "Job", "EditFile", "SaveScreen", "OpenLesson", "Lab", "action_marks",
 ]
 
 # Every action a lab can answer, with the words the app shows for it. The app
@@ -70,6 +70,7 @@ ACTIONS = {
     "share": "save this run's setup and screen",
     "example": "load an example",
     "next_file": "next file",
+    "open_earlier": "open the earlier exercise that fails first",
 }
 
 _MARK = re.compile(r"\[\[([a-z_]+)\]\]")
@@ -262,6 +263,13 @@ class SaveScreen:
     path: Path
 
 
+@dataclass(frozen=True)
+class OpenLesson:
+    """A request from a lab: open this lesson (by slug), as the learner asked (an earlier exercise that fails)."""
+
+    slug: str
+
+
 # --- the lab -----------------------------------------------------------------------------
 
 
@@ -286,7 +294,7 @@ class Lab(ABC):
         self.done = False
         self.history: list[str] | None = None  # earlier inputs, walked with up/down in the field
         self.pending_input: str | None = None  # text the lab puts into its first field (an example)
-        self.requests: list[EditFile | SaveScreen] = []  # what the lab asks the app to do for it; the app takes them
+        self.requests: list[EditFile | SaveScreen | OpenLesson] = []  # what the lab asks the app to do for it; the app takes them
 
     # --- what to show ------------------------------------------------------------
     @abstractmethod

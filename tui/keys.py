@@ -54,6 +54,7 @@ _LAB_KEYS = [
     ("S", "share", "Share", True),
     ("l", "example", "Example", True),
     ("greater_than_sign", "next_file", "Next file", True),
+    ("x", "open_earlier", "Open it", True),
 ]
 
 _DISPLAY = {"left_square_bracket": "[", "right_square_bracket": "]", "left_curly_bracket": "{", "right_curly_bracket": "}",

@@ -25,7 +25,7 @@ from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, Static
 from textual.widgets.input import Selection
 
-from micrograd_tui.lessons.lab import PICKED, Focus, Lab, Panel, SaveScreen
+from micrograd_tui.lessons.lab import PICKED, Focus, Lab, OpenLesson, Panel, SaveScreen
 from micrograd_tui.lessons.numtext import NumberError, parse_number
 
 from .keys import with_keys
@@ -296,7 +296,9 @@ class LabView(Vertical):
     def _take_requests(self) -> None:
         requests, self.lab.requests = self.lab.requests, []
         for request in requests:
-            if isinstance(request, SaveScreen):
+            if isinstance(request, OpenLesson):
+                self.app.call_later(self.app.open_lesson, request.slug)  # type: ignore[attr-defined]
+            elif isinstance(request, SaveScreen):
                 self._save_screen(request.path)
             elif request.external:
                 self._edit_outside(request.path)

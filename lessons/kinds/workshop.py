@@ -11,7 +11,7 @@ from pathlib import Path
 
 from micrograd_tui.engine import Value
 
-from ..lab import CodePanel, EditFile, FactsPanel, GraphPanel, Job, Lab, ListPanel, Panel, PlotPanel, Series
+from ..lab import CodePanel, EditFile, FactsPanel, GraphPanel, Job, Lab, ListPanel, OpenLesson, Panel, PlotPanel, Series
 from ..workshop import workspace as ws
 from ..workshop.checks import Exercise, lecture_losses
 from ..workshop.run import CheckRun, Outcome
@@ -88,7 +88,7 @@ class WorkshopLab(Lab):
         super().__init__()
         self.exercise = exercise
         self.folder = folder if folder is not None else ws.default_workspace()
-        self.actions = frozenset({"run_checks", "edit", "edit_external", "hint", "answer", "reset"})
+        self.always = frozenset({"run_checks", "edit", "edit_external", "hint", "answer", "reset"})
         self.shows = frozenset({FactsPanel, ListPanel, GraphPanel, CodePanel} | ({PlotPanel} if exercise.live else set()))
         self.hints_shown = 0
         self.revealed = False
@@ -153,6 +153,27 @@ class WorkshopLab(Lab):
     def on_run_checks(self) -> None:
         self.wanted = True
 
+    def earlier(self) -> str | None:
+        """The earlier exercise that fails first (its slug), when that is why this one fails."""
+        bad = self.first_failure()
+        return bad.verdict.goto if bad is not None and bad.verdict is not None else None
+
+    @property
+    def actions(self) -> frozenset[str]:  # type: ignore[override]  # read-only here: this lab never sets it
+        """Opening the earlier exercise is offered (and shown in the footer) only while one fails first."""
+        return self.always | ({"open_earlier"} if self.earlier() else frozenset())
+
+    def key_words(self) -> dict[str, str]:
+        slug = self.earlier()
+        return {"open_earlier": f"open {slug}"} if slug else {}
+
+    def on_open_earlier(self) -> None:
+        slug = self.earlier()
+        if slug is None:
+            self.message = "no earlier exercise fails: the checks here say what to fix"
+            return
+        self.requests.append(OpenLesson(slug))
+
     # --- the learner's actions ------------------------------------------------------
     def on_edit(self) -> None:
         self.requests.append(EditFile(self.path))
@@ -200,6 +221,8 @@ class WorkshopLab(Lab):
         first = bad.message.splitlines()[0] if bad.message else ""  # the whole of it is in its own panel
         if bad.check.stretch:
             return f"{where}\n✓ the exercise is done ([[next]] goes on). Stretch: {first}"
+        if bad.verdict is not None and bad.verdict.goto:
+            return f"{where}\n✗ {first}. [[open_earlier]] opens it"
         return f"{where}\n✗ {bad.check.name}: {first}"
 
     # --- what to show -------------------------------------------------------------------

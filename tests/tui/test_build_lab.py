@@ -215,3 +215,24 @@ async def test_a_save_in_the_editor_shows_the_result_under_the_text_within_a_sec
         took = time.monotonic() - saved
         assert isinstance(app.screen, Editor)  # without leaving the editor
         print(f"save to result in the editor: {took:.2f} s")  # the goal is 1 s; a loaded CI machine may take longer
+
+
+async def test_an_exercise_that_builds_on_a_failing_one_opens_it_on_a_key(user_home, tmp_path, monkeypatch):
+    from micrograd_tui.lessons.workshop import workspace as ws
+
+    folder = tmp_path / "ws"
+    shutil.copytree(SOLUTION, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    engine = folder / "engine.py"
+    engine.write_text(engine.read_text().replace("self.grad += (1 / self.data) * out.grad", "self.grad += 1 / self.data"))
+    monkeypatch.setenv(ws.ENV_WORKSPACE, str(folder))
+    app = make_app("softmax-nll")
+    async with app.run_test(size=SIZE) as pilot:
+        assert await wait_for(pilot, lambda: app.lab_view.lab.earlier() == "build-more-ops")
+        assert await wait_for(pilot, lambda: "x open build-more-ops" in screen_text(app).splitlines()[-1])  # footer
+        assert "exercise build-more-ops fails first" in screen_text(app)
+        assert app.lab_view.lab.message.endswith("[[open_earlier]] opens it")
+        await pilot.press("x")
+        assert await wait_for(pilot, lambda: app.lesson.slug == "build-more-ops")
+        assert await wait_for(pilot, lambda: checks_done(app))
+        assert "open_earlier" not in app.lab_view.lab.actions  # here the log check itself fails: nothing earlier
+        assert await wait_for(pilot, lambda: "chain-rule factor missing in `log`" in screen_text(app))
