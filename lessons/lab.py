@@ -137,12 +137,14 @@ class ListPanel:
 @dataclass(frozen=True)
 class GraphPanel:
     """One expression graph to show as a tree, rooted at its output. With ``expected``, each node
-    that has an expected (data, grad) shows it beside its own, and a mismatch is marked."""
+    that has an expected (data, grad) shows it beside its own, and a mismatch is marked (and no chain
+    rule is written: a learner's graph carries no local derivatives)."""
 
     root: Value
     title: str = ""
     highlight: Value | None = None
     expected: Mapping[Value, tuple[float, float]] | None = None
+    chain_rule: bool = True  # the chain rule, with its numbers, for the node the cursor is on (off where it is the task)
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,8 @@ class ExerciseLab(Lab):
                 rows.append((f"d{out}/d{label}", "?" + ("   ◀ now" if label == self.current else "")))
         cur = self.current
         shown: list[Panel] = [FactsPanel(tuple(rows)),
-                              GraphPanel(self.nodes[out], highlight=self.nodes[cur] if cur else None)]
+                              GraphPanel(self.nodes[out], highlight=self.nodes[cur] if cur else None,
+                                         chain_rule=False)]  # it would write the answer out
         if self.ex.plot:
             shown.append(self.ex.plot(self.nodes))
         return shown

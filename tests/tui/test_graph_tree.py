@@ -74,3 +74,38 @@ async def test_a_65000_node_graph_opens_lazily_and_refreshes_in_place():
         await pilot.pause()
         assert {n.data.path for n in tree._rows if n.is_expanded} == opened
         assert tree.render_label(tree.root, Style(), Style()).plain.endswith("1.0000")  # grad now shown
+
+
+def chain_lines(app) -> str:
+    """The chain-rule lines under the graphs' headers, as written (the screen wraps them)."""
+    from micrograd_tui.tui.panels.graph import ChainLine
+
+    return "\n".join(str(line.render()) for line in app.query(ChainLine) if line.display)
+
+
+async def test_the_chain_rule_of_the_node_under_the_cursor_is_written_with_its_numbers():
+    from conftest import make_app, settle, wait_for
+
+    app = make_app("reuse-bug")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")  # accumulate: the right grads
+        assert await wait_for(pilot, lambda: type(app.focused).__name__ == "GraphTree")
+        await pilot.press("down")  # b = a + a: from b to a
+        assert await wait_for(pilot, lambda: "db/da = db/db · db/da + db/db · db/da = 1.0000 + 1.0000 = 2.0000"
+                              in chain_lines(app))
+        await pilot.press("o")  # overwrite, the bug: the chain rule says 2, the grad holds 1
+        await settle(pilot)
+        await pilot.press("home", "down")  # a new graph was built: to a again
+        assert await wait_for(pilot, lambda: "but a.grad holds 1.0000" in chain_lines(app))
+
+
+async def test_no_chain_rule_where_writing_it_would_give_the_answer():
+    from conftest import make_app, screen_text, settle
+
+    app = make_app("manual-backprop")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("1", "enter", "escape", "down")
+        await settle(pilot)
+        assert "dL/dd = dL/dL" not in screen_text(app) and chain_lines(app) == ""

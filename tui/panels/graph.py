@@ -16,7 +16,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widget import Widget
-from textual.widgets import Tree
+from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
 from micrograd_tui.engine import Value
@@ -238,8 +238,15 @@ class GraphHeader(Widget):
                              (f"{'grad':>{NUM_W}}", ""), (f"{'expected':>{WANT_W}}" if extra else "", ""))
 
 
+class ChainLine(Static):
+    """Under the tree: the chain rule for the node the cursor is on, with the graph's numbers."""
+
+    DEFAULT_CSS = "ChainLine { height: auto; max-height: 2; color: $text-muted; }"
+
+
 class GraphPanelView(Vertical):
-    """A graph's title, a header naming the columns, and the tree."""
+    """A graph's title, a header naming the columns, the tree, and the chain rule for the node the
+    cursor is on (for this app's own graphs: a learner's graph carries no local derivatives)."""
 
     DEFAULT_CSS = "GraphPanelView { height: 1fr; min-height: 5; }"
 
@@ -248,10 +255,31 @@ class GraphPanelView(Vertical):
         self.title = title
         self._pending: GraphPanel | None = None  # shown once the tree is mounted
         self.comparing = False
+        self.chain = False  # write the chain rule under the header (the panel says)
+        self._uses: tuple[Value, dict] | None = None  # (root, each node's uses), walked once per graph
 
     def compose(self):
         yield GraphHeader()
+        yield ChainLine("")
         yield GraphTree()
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[NodeRef]) -> None:
+        self._chain()
+
+    def _chain(self) -> None:
+        from micrograd_tui.lessons.chainrule import chain_rule, users
+
+        for tree in self.query(GraphTree).results(GraphTree):
+            for line in self.query(ChainLine).results(ChainLine):
+                cursor = tree.cursor_node or tree.root
+                root = tree.root_value
+                line.display = self.chain and root is not None
+                if not self.chain or root is None or cursor.data is None:
+                    continue
+                if self._uses is None or self._uses[0] is not root:
+                    self._uses = (root, users(root))
+                node = cursor.data.value if cursor.data.value in self._uses[1] else root  # a graph just rebuilt
+                line.update(Text(chain_rule(root, node, self._uses[1])))
 
     def on_mount(self) -> None:
         self._header()
@@ -259,6 +287,7 @@ class GraphPanelView(Vertical):
             panel, self._pending = self._pending, None
             for tree in self.query(GraphTree).results(GraphTree):  # none if removed before it mounted
                 tree.show(panel.root, panel.highlight, panel.expected)
+            self._chain()
 
     def _header(self) -> None:
         for header in self.query(GraphHeader).results(GraphHeader):  # none before it mounts: on_mount sets it
@@ -266,11 +295,13 @@ class GraphPanelView(Vertical):
 
     def update_panel(self, panel: GraphPanel) -> None:
         comparing = panel.expected is not None
+        self.chain = panel.chain_rule and not comparing
         if panel.title != self.title or comparing != self.comparing:
             self.title, self.comparing = panel.title, comparing
             self._header()
         trees = list(self.query(GraphTree))
         if trees:
             trees[0].show(panel.root, panel.highlight, panel.expected)
+            self._chain()  # the numbers may have changed (a backward ran)
         else:
             self._pending = panel
