@@ -76,23 +76,23 @@ def test_the_slip_fails_where_the_op_is_taught_and_is_named(solved, slip, slug, 
         assert w in message, (slip, w, message)
 
 
+def first_failure_after(folder: Path, old: str, new: str, slug: str = "build-more-ops"):
+    path = folder / "engine.py"
+    path.write_text(path.read_text().replace(old, new))
+    return next(o for o in CheckRun(find_exercise(slug), folder, 10.0).run_all() if not o.ok)
+
+
 def test_a_slip_in_an_op_is_not_blamed_on_the_op_that_uses_it(solved):
     """a / b is a * b**-1: a ** without its chain factor is ``__pow__``'s, not ``__truediv__``'s."""
-    path = solved / "engine.py"
-    path.write_text(path.read_text().replace("self.grad += other * (self.data ** (other - 1)) * out.grad",
-                                             "self.grad += other * (self.data ** (other - 1))"))
-    outcomes = CheckRun(find_exercise("build-more-ops"), solved, 10.0).run_all()
-    first = next(o for o in outcomes if not o.ok)
+    first = first_failure_after(solved, "self.grad += other * (self.data ** (other - 1)) * out.grad",
+                                "self.grad += other * (self.data ** (other - 1))")
     assert "`__pow__`" in first.message and "__truediv__" not in first.message, first.message
 
 
 def test_the_random_cases_say_their_seed_and_agree_with_finite_differences(solved):
     from micrograd_tui.lessons.workshop.checks import LOCAL_SEED
 
-    path = solved / "engine.py"
     # right on the fixed case (a = 1.5), wrong elsewhere: only a random case can find it
-    path.write_text(path.read_text().replace("self.grad += (1 / self.data) * out.grad",
-                                             "self.grad += (1 / self.data if self.data == 1.5 else 1.0) * out.grad"))
-    outcomes = CheckRun(find_exercise("build-more-ops"), solved, 10.0).run_all()
-    first = next(o for o in outcomes if not o.ok)
+    first = first_failure_after(solved, "self.grad += (1 / self.data) * out.grad",
+                                "self.grad += (1 / self.data if self.data == 1.5 else 1.0) * out.grad")
     assert f"random case, seed {LOCAL_SEED}" in first.message and "finite difference" in first.message
