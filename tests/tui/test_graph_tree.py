@@ -109,3 +109,12 @@ async def test_no_chain_rule_where_writing_it_would_give_the_answer():
         await pilot.press("1", "enter", "escape", "down")
         await settle(pilot)
         assert "dL/dd = dL/dL" not in screen_text(app) and chain_lines(app) == ""
+
+
+async def test_before_the_cursor_moves_each_graph_writes_its_outputs_line():
+    from conftest import make_app, settle, wait_for
+
+    app = make_app("breaking-up-tanh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert await wait_for(pilot, lambda: chain_lines(app).count("do/do = 1: backward() starts here") == 2)

@@ -271,7 +271,9 @@ class GraphPanelView(Vertical):
 
         for tree in self.query(GraphTree).results(GraphTree):
             for line in self.query(ChainLine).results(ChainLine):
-                cursor = tree.cursor_node or tree.root
+                cursor = tree.cursor_node
+                if cursor is None or cursor.data is None:  # no cursor yet, or the tree's lines are not rebuilt yet
+                    cursor = tree.root
                 root = tree.root_value
                 line.display = self.chain and root is not None
                 if not self.chain or root is None or cursor.data is None:
