@@ -266,7 +266,7 @@ class WorkshopLab(Lab):
         chosen = failing[0] if failing else with_graph[-1]
         assert chosen.verdict is not None and chosen.verdict.graph is not None
         root, compare = learner_graph(chosen.verdict.graph, chosen.verdict.expected)
-        return GraphPanel(root, f"your graph: {chosen.check.name}", expected=compare)
+        return GraphPanel(root, f"your graph: {chosen.verdict.origin or chosen.check.name}", expected=compare)
 
     def _losses(self, r: Results) -> PlotPanel:
         want = lecture_losses()

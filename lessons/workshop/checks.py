@@ -32,6 +32,7 @@ class Verdict:
     graph: dict | None = None  # the learner's graph as the child dumped it
     expected: dict[str, tuple[float, float]] = field(default_factory=dict)  # name -> (data, grad) by our engine
     goto: str | None = None  # an earlier exercise that fails first: the slug to open
+    origin: str = ""  # the check the graph comes from, when it is not this one (an earlier exercise's)
 
 
 @dataclass(frozen=True)
@@ -402,6 +403,7 @@ def earlier_check(slugs: tuple[str, ...]) -> Check:
                     continue
             verdict.message = f"exercise {ex.slug} fails first, its check `{c.name}`: {verdict.message}"
             verdict.goto = ex.slug
+            verdict.origin = f"{ex.slug}: {c.name}"
             return verdict
         return Verdict(True)
 
