@@ -20,9 +20,24 @@ def name(v: Value) -> str:
     return v.label or f"({op_text(v) or 'leaf'})"
 
 
-def users(root: Value) -> dict[Value, list[tuple[Value, float]]]:
-    """For every node of root's graph, each use of it: (the node that uses it, d(that)/d(it)).
-    A node used twice by the same node (a + a) has two entries."""
+LIMIT = 5_000  # nodes walked to gather every use: a bigger graph (the demo's loss, 65,000) gets no line
+
+
+def users(root: Value, limit: int | None = None) -> dict[Value, list[tuple[Value, float]]] | None:
+    """For every node of root's graph, each use of it: (the node that uses it, d(that)/d(it)), in the
+    order the graph was built. A node used twice by the same node (a + a) has two entries. None when
+    the graph has more than ``limit`` nodes: counting stops there, so a screen never waits on a graph
+    it only draws in part."""
+    if limit is not None:
+        seen, stack = {root}, [root]
+        while stack:
+            v = stack.pop()
+            for child in (v._a, v._b):
+                if child is not None and child not in seen:
+                    seen.add(child)
+                    stack.append(child)
+            if len(seen) > limit:
+                return None
     found: dict[Value, list[tuple[Value, float]]] = {}
     for v in topological_order(root):
         found.setdefault(v, [])
@@ -39,7 +54,7 @@ def chain_rule(root: Value, node: Value, uses: dict[Value, list[tuple[Value, flo
     if node is root:
         return f"d{out}/d{out} = 1: backward() starts here" if root.grad else f"d{out}/d{out} = ?: before backward()"
     known = root.grad != 0  # before backward() every grad is 0: the upstream numbers are not in yet
-    terms = (uses if uses is not None else users(root)).get(node, [])
+    terms = (uses if uses is not None else users(root) or {}).get(node, [])
     if not terms:
         return f"d{out}/d{name(node)}: not part of {out}'s graph"
     me = name(node)

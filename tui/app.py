@@ -47,12 +47,12 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close", id="close-help", tooltip="Close help")]
 
     def __init__(self, lab_actions: frozenset[str], words: dict[str, str] | None = None,
-                 here: tuple[str, list[tuple[str, str]]] | None = None):
+                 here: tuple[str, list[tuple[str, str]]] | None = None, alone: bool = False):
         super().__init__()
         self.lab_actions = lab_actions
         self.words = words or {}
         self.here = here  # what has the keyboard (the editor, the tree) and its own keys
-        self.alone = False  # over a dialog (the editor): only its keys work, so only they are listed
+        self.alone = alone  # over a dialog (the editor): only its keys work, so only they are listed
 
     def compose(self) -> ComposeResult:
         from rich.table import Table
@@ -371,10 +371,8 @@ class MicrogradApp(App):
             return
         actions = self.lab_view.lab.actions if self.lab_view else frozenset()
         over_dialog = self.screen is not self.screen_stack[0]
-        help_screen = HelpScreen(frozenset() if over_dialog else actions, self.key_words(),
-                                 self._focused_keys(app_keys_too=over_dialog))
-        help_screen.alone = over_dialog
-        self.push_screen(help_screen)
+        self.push_screen(HelpScreen(frozenset() if over_dialog else actions, self.key_words(),
+                                    self._focused_keys(app_keys_too=over_dialog), alone=over_dialog))
 
     def _focused_keys(self, app_keys_too: bool) -> tuple[str, list[tuple[str, str]]] | None:
         """The keys of the widget that has the keyboard (the code editor, the graph's tree, a field) and of

@@ -54,3 +54,14 @@ def test_a_grad_the_chain_rule_does_not_give_is_pointed_out():
     backward_overwrite(b)  # the reuse bug: = for +=
     a = b._a
     assert re.search(r"= 2\.0000, but a\.grad holds 1\.0000$", chain_rule(b, a))
+
+
+def test_a_graph_too_big_to_walk_on_screen_gets_no_uses():
+    from micrograd_tui.engine import Value
+    from micrograd_tui.lessons.chainrule import LIMIT
+
+    x = Value(1.0)
+    v = x
+    for _ in range(LIMIT):
+        v = v * 1.0 + x
+    assert users(v, LIMIT) is None and users(ex.labelled(ex.lesson3)[0], LIMIT) is not None

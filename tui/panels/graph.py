@@ -239,7 +239,7 @@ class GraphHeader(Widget):
 
 
 class ChainLine(Static):
-    """Under the tree: the chain rule for the node the cursor is on, with the graph's numbers."""
+    """Over the tree: the chain rule for the node the cursor is on, with the graph's numbers."""
 
     DEFAULT_CSS = "ChainLine { height: auto; max-height: 2; color: $text-muted; }"
 
@@ -256,7 +256,8 @@ class GraphPanelView(Vertical):
         self._pending: GraphPanel | None = None  # shown once the tree is mounted
         self.comparing = False
         self.chain = False  # write the chain rule under the header (the panel says)
-        self._uses: tuple[Value, dict] | None = None  # (root, each node's uses), walked once per graph
+        self._uses: tuple[Value, dict | None] | None = None  # (root, each node's uses), walked once per graph
+        self._chain_text = ""
 
     def compose(self):
         yield GraphHeader()
@@ -267,21 +268,31 @@ class GraphPanelView(Vertical):
         self._chain()
 
     def _chain(self) -> None:
-        from micrograd_tui.lessons.chainrule import chain_rule, users
+        """Write the cursor node's line (the graph's uses are walked once per root, and only up to a size)."""
+        from micrograd_tui.lessons.chainrule import LIMIT, chain_rule, users
 
-        for tree in self.query(GraphTree).results(GraphTree):
-            for line in self.query(ChainLine).results(ChainLine):
-                cursor = tree.cursor_node
-                if cursor is None or cursor.data is None:  # no cursor yet, or the tree's lines are not rebuilt yet
-                    cursor = tree.root
-                root = tree.root_value
-                line.display = self.chain and root is not None
-                if not self.chain or root is None or cursor.data is None:
-                    continue
-                if self._uses is None or self._uses[0] is not root:
-                    self._uses = (root, users(root))
-                node = cursor.data.value if cursor.data.value in self._uses[1] else root  # a graph just rebuilt
-                line.update(Text(chain_rule(root, node, self._uses[1])))
+        trees, lines = list(self.query(GraphTree).results(GraphTree)), list(self.query(ChainLine).results(ChainLine))
+        if not (trees and lines):
+            return  # removed before it mounted (a held key moved on)
+        tree, line = trees[0], lines[0]
+        root = tree.root_value
+        line.display = self.chain and root is not None
+        if not line.display or root is None:
+            return
+        if self._uses is None or self._uses[0] is not root:
+            self._uses = (root, users(root, LIMIT))
+        uses = self._uses[1]
+        if uses is None:
+            text = f"(the chain rule is written for graphs of up to {LIMIT:,} nodes)"
+        else:
+            cursor = tree.cursor_node
+            if cursor is None or cursor.data is None:  # no cursor yet, or the tree's lines are not rebuilt yet
+                cursor = tree.root
+            node = cursor.data.value if cursor.data is not None and cursor.data.value in uses else root
+            text = chain_rule(root, node, uses)  # a graph just rebuilt: its root
+        if text != self._chain_text:
+            self._chain_text = text
+            line.update(Text(text))
 
     def on_mount(self) -> None:
         self._header()
