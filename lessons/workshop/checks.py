@@ -272,7 +272,7 @@ def local_check(name: str, op: str, arity: int, number: float | None = None, reu
             if got["out_type"] == "NoneType":
                 return Verdict(False, f"{text}: `{method}` returned None: end it with `return out`")
             leaves = [Value(x) for x in case["leaves"]]
-            out = harness.OPS[op](*[leaves[a] if isinstance(a, int) else a["number"] for a in case["args"]])
+            out = _apply(op, case, leaves)
             if got["out_type"] != "Value" or not _close(got.get("data"), out.data):
                 what = got["out_type"] if got["out_type"] != "Value" else _shown(got.get("data"))
                 return Verdict(False, f"{text}: your out is {what}, expected data {fmt(out.data)}; "
@@ -308,11 +308,16 @@ def local_check(name: str, op: str, arity: int, number: float | None = None, reu
     return Check(name, lambda: spec, judge)
 
 
+def _apply(op: str, case: dict, leaves: list[Value]) -> Value:
+    """A local case's op on this app's Values: its args are leaf indices or plain numbers."""
+    return harness.OPS[op](*[leaves[a] if isinstance(a, int) else a["number"] for a in case["args"]])
+
+
 def _finite_difference(op: str, case: dict, i: int, h: float = 1e-6) -> float:
     def f(shift: float) -> float:
         xs = [x + (shift if j == i else 0.0) for j, x in enumerate(case["leaves"])]
         leaves = [Value(x) for x in xs]
-        return harness.OPS[op](*[leaves[a] if isinstance(a, int) else a["number"] for a in case["args"]]).data
+        return _apply(op, case, leaves).data
 
     return (f(h) - f(-h)) / (2 * h)
 
