@@ -470,8 +470,8 @@ class TrainLab(Lab):
         if not self.want_run:
             self.snap = self.snapshot()
         self.message = ("zero_grad is ON: each step starts from fresh gradients" if self.trainer.zero_grad else
-                        "zero_grad is OFF (the lecture's bug): each step's grads add onto all the earlier ones. "
-                        "On an easy problem it can still seem to train, which is how the bug hides")
+                        "zero_grad OFF (the lecture's bug): grads pile up step after step; an easy problem "
+                        "can still seem to train, which is how it hides")
 
     def on_next_var(self) -> None:
         self._pick(1)
