@@ -232,6 +232,29 @@ class Trainer:
         data = tape.data
         return data[tape.root], [data[i] for i in self._score_slots]
 
+    def measure(self, xs: Sequence[Sequence[float]], ys: Sequence[float]) -> tuple[float, float]:
+        """(loss, accuracy) on other points (held out), the loss as this trainer measures its own,
+        with the same regularisation; no graph is built."""
+        scores = self.model.predict_many(xs)
+        loss = float_loss(self.loss_kind, scores, ys, [p.data for p in self._params], self.l2, self.l1)
+        return loss, accuracy(scores, ys)
+
+    def state(self) -> dict:
+        """Where this run is, as JSON data: the step, each parameter's data and grad, and the random
+        state that picks the next mini-batch. A trainer built the same way goes on from it (load_state)."""
+        return {"k": self.k, "params": [p.data for p in self._params], "grads": [p.grad for p in self._params],
+                "rng": list(self._rng.getstate())}
+
+    def load_state(self, state: dict) -> None:
+        """Go on from ``state()`` (as it comes back from JSON, lists for tuples)."""
+        if len(state["params"]) != len(self._params):
+            raise ValueError(f"the state has {len(state['params'])} parameters, this net {len(self._params)}")
+        self.k = state["k"]
+        for p, x, g in zip(self._params, state["params"], state["grads"]):
+            p.data, p.grad = x, g
+        version, internal, gauss = state["rng"]
+        self._rng.setstate((version, tuple(internal), gauss))
+
     @property
     def diverged(self) -> bool:
         """True when the last loss was not a finite number (NaN or infinity)."""

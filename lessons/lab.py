@@ -17,7 +17,7 @@ lab, so its keys act at once, and a finished lab never leaves a field holding
 the keyboard. A number that was not taken stays in its field, selected, so
 typing replaces it.
 
-Slow work (training, a slow load, next the learner's own code) is a :class:`Job`:
+Slow work (training, a slow load, the learner's own code) is a :class:`~.jobs.Job`:
 the app's one runner calls ``step`` in a worker thread, ``snapshot`` for an
 immutable copy, and hands that copy to ``apply`` on the UI thread.
 
@@ -32,13 +32,15 @@ import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, Mapping, Protocol, Sequence, Union
+from typing import Any, ClassVar, Mapping, Sequence, Union
 
 from micrograd_tui.engine import Value
 
+from .jobs import Job
+
 __all__ = [
     "ACTIONS", "Finish", "Focus", "Field", "FactsPanel", "ListPanel", "GraphPanel", "Series", "PlotPanel",
-    "CodePanel", "PICKED", "SurfacePanel", "SurfacePoint", "surface_centre", "grid_centres", "Panel", "Job", "EditFile", "SaveScreen", "OpenLesson", "Lab", "action_marks",
+    "CodePanel", "PICKED", "SurfacePanel", "SurfacePoint", "surface_centre", "grid_centres", "Panel", "Job", "EditFile", "SaveScreen", "OpenLesson", "Lab", "action_marks", "ACTION_MARK",
 ]
 
 # Every action a lab can answer, with the words the app shows for it. The app
@@ -73,12 +75,12 @@ ACTIONS = {
     "open_earlier": "open the earlier exercise that fails first",
 }
 
-_MARK = re.compile(r"\[\[([a-z_]+)\]\]")
+ACTION_MARK = re.compile(r"\[\[([a-z_]+)\]\]")  # how a message or prose names an action
 
 
 def action_marks(text: str) -> list[str]:
     """The actions a message or a prose text names as ``[[action]]``."""
-    return _MARK.findall(text)
+    return ACTION_MARK.findall(text)
 
 
 class Finish(enum.Enum):
@@ -220,34 +222,6 @@ def surface_centre(panel: SurfacePanel, i: int, j: int) -> tuple[float, float]:
 
 
 Panel = Union[FactsPanel, ListPanel, GraphPanel, PlotPanel, CodePanel, SurfacePanel]
-
-
-# --- background work -----------------------------------------------------------------
-
-
-class Job(Protocol):
-    """Work done off the UI thread, one step at a time, by the app's runner.
-
-    ``step`` and ``snapshot`` run in a worker thread (never both at once);
-    ``apply`` runs on the UI thread with a snapshot, ``final`` when the job ended
-    by itself. ``pace`` is steps per second (0: as fast as it goes).
-    """
-
-    @property
-    def finished(self) -> bool: ...
-
-    def pace(self) -> float: ...
-
-    def step(self) -> None: ...
-
-    def snapshot(self) -> Any: ...
-
-    def apply(self, snap: Any, final: bool) -> None: ...
-
-    def close(self) -> None:
-        """Let go of what the job holds (a child process): called from the UI thread, maybe while
-        ``step`` runs in the worker, when the job is stopped or has finished."""
-        ...
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from micrograd_tui.engine.value import topological_order as topological_order_of
 from . import expressions as ex
 from .kinds.build import BuildLab
 from .kinds.compare import CompareLab
-from .kinds.exercise import Exercise, ExerciseLab
+from .kinds.by_hand import ByHand, ByHandLab
 from .kinds.function import FunctionLab, Var
 from .kinds.graph import GraphLab
 from .kinds.nudge import NudgeLab
@@ -163,7 +163,7 @@ def value() -> Lab:
 
 
 def manual_backprop() -> Lab:
-    return ExerciseLab(Exercise(ex.lesson3_nodes, ["L", "d", "f", "c", "e", "a", "b"], "L"))
+    return ByHandLab(ByHand(ex.lesson3_nodes, ["L", "d", "f", "c", "e", "a", "b"], "L"))
 
 
 def one_step() -> Lab:
@@ -182,7 +182,7 @@ def _tanh_plot(nodes: dict[str, Value]) -> PlotPanel:
 
 def neuron() -> Lab:
     order = ["o", "n", "b", "x1w1+x2w2", "x1w1", "x2w2", "x1", "w1", "x2", "w2"]
-    return ExerciseLab(Exercise(ex.neuron_nodes, order, "o", plot=_tanh_plot))
+    return ByHandLab(ByHand(ex.neuron_nodes, order, "o", plot=_tanh_plot))
 
 
 def backward_per_op() -> Lab:
@@ -344,7 +344,8 @@ def what_we_built() -> Lab:
     train_map = [
         ("mse_loss", "lesson 13"),
         ("Trainer.step", "lesson 14"),
-        ("svm_loss, demo_learning_rate", "lesson 16"),
+        ("margin_loss, regularised, decayed_learning_rate", "lesson 16"),
+        ("measure (held-out points), state", "lesson 16's test set, its child"),
         ("replay: record once, replay", "lessons 14 and 16"),
     ]
     return SourceLab([
@@ -357,9 +358,9 @@ def what_we_built() -> Lab:
 
 
 def demo() -> Lab:
-    from .kinds.train import DEMO, TrainLab
+    from .kinds.train import DEMO, DemoLab
 
-    return TrainLab(DEMO)
+    return DemoLab(DEMO)
 
 
 def playground() -> Lab:
@@ -371,7 +372,7 @@ def playground() -> Lab:
 def _workshop(slug: str) -> Callable[[], Lab]:
     def make() -> Lab:
         from .kinds.workshop import WorkshopLab
-        from .workshop.checks import find_exercise
+        from .workshop.exercises import find_exercise
 
         return WorkshopLab(find_exercise(slug))
 
@@ -404,7 +405,7 @@ LESSON_ENTRIES: tuple[Entry, ...] = (
 
 def _with_exercises(lessons: Sequence[Entry]) -> tuple[Entry, ...]:
     """Each build exercise right after the lesson that teaches it."""
-    from .workshop.checks import EXERCISES
+    from .workshop.exercises import EXERCISES
 
     entries: list[Entry] = []
     for entry in lessons:

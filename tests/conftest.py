@@ -60,10 +60,11 @@ def step_until(job, done, seconds: float = 60.0) -> None:
         job.step()
 
 
-def heard(job) -> None:
-    """Step ``job`` until the child has sent lines (read, not applied yet)."""
-    step_until(job, lambda: bool(job.lines))
-    assert job.lines, job.problem or "the child sent nothing"
+def heard(lab) -> None:
+    """Step a training lab's job until its child has sent lines (read, not applied yet)."""
+    job, child = lab.job(), lab.child
+    step_until(job, lambda: bool(child.lines))
+    assert child.lines, child.problem or "the child sent nothing"
 
 
 def run_job(lab, limit=10_000):

@@ -14,8 +14,9 @@ import sys
 from pathlib import Path
 
 from micrograd_tui.lessons.workshop import workspace as ws
-from micrograd_tui.lessons.workshop.checks import EXERCISES, Exercise
-from micrograd_tui.lessons.workshop.run import CheckRun
+from micrograd_tui.lessons.workshop.checks import Exercise
+from micrograd_tui.lessons.workshop.exercises import EXERCISES
+from micrograd_tui.lessons.workshop.checking import CheckRun
 
 from .oneline import OneLineParser
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from textual import events
@@ -11,6 +10,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static, TextArea
+
+from micrograd_tui.lessons.userdata import write_atomic
 
 
 class Confirm(ModalScreen[bool]):
@@ -149,10 +150,8 @@ class Editor(ModalScreen[bool]):
 
     def action_save(self) -> None:
         text = self.query_one(TextArea).text
-        tmp = self.path.with_name(self.path.name + ".tmp")
         try:
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, self.path)
+            write_atomic(self.path, text)
         except OSError as e:
             self.notify(f"not saved: {e}", severity="error", timeout=8)
             return

@@ -11,7 +11,7 @@ import re
 
 from textual.binding import Binding
 
-from micrograd_tui.lessons.lab import ACTIONS
+from micrograd_tui.lessons.lab import ACTION_MARK, ACTIONS
 
 APP_KEYS: list[Binding] = [
     Binding("n,right", "next_lesson", "Next", id="next", tooltip="Go to the next lesson"),
@@ -26,36 +26,36 @@ APP_KEYS: list[Binding] = [
             tooltip="Move focus out of a text field, back to the lab"),
 ]
 
-# key, action, footer text, shown in the footer
-_LAB_KEYS = [
-    ("space", "run", "Run/pause", True),
-    ("c", "run_checks", "Run checks", True),
-    ("e", "edit", "Edit", True),
-    ("E", "edit_external", "$EDITOR", True),
-    ("s", "step", "Step", True),
-    ("r", "reset", "Reset", True),
-    ("b", "build", "Build", True),
-    ("g", "backward", "Backward", True),
-    ("G", "backward_again", "Backward again", True),
-    ("o", "overwrite", "= / +=", True),
-    ("z", "zero_grad", "zero_grad", True),
-    ("h", "hint", "Hint", True),
-    ("a", "answer", "Answer", True),
-    ("f", "check", "Check", True),
-    ("left_square_bracket", "less", "Less", True),
-    ("right_square_bracket", "more", "More", True),
-    ("left_curly_bracket", "h_less", "h÷10", True),
-    ("right_curly_bracket", "h_more", "h×10", True),
-    ("v", "next_var", "Pick", True),
-    ("V", "prev_var", "Pick back", False),
-    ("w", "reseed", "New seed", True),
-    ("d", "dataset", "Dataset", True),
-    ("m", "point", "Point", True),
-    ("S", "share", "Share", True),
-    ("l", "example", "Example", True),
-    ("greater_than_sign", "next_file", "Next file", True),
-    ("x", "open_earlier", "Open it", True),
-]
+# each lab action's key, footer text, and whether the footer shows it; every action in lab.ACTIONS has one
+_LAB_KEYS: dict[str, tuple[str, str, bool]] = {
+    "run": ("space", "Run/pause", True),
+    "run_checks": ("c", "Run checks", True),
+    "edit": ("e", "Edit", True),
+    "edit_external": ("E", "$EDITOR", True),
+    "step": ("s", "Step", True),
+    "reset": ("r", "Reset", True),
+    "build": ("b", "Build", True),
+    "backward": ("g", "Backward", True),
+    "backward_again": ("G", "Backward again", True),
+    "overwrite": ("o", "= / +=", True),
+    "zero_grad": ("z", "zero_grad", True),
+    "hint": ("h", "Hint", True),
+    "answer": ("a", "Answer", True),
+    "check": ("f", "Check", True),
+    "less": ("left_square_bracket", "Less", True),
+    "more": ("right_square_bracket", "More", True),
+    "h_less": ("left_curly_bracket", "h÷10", True),
+    "h_more": ("right_curly_bracket", "h×10", True),
+    "next_var": ("v", "Pick", True),
+    "prev_var": ("V", "Pick back", False),
+    "reseed": ("w", "New seed", True),
+    "dataset": ("d", "Dataset", True),
+    "point": ("m", "Point", True),
+    "share": ("S", "Share", True),
+    "example": ("l", "Example", True),
+    "next_file": ("greater_than_sign", "Next file", True),
+    "open_earlier": ("x", "Open it", True),
+}
 
 _DISPLAY = {"left_square_bracket": "[", "right_square_bracket": "]", "left_curly_bracket": "{", "right_curly_bracket": "}",
             "greater_than_sign": ">"}
@@ -69,11 +69,16 @@ def _sentence(words: str) -> str:
     return words[0].upper() + words[1:]
 
 
-LAB_KEYS: list[Binding] = [
-    Binding(key, f"lab('{action}')", text, show=show, id=f"lab-{action}", tooltip=_sentence(ACTIONS[action]),
-            key_display=_DISPLAY.get(key))
-    for key, action, text, show in _LAB_KEYS
-]
+def _lab_binding(action: str, words: str) -> Binding:
+    try:
+        key, text, show = _LAB_KEYS[action]
+    except KeyError:
+        raise LookupError(f"the lab action {action!r} has no key in tui/keys.py") from None
+    return Binding(key, f"lab('{action}')", text, show=show, id=f"lab-{action}", tooltip=_sentence(words),
+                   key_display=_DISPLAY.get(key))
+
+
+LAB_KEYS: list[Binding] = [_lab_binding(action, words) for action, words in ACTIONS.items()]
 
 ALL_KEYS: list[Binding] = APP_KEYS + LAB_KEYS
 
@@ -101,7 +106,6 @@ def _keys_by_name() -> dict[str, str]:
 
 
 _SHOWN = _keys_by_name()
-_MARK = re.compile(r"\[\[([a-z_]+)\]\]")
 
 
 def with_keys(text: str, code: bool = False) -> str:
@@ -113,4 +117,4 @@ def with_keys(text: str, code: bool = False) -> str:
             return m.group(0)  # not an action: leave the text as it was written
         return f"`{k}`" if code else k
 
-    return _MARK.sub(key, text)
+    return ACTION_MARK.sub(key, text)

@@ -150,6 +150,7 @@ class LabView(Vertical):
         self.raise_errors = False  # tests turn this on so a broken lab fails loudly
         self._focus_pending = True  # focus the lab's first widget once it exists
         self._message: str | None = None
+        self._was_done = lab.done  # the lab's message as it becomes done gets the app's word on going on
         self._fields: object = None
         self._ready = False  # composed and mounted, not yet being removed
         self._pruned = False  # the app has left this view: it must never become ready
@@ -371,8 +372,11 @@ class LabView(Vertical):
             return  # a key or an update that came before the view was built, or after it was left
         lab = self.lab
         self.runner.follow(lab.job())
-        if lab.message != self._message:
-            text = with_keys(lab.message or " ")
+        just_done = lab.done and not self._was_done
+        self._was_done = lab.done
+        if lab.message != self._message or just_done:
+            # A lab names only its own actions; going on is the app's, so the app says it.
+            text = with_keys((lab.message or " ") + ("  → [[next]] goes on" if just_done else ""))
             relayout = text.count("\n") != (self._message or " ").count("\n") or len(text) > 60
             self._message = lab.message
             self.query_one("#lab-message", Static).update(Text(text), layout=relayout)

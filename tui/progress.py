@@ -10,22 +10,13 @@ without saving. Either is said once, through ``warnings``.
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 
+from micrograd_tui.lessons.userdata import data_dir, write_atomic
+
 FORMAT = 1
 FILENAME = "progress.json"
-ENV_HOME = "MICROGRAD_TUI_HOME"
-
-
-def data_dir() -> Path:
-    home = os.environ.get(ENV_HOME)
-    if home:
-        return Path(home)
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("micrograd-tui", appauthor=False))
 
 
 class Progress:
@@ -103,23 +94,9 @@ class Progress:
         """Write atomically; on failure stop trying and say so once. True when saved."""
         if not self.can_save:
             return False
-        import tempfile
-
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".progress-", suffix=".tmp", dir=self.dir)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    json.dump(self.to_json(), fh, indent=1)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                os.replace(tmp, self.path)
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
+            write_atomic(self.path, json.dumps(self.to_json(), indent=1))
             return True
         except OSError as e:
             self.can_save = False

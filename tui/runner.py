@@ -1,4 +1,4 @@
-"""The one runner for a lab's background job (training, a slow load, next the learner's code).
+"""The one runner for a lab's background job (training, a slow load, the learner's code).
 
 The job's ``step`` and ``snapshot`` run in a thread worker that never touches a
 widget; snapshots reach the UI thread as messages, at most ten a second, and
@@ -99,21 +99,12 @@ class JobRunner:
     def _run(self, job: Job, generation: int) -> None:
         worker = get_current_worker()
         last_post = 0.0
-        started = time.perf_counter()
-        steps = 0
         while not worker.is_cancelled:
             with self.lock:
                 if job.finished:
                     break
                 job.step()
             time.sleep(0)  # let the UI thread take the interpreter between steps
-            steps += 1
-            pace = job.pace()
-            if pace:
-                delay = started + steps / pace - time.perf_counter()
-                while delay > 0 and not worker.is_cancelled:
-                    time.sleep(min(delay, 0.05))
-                    delay = started + steps / pace - time.perf_counter()
             now = time.monotonic()
             if now - last_post >= SNAPSHOT_SECONDS:
                 with self.lock:

@@ -24,7 +24,8 @@ import shlex
 import sys
 from pathlib import Path
 
-from micrograd_tui.lessons.workshop.workspace import ENV_NO_CODE
+from micrograd_tui.lessons.userdata import ENV_HOME
+from micrograd_tui.lessons.workshop.workspace import ENV_NO_CODE, ENV_WORKSPACE
 
 from .oneline import OneLineParser
 
@@ -65,9 +66,8 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
         def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
             env = super()._build_environment(width, height)
             env["TEXTUAL_DRIVER"] = "micrograd_tui.tui.web_driver:ServedDriver"  # exits when its input ends
-            env["MICROGRAD_TUI_HOME"] = str(self.folder)
-            env["MICROGRAD_TUI_WORKSPACE"] = str(self.folder / "workspace")
-            env["MICROGRAD_TUI_SERVED"] = "1"
+            env[ENV_HOME] = str(self.folder)
+            env[ENV_WORKSPACE] = str(self.folder / "workspace")
             if not run_code:
                 env[ENV_NO_CODE] = "1"
             for name in ("VISUAL", "EDITOR"):  # no terminal editor in a browser
@@ -194,7 +194,7 @@ def main(argv: list[str]) -> int:
     if args.data:
         data = Path(args.data).expanduser().resolve()
     else:
-        from .progress import data_dir
+        from micrograd_tui.lessons.userdata import data_dir
 
         data = data_dir() / "serve"
     data.mkdir(parents=True, exist_ok=True)

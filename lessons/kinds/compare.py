@@ -29,13 +29,32 @@ class CompareLab(Lab):
         self.actions = frozenset({"reset"})
         self.shows = frozenset({FactsPanel, GraphPanel})
         self.finish = Finish.VISIT
-        self._loader: _LiveLoad | None = None
+        self._loader: Job[tuple[str, Rows] | str | None] | None = None
         self.reset()
 
     def reset(self) -> None:
         self.root, self.mine = self._ours()
         self.source, self.other = self._fallback()
-        self._loader = _LiveLoad(self)
+        self._loader = self._live_load()
+
+    def _live_load(self) -> Job[tuple[str, Rows] | str | None]:
+        """One step: try the live source; keep the fallback when it cannot be had."""
+        got: list[tuple[str, Rows] | str] = []
+
+        def load() -> None:
+            try:
+                got.append(self._theirs())
+            except ImportError:
+                got.append(f"PyTorch is not installed: showing {self.source}. {self.install_hint}".strip())
+            except Exception as e:  # a broken torch install must not take the lesson down
+                got.append(f"PyTorch failed ({type(e).__name__}); showing {self.source}")
+
+        def apply(result: tuple[str, Rows] | str | None, final: bool) -> None:
+            if final and result is not None and self._loader is job:
+                self.loaded(result)
+
+        job = Job(step=load, snapshot=lambda: got[0] if got else None, apply=apply, finished=lambda: bool(got))
+        return job
 
     def job(self) -> Job | None:
         return self._loader
@@ -58,36 +77,3 @@ class CompareLab(Lab):
             rows.append(("  ours", f"{v!r}"))
             rows.append(("  PyTorch", f"{o!r} {same}"))
         return [FactsPanel(tuple(rows)), GraphPanel(self.root, "ours")]
-
-
-class _LiveLoad:
-    """One step: try the live source; keep the fallback when it cannot be had."""
-
-    def __init__(self, lab: CompareLab):
-        self.lab = lab
-        self.result: tuple[str, Rows] | str | None = None
-
-    @property
-    def finished(self) -> bool:
-        return self.result is not None
-
-    def pace(self) -> float:
-        return 0.0
-
-    def step(self) -> None:
-        try:
-            self.result = self.lab._theirs()
-        except ImportError:
-            self.result = f"PyTorch is not installed: showing {self.lab.source}. {self.lab.install_hint}".strip()
-        except Exception as e:  # a broken torch install must not take the lesson down
-            self.result = f"PyTorch failed ({type(e).__name__}); showing {self.lab.source}"
-
-    def snapshot(self):
-        return self.result
-
-    def close(self) -> None:
-        return None
-
-    def apply(self, snap, final: bool) -> None:
-        if final and snap is not None and self.lab._loader is self:
-            self.lab.loaded(snap)

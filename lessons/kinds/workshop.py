@@ -13,8 +13,9 @@ from micrograd_tui.engine import Value
 
 from ..lab import CodePanel, EditFile, FactsPanel, GraphPanel, Job, Lab, ListPanel, OpenLesson, Panel, PlotPanel, Series
 from ..workshop import workspace as ws
-from ..workshop.checks import Exercise, lecture_losses
-from ..workshop.run import CheckRun, Outcome
+from ..workshop.checks import Exercise
+from ..workshop.exercises import lecture_losses
+from ..workshop.checking import CheckRun, Outcome
 
 
 def learner_graph(dump: dict, expected: dict[str, tuple[float, float]]) -> tuple[Value, dict[Value, tuple[float, float]]]:
@@ -55,34 +56,6 @@ class Results:
     output: str
 
 
-class _Checking:
-    """The job: one run of the checks, an event per step, so losses stream while training runs."""
-
-    def __init__(self, lab: WorkshopLab):
-        self.lab = lab
-        self.run = CheckRun(lab.exercise, lab.folder)
-
-    @property
-    def finished(self) -> bool:
-        return self.run.finished
-
-    def pace(self) -> float:
-        return 0.0
-
-    def step(self) -> None:
-        self.run.step()
-
-    def snapshot(self) -> Results:
-        return Results(tuple(self.run.outcomes), tuple(self.run.losses), self.run.finished,
-                       self.run.output if self.run.finished else "")
-
-    def apply(self, snap: Results, final: bool) -> None:
-        self.lab.take(snap)
-
-    def close(self) -> None:
-        self.run.close()
-
-
 class WorkshopLab(Lab):
     def __init__(self, exercise: Exercise, folder: Path | None = None):
         super().__init__()
@@ -109,7 +82,7 @@ class WorkshopLab(Lab):
 
     def reset(self) -> None:
         self.results: Results | None = None
-        self._job: _Checking | None = None
+        self._job: Job[Results] | None = None
         self.wanted = not self.problem  # check at once when the lesson opens
         self._say()
 
@@ -117,8 +90,18 @@ class WorkshopLab(Lab):
     def job(self) -> Job | None:
         if self.wanted:
             self.wanted = False
-            self._job = _Checking(self)
+            self._job = self._checking()
         return self._job
+
+    def _checking(self) -> Job[Results]:
+        """One run of the checks, an event per step, so losses stream while the training check runs."""
+        run = CheckRun(self.exercise, self.folder)
+
+        def snapshot() -> Results:
+            return Results(tuple(run.outcomes), tuple(run.losses), run.finished, run.output if run.finished else "")
+
+        return Job(step=run.step, snapshot=snapshot, apply=lambda results, final: self.take(results),
+                   finished=lambda: run.finished, close=run.close)
 
     def take(self, results: Results) -> None:
         self.results = results
@@ -217,10 +200,10 @@ class WorkshopLab(Lab):
             return f"{where}\nchecking…"
         bad = self.first_failure()
         if bad is None:
-            return f"{where}\n✓ every check passes. [[next]] goes on"
+            return f"{where}\n✓ every check passes"
         first = bad.message.splitlines()[0] if bad.message else ""  # the whole of it is in its own panel
         if bad.check.stretch:
-            return f"{where}\n✓ the exercise is done ([[next]] goes on). Stretch: {first}"
+            return f"{where}\n✓ the exercise is done. Stretch: {first}"
         if bad.verdict is not None and bad.verdict.goto:
             return f"{where}\n✗ {first}. [[open_earlier]] opens it"
         return f"{where}\n✗ {bad.check.name}: {first}"

@@ -11,9 +11,10 @@ import os
 from importlib import resources
 from pathlib import Path
 
+from ..userdata import data_dir, write_atomic
+
 ENV_WORKSPACE = "MICROGRAD_TUI_WORKSPACE"
 ENV_NO_CODE = "MICROGRAD_TUI_NO_CODE"  # set by `serve --no-code`: learners' code is not run
-ENV_HOME = "MICROGRAD_TUI_HOME"
 FILES = ("engine.py", "nn.py", "train.py", "exercises.py")
 
 
@@ -22,12 +23,7 @@ def default_workspace() -> Path:
     chosen = os.environ.get(ENV_WORKSPACE)
     if chosen:
         return Path(chosen).expanduser().resolve()
-    home = os.environ.get(ENV_HOME)
-    if home:
-        return (Path(home) / "workspace").resolve()
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("micrograd-tui", appauthor=False)) / "workspace"
+    return (data_dir() / "workspace").resolve()
 
 
 def starter(name: str) -> str:
@@ -41,7 +37,7 @@ def ensure(workspace: Path) -> list[str]:
     for name in FILES:
         path = workspace / name
         if not path.exists():
-            _write(path, starter(name))
+            write_atomic(path, starter(name))
             made.append(name)
     return made
 
@@ -56,11 +52,5 @@ def reset(workspace: Path, name: str) -> Path | None:
             n += 1
         kept = workspace / f"{name}.{n}"
         path.rename(kept)
-    _write(path, starter(name))
+    write_atomic(path, starter(name))
     return kept
-
-
-def _write(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)

@@ -37,8 +37,8 @@ def bare_child(runs: int) -> float:
 
 
 def check_runs(runs: int, folder: Path) -> dict[str, float]:
-    from micrograd_tui.lessons.workshop.checks import EXERCISES
-    from micrograd_tui.lessons.workshop.run import CheckRun
+    from micrograd_tui.lessons.workshop.exercises import EXERCISES
+    from micrograd_tui.lessons.workshop.checking import CheckRun
 
     out = {}
     for ex in EXERCISES:

@@ -11,7 +11,9 @@ import pytest
 from conftest import heard, run_job
 
 from micrograd_tui.engine.data import DATASETS
-from micrograd_tui.lessons.kinds.train import DEMO, SURFACE_COST, TrainLab, _parse_layers
+from micrograd_tui.lessons.kinds.train import DEMO, DemoLab
+from micrograd_tui.lessons.kinds.train.demo import SURFACE_COST
+from micrograd_tui.lessons.kinds.train.settings import parse_layers
 from micrograd_tui.lessons.numtext import fmt
 from micrograd_tui.lessons.lab import FactsPanel, GraphPanel, PlotPanel, SaveScreen, SurfacePanel, surface_centre
 
@@ -40,7 +42,7 @@ def hidden_sizes(lab):
 # control, how to change it, what the trainer must then run
 CONTROLS = [
     ("points", "200", lambda lab: len(lab.trainer.xs) == 200),
-    ("noise", "0.3", lambda lab: lab.setup()["noise"] == 0.3),
+    ("noise", "0.3", lambda lab: lab.setup().noise == 0.3),
     ("layers", "8, 8", lambda lab: hidden_sizes(lab) == [8, 8, 1]),
     ("activation", "more", lambda lab: lab.trainer.model.layers[0].neurons[0].activation == "tanh"),
     ("loss", "more", lambda lab: lab.trainer.loss_kind == "squared"),
@@ -55,8 +57,8 @@ CONTROLS = [
 
 @pytest.mark.parametrize("name, change, runs", CONTROLS, ids=[c[0] for c in CONTROLS])
 def test_each_control_changes_what_the_trainer_runs(name, change, runs):
-    default = losses(TrainLab(DEMO))
-    lab = TrainLab(DEMO)
+    default = losses(DemoLab(DEMO))
+    lab = DemoLab(DEMO)
     pick(lab, name)
     if change == "more":
         lab.do("more")
@@ -67,7 +69,7 @@ def test_each_control_changes_what_the_trainer_runs(name, change, runs):
 
 
 def test_test_ratio_holds_out_a_second_sample_and_leaves_the_training_points_alone():
-    lab, plain = TrainLab(DEMO), TrainLab(DEMO)
+    lab, plain = DemoLab(DEMO), DemoLab(DEMO)
     assert plain.submit("test", "0") and plain.test_xs == [] and facts(plain)["held out"] == "none (test 0%)"
     assert len(lab.test_xs) == 43 and lab.trainer.xs == plain.trainer.xs  # 100 train + 30% of all held out
     assert lab.submit("test", "50") and len(lab.test_xs) == 100
@@ -77,7 +79,7 @@ def test_test_ratio_holds_out_a_second_sample_and_leaves_the_training_points_alo
 
 
 def test_the_original_demo_is_unchanged_by_the_new_controls():
-    lab = TrainLab(DEMO)
+    lab = DemoLab(DEMO)
     for _ in range(100):
         lab.trainer.step()
     first, last = lab.trainer.history[0], lab.trainer.history[-1]
@@ -86,11 +88,11 @@ def test_the_original_demo_is_unchanged_by_the_new_controls():
 
 
 def test_a_change_while_running_starts_the_run_over_and_it_runs_on():
-    lab = TrainLab(DEMO)
+    lab = DemoLab(DEMO)
     lab.do("run")
     job = lab.job()
     assert job is not None
-    heard(job)  # a loaded machine may take seconds to start the child: wait for its lines, not a count of reads
+    heard(lab)  # a loaded machine may take seconds to start the child: wait for its lines, not a count of reads
     job.apply(job.snapshot(), False)
     assert lab.trainer.k > 0
     job.close()
@@ -102,20 +104,20 @@ def test_a_change_while_running_starts_the_run_over_and_it_runs_on():
 
 
 def test_steps_of_a_stopped_child_never_reach_the_run_that_replaced_it():
-    lab = TrainLab(DEMO)
+    lab = DemoLab(DEMO)
     lab.knob("steps").value = 100_000
     lab.do("run")
     job = lab.job()
-    heard(job)  # lines read from the child, not applied yet
+    heard(lab)  # lines read from the child, not applied yet
     assert lab.submit("lr", "0.3")  # a new run from step 0 ...
     job.close()
     job.apply(job.snapshot(), False)  # ... and what the app's runner does with a job it stops
     assert lab.trainer.k == 0 and not lab.trainer.history
-    paused = TrainLab(DEMO)  # while a pause keeps what the child did
+    paused = DemoLab(DEMO)  # while a pause keeps what the child did
     paused.knob("steps").value = 100_000
     paused.do("run")
     job = paused.job()
-    heard(job)
+    heard(paused)
     paused.do("run")
     job.close()
     job.apply(job.snapshot(), False)
@@ -123,7 +125,7 @@ def test_steps_of_a_stopped_child_never_reach_the_run_that_replaced_it():
 
 
 def test_a_child_run_with_mini_batches_matches_in_process_with_its_surface_and_test_loss():
-    lab, here = TrainLab(DEMO), TrainLab(DEMO)
+    lab, here = DemoLab(DEMO), DemoLab(DEMO)
     for t in (lab, here):
         t.canvas(30, 10)  # the size the screen reports: the surface is scored for it
         assert t.submit("steps", "6") and t.submit("batch", "20")
@@ -137,7 +139,7 @@ def test_a_child_run_with_mini_batches_matches_in_process_with_its_surface_and_t
 
 
 def test_the_surface_is_the_models_sign_at_each_cell_centre():
-    lab = TrainLab(DEMO)
+    lab = DemoLab(DEMO)
     lab.canvas(30, 12)
     for _ in range(20):
         lab.do("step")
@@ -156,7 +158,7 @@ def test_the_surface_is_the_models_sign_at_each_cell_centre():
 
 
 def test_a_big_net_is_scored_on_a_coarser_grid_and_a_big_run_stays_live():
-    lab = TrainLab(DEMO)
+    lab = DemoLab(DEMO)
     lab.canvas(60, 20)
     assert lab.grid == (60, 40)
     assert lab.submit("layers", "64, 64") and lab.submit("points", "1000")
@@ -166,7 +168,7 @@ def test_a_big_net_is_scored_on_a_coarser_grid_and_a_big_run_stays_live():
 
 
 def test_every_dataset_and_the_lectures_four_points():
-    lab = TrainLab(DEMO)
+    lab = DemoLab(DEMO)
     seen = [lab.dataset]
     for _ in range(len(DATASETS)):
         lab.do("dataset")
@@ -184,7 +186,7 @@ def test_every_dataset_and_the_lectures_four_points():
 def test_xor_with_two_hidden_neurons_fails_where_eight_eight_succeeds():
     results = {}
     for layers in ("2", "8, 8"):
-        lab = TrainLab(DEMO)
+        lab = DemoLab(DEMO)
         while lab.dataset != "xor":
             lab.do("dataset")
         assert lab.submit("layers", layers)
@@ -195,7 +197,7 @@ def test_xor_with_two_hidden_neurons_fails_where_eight_eight_succeeds():
 
 
 def test_a_shared_setup_reloads_to_the_same_first_losses(user_home):
-    lab = TrainLab(DEMO)
+    lab = DemoLab(DEMO)
     lab.do("dataset")  # circles
     for name, text in (("layers", "8, 4"), ("lr", "0.5"), ("l1", "0.001"), ("test", "20"), ("batch", "30")):
         assert lab.submit(name, text), lab.message
@@ -208,7 +210,7 @@ def test_a_shared_setup_reloads_to_the_same_first_losses(user_home):
     shared = json.loads(lab.shared.read_text())
     assert shared["lesson"] == "demo" and shared["result"]["steps"] == 3
     assert shared["result"]["loss"] == lab.snap.losses[-1]
-    again = TrainLab(DEMO)
+    again = DemoLab(DEMO)
     again.load_setup(shared)
     assert again.setup() == lab.setup() and losses(again) == first
 
@@ -225,7 +227,7 @@ def test_a_shared_setup_reloads_to_the_same_first_losses(user_home):
     ({"colour": "red"}, "unknown setting(s): colour"),
 ])
 def test_a_bad_setup_is_refused_with_a_reason_and_changes_nothing(bad, says):
-    lab = TrainLab(DEMO)
+    lab = DemoLab(DEMO)
     before = lab.setup()
     with pytest.raises(ValueError, match=".*") as e:
         lab.load_setup({"setup": bad})
@@ -234,16 +236,16 @@ def test_a_bad_setup_is_refused_with_a_reason_and_changes_nothing(bad, says):
 
 @pytest.mark.parametrize("text, sizes", [("8, 8", (8, 8)), ("[8,8]", (8, 8)), ("16 4 2", (16, 4, 2)), ("2", (2,))])
 def test_layers_are_typed_as_a_list(text, sizes):
-    assert _parse_layers(text) == sizes
+    assert parse_layers(text) == sizes
 
 
 @pytest.mark.parametrize("text", ["", "0", "65", "8,,x", "1,1,1,1,1,1,1"])
 def test_bad_layers_say_why(text):
-    assert isinstance(_parse_layers(text), str)
+    assert isinstance(parse_layers(text), str)
 
 
 def test_layers_step_by_halving_and_doubling_and_choices_cycle():
-    lab = TrainLab(DEMO)
+    lab = DemoLab(DEMO)
     pick(lab, "layers")
     lab.do("less")
     assert lab.layers == (8, 8, 1)
@@ -257,7 +259,7 @@ def test_layers_step_by_halving_and_doubling_and_choices_cycle():
 
 
 def test_the_curves_tell_train_test_and_accuracy_apart_without_colour():
-    lab = TrainLab(DEMO)
+    lab = DemoLab(DEMO)
     for _ in range(3):
         lab.do("step")
     curve = next(p for p in lab.panels() if isinstance(p, PlotPanel))
@@ -269,7 +271,7 @@ def test_the_curves_tell_train_test_and_accuracy_apart_without_colour():
 
 
 def test_picking_a_point_marks_it_and_shows_its_loss_graph_for_the_chosen_loss():
-    lab = TrainLab(DEMO)
+    lab = DemoLab(DEMO)
     lab.do("step")
     grads = [p.grad for p in lab.trainer.model.parameters()]
     lab.do("point")
@@ -285,8 +287,8 @@ def test_picking_a_point_marks_it_and_shows_its_loss_graph_for_the_chosen_loss()
 
 
 def test_batch_and_speed_say_all_and_full_for_zero_and_take_the_word_typed():
-    lab = TrainLab(DEMO)
+    lab = DemoLab(DEMO)
     assert facts(lab)["batch"] == "all" and facts(lab)["speed"] == "full"
-    assert lab.submit("batch", "20") and facts(lab)["batch"] == "20" and lab.setup()["batch"] == 20
+    assert lab.submit("batch", "20") and facts(lab)["batch"] == "20" and lab.setup().batch == 20
     assert lab.submit("batch", " All ") and lab.knob("batch").value == 0 and facts(lab)["batch"] == "all"
     assert not lab.submit("batch", "everything") and "(or all)" in lab.message

@@ -8,7 +8,7 @@ import pytest
 from conftest import heard, run_job, step_until
 
 from micrograd_tui.lessons.kinds.compare import CompareLab
-from micrograd_tui.lessons.kinds.train import DEMO, LECTURE, TrainLab
+from micrograd_tui.lessons.kinds.train import DEMO, LECTURE, DemoLab, TrainLab
 from micrograd_tui.lessons.lab import (
     ACTIONS, FactsPanel, Finish, Focus, PlotPanel, action_marks,
 )
@@ -90,7 +90,7 @@ def fmt_f(x):
 
 
 def test_a_running_train_lab_trains_in_a_child_with_the_in_process_numbers():
-    from micrograd_tui.lessons.kinds.train_child import ChildTraining
+    from micrograd_tui.lessons.jobs import Job
 
     lab, here = TrainLab(LECTURE), TrainLab(LECTURE)
     for t in (lab, here):
@@ -99,7 +99,7 @@ def test_a_running_train_lab_trains_in_a_child_with_the_in_process_numbers():
     assert lab.job() is None
     lab.do("run")
     job = lab.job()
-    assert isinstance(job, ChildTraining) and lab.job() is job
+    assert isinstance(job, Job) and lab.job() is job and lab.child is not None
     run_job(lab)
     assert lab.job() is None and "done: loss" in lab.message and lab.snap.k == 30
     for _ in range(30):
@@ -118,12 +118,12 @@ def test_a_child_that_dies_is_reported_and_a_new_one_starts_from_the_last_step()
     lab.knob("speed").value = 50
     lab.do("run")
     job = lab.job()
-    heard(job)
+    heard(lab)
     job.apply(job.snapshot(), False)
     k = lab.trainer.k
     assert k > 0
-    job.proc.kill()  # the process dies by itself, as far as the lab knows
-    job.proc.wait()
+    lab.child.proc.kill()  # the process dies by itself, as far as the lab knows
+    lab.child.proc.wait()
     step_until(job, lambda: False, seconds=20)
     assert job.finished
     job.apply(job.snapshot(), True)
@@ -131,7 +131,7 @@ def test_a_child_that_dies_is_reported_and_a_new_one_starts_from_the_last_step()
     lab.do("run")
     again = lab.job()
     assert again is not None and again is not job
-    heard(again)
+    heard(lab)
     again.apply(again.snapshot(), False)
     assert lab.trainer.k >= k
     again.close()
@@ -149,7 +149,7 @@ def test_train_lab_zero_grad_off_is_the_lectures_bug():
 
 
 def test_train_lab_knobs_reject_bad_input():
-    lab = TrainLab(DEMO)
+    lab = DemoLab(DEMO)
     assert not lab.submit("steps", "2.5") and "whole number" in lab.message
     assert not lab.submit("batch", "-1")
     assert lab.submit("batch", "10") and lab.trainer.batch_size == 10 and lab.trainer.k == 0

@@ -25,7 +25,7 @@ def test_public_lessons_keep_their_numbers_and_slugs():
 
 
 def test_exercises_are_numbered_after_their_lesson():
-    from micrograd_tui.lessons.workshop.checks import EXERCISES
+    from micrograd_tui.lessons.workshop.exercises import EXERCISES
 
     for ex in EXERCISES:
         lesson = find(ex.slug)

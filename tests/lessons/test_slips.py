@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from micrograd_tui.lessons.workshop.checks import find_exercise
-from micrograd_tui.lessons.workshop.run import CheckRun
+from micrograd_tui.lessons.workshop.exercises import find_exercise
+from micrograd_tui.lessons.workshop.checking import CheckRun
 
 SOLUTION = Path(__file__).parent / "solution"
 
@@ -90,7 +90,7 @@ def test_a_slip_in_an_op_is_not_blamed_on_the_op_that_uses_it(solved):
 
 
 def test_the_random_cases_say_their_seed_and_agree_with_finite_differences(solved):
-    from micrograd_tui.lessons.workshop.checks import LOCAL_SEED
+    from micrograd_tui.lessons.workshop.local import LOCAL_SEED
 
     # right on the fixed case (a = 1.5), wrong elsewhere: only a random case can find it
     first = first_failure_after(solved, "self.grad += (1 / self.data) * out.grad",

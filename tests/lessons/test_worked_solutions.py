@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from micrograd_tui.lessons.workshop import workspace as ws
-from micrograd_tui.lessons.workshop.checks import EXERCISES
-from micrograd_tui.lessons.workshop.run import CheckRun
+from micrograd_tui.lessons.workshop.exercises import EXERCISES
+from micrograd_tui.lessons.workshop.checking import CheckRun
 from micrograd_tui.lessons.workshop.worked import SOLUTIONS, solution_text, splice
 
 

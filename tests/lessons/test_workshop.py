@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from micrograd_tui.lessons.workshop import workspace as ws
-from micrograd_tui.lessons.workshop.checks import EXERCISES, find_exercise
-from micrograd_tui.lessons.workshop.run import CheckRun
+from micrograd_tui.lessons.workshop.exercises import EXERCISES, find_exercise
+from micrograd_tui.lessons.workshop.checking import CheckRun
 from micrograd_tui.lessons.workshop.worked import splice
 
 SOLUTION = Path(__file__).parent / "solution"

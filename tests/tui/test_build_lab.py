@@ -124,9 +124,9 @@ async def test_the_solution_and_a_reset_ask_first(user_home):
 
 
 async def test_an_endless_loop_is_stopped_and_the_app_goes_on(user_home, monkeypatch):
-    from micrograd_tui.lessons.workshop import child
+    from micrograd_tui.lessons.workshop import sandbox
 
-    monkeypatch.setattr(child, "TIME_LIMIT", 1.0)
+    monkeypatch.setattr(sandbox, "TIME_LIMIT", 1.0)
     app = make_app("build-value")
     async with app.run_test(size=SIZE) as pilot:
         assert await wait_for(pilot, lambda: checks_done(app))

@@ -15,7 +15,7 @@ TOLERANCE = 5e-4  # an answer within this of the engine's grad (or relatively) i
 
 
 @dataclass
-class Exercise:
+class ByHand:
     """An expression whose grads the learner fills in, output to leaves.
 
     ``build(nudge)`` builds it and returns ``{label: node}``; ``nudge`` maps a
@@ -30,8 +30,8 @@ class Exercise:
     plot: Callable[[dict[str, Value]], PlotPanel] | None = None
 
 
-class ExerciseLab(Lab):
-    def __init__(self, exercise: Exercise, h: float = 0.001):
+class ByHandLab(Lab):
+    def __init__(self, exercise: ByHand, h: float = 0.001):
         super().__init__()
         self.ex = exercise
         self.h = h
@@ -77,7 +77,7 @@ class ExerciseLab(Lab):
     def fields(self) -> list[Field]:
         cur = self.current
         if cur is None:
-            return [Field("answer", "done", "every gradient is in: [[next]] goes on")]
+            return [Field("answer", "done", "every gradient is in")]
         return [Field("answer", f"d{self.ex.output}/d{cur} =", "a number, e.g. -2 or 0.5")]
 
     def awaits_input(self) -> bool:
@@ -96,7 +96,7 @@ class ExerciseLab(Lab):
         if self.current is None:
             self.done = True
             self.message = (f"every gradient filled in, by hand: that is backpropagation. {self.summary()}. "
-                            "[[next]] goes on, [[reset]] starts again")
+                            "[[reset]] starts again")
 
     def confirm(self, action: str) -> str | None:
         if action == "answer" and self.current is not None:

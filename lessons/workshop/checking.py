@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Iterator
 
 from .checks import Check, Exercise, Verdict, error_text
-from . import child
-from .child import Run
+from . import sandbox
+from .sandbox import SandboxRun
 
 
 @dataclass
@@ -27,7 +27,7 @@ class CheckRun:
     def __init__(self, exercise: Exercise, workspace: Path, time_limit: float | None = None):
         self.exercise = exercise
         specs = [dict(c.spec(), name=c.name, workspace=str(workspace)) for c in exercise.checks]
-        self.child = Run(Path(workspace), specs, time_limit or child.TIME_LIMIT)
+        self.child = SandboxRun(Path(workspace), specs, time_limit or sandbox.TIME_LIMIT)
         self.outcomes: list[Outcome] = []
         self.losses: list[float] = []  # streamed by the training check as it runs
         self.finished = False

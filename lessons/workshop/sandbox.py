@@ -1,12 +1,16 @@
-"""Running the learner's code: a child Python process with a time limit, a memory limit and its
-own output, answering in JSON lines. The app's process never imports the learner's files.
+"""The box the learner's code runs in: a child Python process with limits, answering in JSON lines.
+
+The app's process never imports the learner's files. The child runs ``harness.py``
+with ``python -I`` (no user site, no environment paths), a scrubbed environment, a
+session of its own (so a kill takes its children too), and limits on time, memory
+and output. What it does not do yet is keep the code from the file system or the
+network: that is the box ``serve`` needs for a class (issue 21).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import select
 import subprocess
 import sys
 import tempfile
@@ -14,6 +18,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from ..jobs import JsonLines
 
 HARNESS = Path(__file__).with_name("harness.py")
 TIME_LIMIT = 10.0  # seconds for one run of checks
@@ -41,7 +47,7 @@ class Ending:
 
 
 @dataclass
-class Run:
+class SandboxRun:
     """One child process running checks; read its events with :meth:`events`, stop it with :meth:`kill`."""
 
     workspace: Path
@@ -80,40 +86,28 @@ class Run:
             cwd=str(self.workspace), env=env, **kwargs,
         )
         os.close(write)
-        self._read = os.fdopen(read, "rb")
-        self._buffer = b""
+        self._lines = JsonLines(read)
         self._deadline = time.monotonic() + self.time_limit
 
     def events(self):
         """Each event the child sends, as it comes; ends when the child is done, dies or runs out of time."""
         if self._proc is None:
             return  # closed before it started
-        fd = self._read.fileno()
         while True:
-            while b"\n" in self._buffer:
-                line, _, self._buffer = self._buffer.partition(b"\n")
-                try:
-                    event = json.loads(line)
-                except ValueError:
-                    continue  # not ours: the learner's code wrote to our channel
-                if isinstance(event, dict):
-                    if event.get("event") == "done":
-                        self._finish()
-                        return
-                    yield event
             left = self._deadline - time.monotonic()
             if left <= 0:
                 self.kill()
                 self._finish(Ending(f"your code ran for more than {self.time_limit:g} s and was stopped "
                                     "(an endless loop? a graph walked again and again?)"))
                 return
-            ready, _, _ = select.select([fd], [], [], min(left, 0.5))
-            if ready:
-                chunk = os.read(fd, 65536)
-                if not chunk:  # the child closed our channel: it exited or died
-                    self._finish(self._died())
+            for event in self._lines.get(min(left, 0.5)):
+                if event.get("event") == "done":
+                    self._finish()
                     return
-                self._buffer += chunk
+                yield event
+            if self._lines.ended:  # the child closed our channel: it exited or died
+                self._finish(self._died())
+                return
 
     def _died(self) -> Ending:
         assert self._proc is not None
@@ -166,10 +160,9 @@ class Run:
         with self._lock:
             self._closed = True
             self.kill()
-            for f in ("_read", "_out"):
-                handle = getattr(self, f, None)
-                if handle is not None and not handle.closed:
-                    handle.close()
+            out = getattr(self, "_out", None)  # the channel's reader closes its own end
+            if out is not None and not out.closed:
+                out.close()
             tmp = self.__dict__.pop("_tmp", None)
         if tmp is not None:
             tmp.cleanup()

@@ -1,0 +1,76 @@
+"""The training child: a process of its own that trains while a lesson 14 or 16 runs, so the app's interpreter stays free.
+
+The app and the training share one interpreter lock when they share a process;
+on two cores that halved the speed of both. So a running lab trains here
+(``python -I -m micrograd_tui.lessons.kinds.train.child``): the app sends one
+:class:`~.protocol.Start` line, and the child answers with a :class:`~.protocol.Line`
+about ten times a second (new losses, parameters, predictions, the decision
+surface and the test loss now and then). Pausing or changing a knob ends the
+child; the app already has the state of its last line and starts a new child from
+there. A child whose app is gone stops at its next write.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+
+from .protocol import Line, Start
+from .setup import data_box, make_run, surface, test_result
+
+SNAPSHOT_SECONDS = 0.1  # a line at most this often
+BOUNDARY_SECONDS = 0.3  # the surface (and the test loss) is scored at most this often
+
+
+def main() -> None:
+    start = Start.loads(sys.stdin.readline())
+    trainer, txs, tys = make_run(start.setup)
+    trainer.load_state(start.state)
+    out = sys.stdout
+    budget = start.setup.steps
+    box = data_box(trainer.xs + txs) if start.grid else None
+    began = time.perf_counter()
+    last_line = last_scored = 0.0
+    scoring = BOUNDARY_SECONDS  # time between scorings: at least 3x what scoring costs
+    steps = 0
+    new: list = []
+    while True:
+        done = trainer.k >= budget or trainer.diverged
+        if not done:
+            s = trainer.step()
+            new.append([s.loss if math.isfinite(s.loss) else None, s.accuracy, s.learning_rate])
+            steps += 1
+        now = time.perf_counter()
+        if done or now - last_line >= SNAPSHOT_SECONDS:
+            scored: dict = {}
+            if done or now - last_scored >= scoring:
+                # The surface and the test loss cost a forward pass over many points: a few a second.
+                if start.grid:
+                    scored["surface"] = surface(trainer.model, box, *start.grid)
+                    scored["grid"] = list(start.grid)
+                tested = test_result(trainer, txs, tys)
+                if tested is not None:
+                    scored["test"] = [None if math.isnan(tested[0]) else tested[0], tested[1]]
+                last_scored = now
+                scoring = max(BOUNDARY_SECONDS, 3 * (time.perf_counter() - now))
+            if start.predictions:
+                scored["predictions"] = [trainer.model.predict(x) for x in trainer.xs]
+            line = Line(trainer.state(), new, done, **scored)
+            try:
+                out.write(line.dumps() + "\n")
+                out.flush()
+            except (BrokenPipeError, OSError):
+                return  # the app is gone: so are we
+            new = []
+            last_line = now
+            if done:
+                return
+        if start.pace:
+            delay = began + steps / start.pace - time.perf_counter()
+            if delay > 0:
+                time.sleep(min(delay, SNAPSHOT_SECONDS))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,352 @@
+"""The demo as a playground (lesson 16): the original repository's two moons, with every choice a control.
+
+Data, net, loss, learning rate, decay, regularisation and batch are all
+controls, and changing any of them starts the run over from step 0 (running on
+if it was running), so a setup and a seed always say what a run was. The screen
+adds the decision surface, a held-out test set, and one point's loss graph.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import random
+import time
+from pathlib import Path
+from typing import Any, Mapping
+
+from micrograd_tui.engine import Value
+from micrograd_tui.engine.data import default_noise
+
+from ...lab import PICKED, FactsPanel, Field, GraphPanel, Panel, PlotPanel, SaveScreen, Series, SurfacePanel, SurfacePoint
+from ...numtext import fmt
+from .lab import TrainLab
+from .protocol import Line, Start
+from .settings import (ACTIVATIONS, BIG_RUN, DATA_CHOICES, LAYER_CHARS, LIVE_BATCH, LOSS_NAMES, MAX_WIDTH, Knob,
+                       TrainSettings, parse_layers, show_layers)
+from .setup import SETUP_VERSION, data_box, surface
+from .snapshot import TrainSnapshot
+
+SURFACE_COST = 2_500_000  # samples x parameters scored per surface at most (~80 ms; a coarser grid past that)
+
+
+class DemoLab(TrainLab):
+    def __init__(self, settings: TrainSettings, seed: int = 1337):
+        self.point: int | None = None  # index (train points, then test points) of the point whose graph is shown
+        # the surface's size on screen, in cells, and the grid scored for it: none until the screen says
+        self.cells: tuple[int, int] | None = None
+        self.grid: tuple[int, int] | None = None
+        self.shared: Path | None = None  # where the last share went
+        super().__init__(settings, seed)
+        self.controls[3:3] = ["layers", "activation"] + (["loss"] if len(settings.losses) > 1 else [])
+        self.actions = (self.actions - {"zero_grad"}) | {"dataset", "point", "prev_var", "share"}
+        self.shows = frozenset({FactsPanel, PlotPanel, GraphPanel, SurfacePanel})
+        self.one_field = True
+
+    @property
+    def has_plane(self) -> bool:
+        """Two inputs: a decision surface to draw."""
+        return self.dataset is not None
+
+    def load_setup(self, setup: Mapping[str, Any]) -> None:
+        """Take a shared setup (``Setup.to_json()``'s keys, or a whole shared file with one under "setup")."""
+        if isinstance(setup.get("setup"), Mapping):
+            setup = setup["setup"]
+        new = self.setup().updated_from(setup, self.settings, self.knobs)
+        self.dataset, self.layers, self.activation, self.loss, self.seed = (new.data, new.layers, new.activation,
+                                                                            new.loss, new.seed)
+        for name, knob in self.knobs.items():
+            if name != "speed":
+                value = getattr(new, name)
+                knob.value = round(value * 100) if name == "test" else value
+        self._zero_grad = new.zero_grad
+        self.point = None
+        self.reset()
+        self.message = f"the setup is loaded (seed {new.seed}): [[run]] runs it"
+
+    # --- the run and its surface ------------------------------------------------------
+
+    def snap_reset(self) -> None:
+        # what the surface shows of the data: fixed for a run, so worked out once here
+        self.box = data_box(self.trainer.xs + self.test_xs) if self.has_plane else None
+        self.surface_points = tuple(SurfacePoint(x[0], x[1], y, test) for x, y, test in self._all_points())
+        self.grid = self._grid_for(self.cells)
+        self._surface_cache: tuple[int, tuple[int, int, tuple[float, ...]]] | None = None
+        super().snap_reset()
+
+    def _grid_for(self, cells: tuple[int, int] | None) -> tuple[int, int] | None:
+        """Samples across and down for a surface of this many cells: two per cell, one above the
+        other, fewer (and drawn bigger) when the net is so large that scoring them would be slow."""
+        if cells is None:
+            return None
+        cols, rows = max(4, cells[0]), max(4, 2 * cells[1])
+        params = len(self.trainer.model.parameters())
+        if cols * rows * params > SURFACE_COST:
+            shrink = math.sqrt(SURFACE_COST / (cols * rows * params))
+            cols, rows = max(4, int(cols * shrink)), max(4, int(rows * shrink))
+        return cols, rows
+
+    def canvas(self, cols: int, rows: int) -> None:
+        """The surface's size in cells on screen: its grid follows (a running child keeps its own)."""
+        self.cells = (cols, rows)
+        grid = self._grid_for(self.cells)
+        if grid != self.grid:
+            self.grid = grid
+            if not self.want_run:
+                self._surface_cache = None
+                self.snap = self.snapshot()
+
+    def snapshot(self, score: bool = True) -> TrainSnapshot:
+        """What the screen shows, copied. ``score=False`` keeps the surface the child last scored."""
+        if not self.has_plane:
+            return super().snapshot(score)
+        t = self.trainer
+        if score and self.grid and (self._surface_cache is None or self._surface_cache[0] != t.k
+                                    or self._surface_cache[1][:2] != self.grid):
+            self._surface_cache = (t.k, (*self.grid, tuple(surface(t.model, self.box, *self.grid))))
+        return self._snapshot(surface=self._surface_cache[1] if self._surface_cache else None)
+
+    def _snapshot(self, **scored) -> TrainSnapshot:
+        if "point_graph" not in scored and self.point is not None:
+            scored["point_graph"] = self._point_graph()
+        return super()._snapshot(**scored)
+
+    def child_start(self) -> Start:
+        grid = self.grid if self.has_plane and self.grid else None
+        return Start(self.setup(), self.trainer.state(), self._value("speed", 0), grid, predictions=False)
+
+    def take_scores(self, line: Line) -> None:
+        super().take_scores(line)
+        if line.surface is not None and line.grid is not None:
+            cols, rows = line.grid
+            self._surface_cache = (line.k, (cols, rows, tuple(line.surface)))
+
+    def result_words(self) -> str:
+        return f"{super().result_words()}, accuracy {self.snap.accuracies[-1] * 100:.0f}%"
+
+    def _all_points(self) -> list[tuple[list[float], float, bool]]:
+        t = self.trainer
+        return [(x, y, False) for x, y in zip(t.xs, t.ys)] + [(x, y, True) for x, y in zip(self.test_xs, self.test_ys)]
+
+    def _point_graph(self) -> Value:
+        """The chosen point's loss term, built by the model's own forward pass on a copy of its
+        parameters (so training's grads are untouched), each neuron's output labelled."""
+        assert self.point is not None
+        model = copy.deepcopy(self.trainer.model)
+        x, y, test = self._all_points()[self.point]
+        acts: list[Value] = [Value(xi, f"x{i}") for i, xi in enumerate(x)]
+        for li, layer in enumerate(model.layers):
+            acts = [n(acts) for n in layer.neurons]
+            for ni, a in enumerate(acts):
+                a.label = f"L{li}.n{ni}"
+        score = acts[0]
+        score.label = "score"
+        loss = (1 + -y * score).relu() if self.loss == "svm" else (score - y) ** 2
+        loss.label = f"loss of {'test ' if test else ''}point {self.point}"
+        loss.backward()
+        return loss
+
+    # --- every control starts the run over ---------------------------------------------
+
+    def _start_over(self, what: str) -> None:
+        """A control changed: the run starts over from step 0 with it, and runs on if it was running."""
+        running = self.want_run
+        self.point = None
+        self.reset()
+        if running:
+            self.want_run = True
+            self.message = f"{what}: the run started over from step 0 with it"
+        else:
+            self.message = f"{what}: back to step 0 with it; [[run]] runs"
+
+    def on_reseed(self) -> None:
+        self.seed = random.randrange(1, 100_000)
+        self._start_over(f"seed {self.seed}: new data and weights")
+
+    def on_prev_var(self) -> None:
+        self._pick(-1)
+
+    def set_knob(self, knob: Knob, value: float) -> None:
+        if knob.name == "speed":
+            super().set_knob(knob, value)
+            return
+        knob.value = int(round(value)) if knob.integer else value
+        live = ""
+        batch = self.knobs["batch"]
+        if knob.name == "points" and batch.value == 0 and value > BIG_RUN:
+            batch.value = LIVE_BATCH
+            live = f" (batch {LIVE_BATCH} keeps it live; type all for the full batch, about a step a second)"
+        self._start_over(f"{knob.name} = {knob.show()}{live}")
+
+    def change(self, name: str, by: int) -> None:
+        if name in ("activation", "loss"):
+            options = self._options(name)
+            now = getattr(self, name)
+            setattr(self, name, options[(options.index(now) + by) % len(options)])
+            shown = getattr(self, name)
+            self._start_over(f"{name} = {LOSS_NAMES.get(shown, shown)}")
+        elif name == "layers":
+            hidden = self.layers[:-1] or (1,)
+            self._set_layers(tuple(min(MAX_WIDTH, max(1, w * 2 if by > 0 else w // 2)) for w in hidden))
+        else:
+            super().change(name, by)
+
+    def _options(self, name: str) -> tuple[str, ...]:
+        return ACTIVATIONS if name == "activation" else self.settings.losses
+
+    def _set_layers(self, hidden: tuple[int, ...]) -> None:
+        self.layers = (*hidden, 1)
+        self._start_over(f"hidden layers = {show_layers(hidden)}")
+
+    def on_dataset(self) -> None:
+        self.dataset = DATA_CHOICES[(DATA_CHOICES.index(self.dataset) + 1) % len(DATA_CHOICES)]
+        noise = self.knobs["noise"]
+        if self.dataset is not None:  # each set has its own natural spread
+            noise.value = default_noise(self.dataset)
+        name = self.dataset or "the lecture's 4 points (3 inputs: no plane to draw)"
+        self._start_over(f"dataset: {name}")
+
+    def on_point(self) -> None:
+        n = len(self._all_points())
+        self.point = 0 if self.point is None else (self.point + 1 if self.point + 1 < n else None)
+        if not self.want_run:
+            self.snap = self.snapshot()
+        if self.point is None:
+            self.message = "no point picked"
+        else:
+            x, y, test = self._all_points()[self.point]
+            where = ", ".join(fmt(v, 2) for v in x)
+            self.message = (f"{'test ' if test else ''}point {self.point} at ({where}), label {y:+.0f}, "
+                            "marked ◉ on the surface: [[point]] picks the next")
+
+    def on_share(self) -> None:
+        """Write this run's setup and result, and a picture of the screen, into the workspace."""
+        from ...workshop.workspace import default_workspace, write_atomic
+
+        folder = default_workspace() / "runs"
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        path = folder / f"demo-{stamp}.json"
+        n = 1
+        while path.exists():
+            n += 1
+            path = folder / f"demo-{stamp}-{n}.json"
+        s = self.snap
+        last_test = s.test[-1] if s.test else None
+        result = {"steps": s.k, "loss": _json_number(s.losses[-1]) if s.losses else None,
+                  "accuracy": s.accuracies[-1] if s.accuracies else None,
+                  "test_loss": _json_number(last_test[1]) if last_test else None,
+                  "test_accuracy": last_test[2] if last_test else None}
+        shared = {"lesson": "demo", "version": SETUP_VERSION, "setup": self.setup().to_json(), "result": result}
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, json.dumps(shared, indent=2) + "\n")
+        except OSError as e:
+            self.message = f"could not write {path}: {e.strerror or e}"
+            return
+        self.requests.append(SaveScreen(path.with_suffix(".svg")))
+        self.shared = path
+        home = str(Path.home())
+        where = str(folder).replace(home, "~", 1) if str(folder).startswith(home) else str(folder)
+        self.message = f"saved {path.stem}.json (the setup) and .svg (the screen) in {where}"
+
+    # --- the controls as fields ---------------------------------------------------------
+
+    def key_words(self) -> dict[str, str]:
+        words = super().key_words()
+        if self.controls[self.selected] == "layers":
+            words |= {"less": "layers ÷ 2", "more": "layers × 2"}
+        return words | {"reseed": "new data and weights", "dataset": "next dataset", "point": "pick a point",
+                        "prev_var": "pick the one before", "share": "share this run"}
+
+    def fields(self) -> list[Field]:
+        out = []
+        for name in self.controls:
+            knob = self.knobs.get(name)
+            if knob is not None:
+                out.append(Field(name, f"{name} =", knob.show()))
+            elif name == "layers":
+                out.append(Field("layers", "hidden layers =", show_layers(self.layers[:-1]), number=False,
+                                 chars=LAYER_CHARS))
+            else:
+                now = getattr(self, name)
+                out.append(Field(name, f"{name} =", LOSS_NAMES.get(now, now), number=False,
+                                 choices=self._options(name)))
+        return out
+
+    def submit(self, name: str, text: str) -> bool:
+        if name != "layers":
+            return super().submit(name, text)
+        hidden = parse_layers(text)
+        if isinstance(hidden, str):
+            self.message = f"layers: {hidden}"
+            return False
+        self._set_layers(hidden)
+        return True
+
+    # --- what to show --------------------------------------------------------------------
+
+    def panels(self) -> list[Panel]:
+        s = self.snap
+        shown: list[Panel] = [FactsPanel(tuple(self._rows()))]
+        if s.point_graph is not None:
+            shown.append(GraphPanel(s.point_graph, "the picked point's loss"))
+        shown.append(self._plot())
+        shown.append(self._surface())
+        return shown
+
+    def _rows(self) -> list[tuple[str, str]]:
+        s, t = self.snap, self.trainer
+        test = s.test[-1] if s.test else None
+        loss = fmt(s.losses[-1]) if s.losses else "—"
+        acc = f"{s.accuracies[-1] * 100:.0f}%" if s.accuracies else "—"
+        # short values: the side column is 30 wide on a narrow screen
+        rows = [("step", f"{s.k} of {self.budget}"),
+                ("train", f"{loss} {acc}" if s.losses else "no step yet"),
+                ("held out", f"{fmt(test[1])} {test[2] * 100:.0f}%" if test else
+                 ("none (test 0%)" if self.has_plane else "no test set")),
+                ("data", f"{self.dataset or 'lecture'} {len(t.xs)}+{len(self.test_xs)}"),
+                ("params", f"{len(t.model.parameters())} seed {self.seed}")]
+        current = self.controls[self.selected]
+        for name in self.controls:
+            knob = self.knobs.get(name)
+            if knob is not None:
+                value = knob.show()
+                if name == "lr" and knob.value != t.lr_at(s.k):
+                    value += f", now {fmt(t.lr_at(s.k), 3)}"
+                if name in ("points", "noise", "test") and not self.has_plane:
+                    value += " (unused)"
+            elif name == "layers":
+                value = show_layers(self.layers[:-1])
+            else:
+                value = getattr(self, name)
+            rows.append(((PICKED if name == current else "  ") + name, value))
+        return rows
+
+    def _plot(self) -> PlotPanel:
+        s = self.snap
+        steps, losses = self.loss_curve()
+        series = [Series(steps, losses, "train loss", marker="braille")]
+        if s.test:
+            tstride = self.stride(len(s.test))
+            tk = [k for k, _, _ in s.test[::tstride]]
+            series.append(Series(tk, [v for _, v, _ in s.test[::tstride]], "test loss", role="mark", marker="•"))
+        if s.accuracies:
+            stride = self.stride(len(s.losses))
+            series.append(Series(steps, [a * 100 for a in s.accuracies[::stride]], "accuracy %",
+                                 role="good", marker="·", axis="right"))
+        return PlotPanel("loss and accuracy by step", tuple(series), xlabel="step")
+
+    def _surface(self) -> SurfacePanel:
+        s = self.snap
+        if not self.has_plane:
+            return SurfacePanel("decision surface", 0, 0, (), (0.0, 1.0), (0.0, 1.0),
+                                note="the lecture's points have 3 inputs: there is no plane to draw. "
+                                     "[[dataset]] picks another dataset")
+        assert self.box is not None
+        cols, rows, scores = s.surface if s.surface is not None else (0, 0, ())
+        return SurfacePanel(self.dataset or "", cols, rows, scores, *self.box, self.surface_points, self.point)
+
+
+def _json_number(x: float) -> float | None:
+    return x if math.isfinite(x) else None

@@ -1,0 +1,135 @@
+"""A run's setup: everything a training run is made from, as one typed value, and the trainer it makes.
+
+The lab's current choices make a :class:`Setup`; :func:`make_run` builds the
+trainer from it, in the app and in the child process that trains while the lab
+runs, so both train the very same thing. A setup is also what "share" writes and
+``--setup FILE`` reads (:meth:`Setup.updated_from` says what is wrong with a file).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any, Mapping
+
+from .settings import ACTIVATIONS, DATA_CHOICES, Knob, TrainSettings, layers_problem
+
+SURFACE_MARGIN = 0.25  # the surface shows the data's box and this much round it
+SETUP_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Setup:
+    data: str | None  # a dataset's name, or None for the lecture's four points
+    points: int
+    noise: float | None
+    test: float  # the share of points held out, 0 to 0.9
+    layers: tuple[int, ...]  # every layer's size, the output's 1 last
+    flavour: str
+    activation: str
+    loss: str
+    lr: float
+    decay: float | None  # None: a fixed learning rate
+    l2: float | None  # None: the loss's own (the svm's alpha)
+    l1: float
+    batch: int  # 0: the full batch
+    steps: int
+    zero_grad: bool
+    seed: int
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(asdict(self), layers=list(self.layers))
+
+    def updated_from(self, raw: Mapping[str, Any], settings: TrainSettings, knobs: dict[str, Knob]) -> Setup:
+        """This setup with what a shared file says (its keys are ``to_json``'s, all optional); a
+        ValueError says what is wrong. ``knobs`` give the ranges of the numbers."""
+        unknown = set(raw) - {f.name for f in fields(self)}
+        if unknown:
+            raise ValueError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        data = raw.get("data", self.data)
+        if data not in DATA_CHOICES:
+            raise ValueError(f"data must be one of {', '.join(str(d) for d in DATA_CHOICES)}, not {data!r}")
+        layers = raw.get("layers", list(self.layers))
+        if not (isinstance(layers, list) and layers and layers[-1] == 1):
+            raise ValueError("layers must be a list of sizes ending with the output's 1, such as [8, 8, 1]")
+        problem = layers_problem(tuple(layers[:-1]))
+        if problem:
+            raise ValueError(problem)
+        activation, loss = raw.get("activation", self.activation), raw.get("loss", self.loss)
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"activation must be relu or tanh, not {activation!r}")
+        if loss not in settings.losses:
+            raise ValueError(f"loss must be one of {', '.join(settings.losses)}, not {loss!r}")
+        seed = raw.get("seed", self.seed)
+        if not isinstance(seed, int) or isinstance(seed, bool):
+            raise ValueError(f"seed must be a whole number, not {seed!r}")
+        numbers: dict[str, Any] = {}
+        for name, knob in knobs.items():
+            value = raw.get(name)
+            if value is None or name == "speed":
+                continue
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ValueError(f"{name} must be a number, not {value!r}")
+            shown = round(value * 100, 6) if name == "test" else value  # a share in the file, a percent on screen
+            problem = knob.problem(shown)
+            if problem:
+                raise ValueError(f"{problem}, not {value!r}")
+            numbers[name] = value if name == "test" or not knob.integer else int(value)
+        return replace(self, data=data, layers=tuple(layers), activation=activation, loss=loss, seed=seed,
+                       zero_grad=bool(raw.get("zero_grad", True)), **numbers)
+
+
+def make_run(setup: Setup):
+    """The trainer a setup describes, and its held-out points: (trainer, test_xs, test_ys).
+
+    The parent and the child both build through here, so they train the same net on the same data.
+    Test points are a second sample of the same set (seed + 1), so the training points stay those
+    of a run without a test set (the original demo's 100 moons points, with its defaults)."""
+    from micrograd_tui.engine import MLP, Trainer
+    from micrograd_tui.engine.data import lecture_dataset, make_dataset
+    from micrograd_tui.engine.train import decayed_learning_rate
+
+    seed = setup.seed
+    if setup.data is None:
+        xs, ys = lecture_dataset()
+        txs: list = []
+        tys: list = []
+    else:
+        xs, ys = make_dataset(setup.data, setup.points, setup.noise, seed)
+        n_test = test_count(setup.points, setup.test)
+        txs, tys = make_dataset(setup.data, n_test, setup.noise, seed + 1) if n_test else ([], [])
+    model = MLP(len(xs[0]), list(setup.layers), flavour=setup.flavour, activation=setup.activation, seed=seed)
+    steps, lr0, decay = setup.steps, setup.lr, setup.decay
+    lr = lr0 if decay is None else (lambda k: decayed_learning_rate(k, steps, lr0, decay))
+    trainer = Trainer(model, xs, ys, loss=setup.loss, learning_rate=lr, zero_grad=setup.zero_grad,
+                      batch_size=setup.batch or None, seed=seed, l2=setup.l2, l1=setup.l1)
+    return trainer, txs, tys
+
+
+def test_count(points: int, ratio: float) -> int:
+    """How many test points go with ``points`` training points when ``ratio`` of all are held out."""
+    return round(points * ratio / (1 - ratio)) if ratio > 0 else 0
+
+
+def test_result(trainer, txs, tys) -> tuple[float, float] | None:
+    """(loss, accuracy) on the held-out points (NaN for a loss that is not finite), or None with no test set."""
+    if not txs:
+        return None
+    loss, acc = trainer.measure(txs, tys)
+    return (loss if math.isfinite(loss) else math.nan), acc
+
+
+def data_box(points) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The x and y range a surface shows: the points' box and a margin."""
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    return ((min(xs) - SURFACE_MARGIN, max(xs) + SURFACE_MARGIN),
+            (min(ys) - SURFACE_MARGIN, max(ys) + SURFACE_MARGIN))
+
+
+def surface(model, box, cols: int, rows: int) -> list[float]:
+    """The model's score at the centre of each cell of a cols x rows grid over ``box``, row by row
+    from the top (as ``lab.surface_centre`` places them)."""
+    from ...lab import grid_centres
+
+    return [s if math.isfinite(s) else 0.0 for s in model.predict_many(grid_centres(box[0], box[1], cols, rows))]
