@@ -9,17 +9,20 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, VerticalScroll
 from textual.events import Key
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from micrograd_tui.lessons.lab import Finish
-from micrograd_tui.lessons.registry import COURSE, Course, Lesson
+from micrograd_tui.lessons.course import Course, Lesson
+from micrograd_tui.lessons.registry import COURSE
 
 from .footer import LabFooter
+from .help import HelpScreen
 from .palette import Lessons
-from .keys import ALL_KEYS, APP_KEYS, LAB_KEYS, key_label, lab_action, with_keys
-from .lab_view import NUMBER_START, LabChanged, LabInput, LabView
+from .keys import ALL_KEYS, key_label, lab_action, with_keys
+from .lab_input import LabInput
+from .lab_view import NUMBER_START, LabChanged, LabView
 from .progress import Progress
 
 
@@ -39,66 +42,6 @@ class ProseView(VerticalScroll):
         Binding("left", "app.previous_lesson", show=False),
         Binding("right", "app.next_lesson", show=False),
     ]
-
-
-class HelpScreen(ModalScreen[None]):
-    """Every key, from the same bindings the footer and the palette use."""
-
-    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close", id="close-help", tooltip="Close help")]
-
-    def __init__(self, lab_actions: frozenset[str], words: dict[str, str] | None = None,
-                 here: tuple[str, list[tuple[str, str]]] | None = None, alone: bool = False):
-        super().__init__()
-        self.lab_actions = lab_actions
-        self.words = words or {}
-        self.here = here  # what has the keyboard (the editor, the tree) and its own keys
-        self.alone = alone  # over a dialog (the editor): only its keys work, so only they are listed
-
-    def compose(self) -> ComposeResult:
-        from rich.table import Table
-
-        table = Table(title="Keys", expand=True, show_edge=False, pad_edge=False)
-        table.add_column("key", style="bold", no_wrap=True)
-        table.add_column("what it does")
-        if self.alone:  # over a dialog: only its keys work
-            self._here(table)
-            yield from self._box(table)
-            return
-        for b in APP_KEYS:
-            table.add_row(key_label(b), b.tooltip)
-        table.add_row("ctrl+p", "Command palette: go to any lesson, run any command")
-        table.add_row("tab", "Move between the tree, the prose and the text fields")
-        table.add_row("", "")
-        table.add_row("", Text("in this lesson's lab", style="italic"))
-        for b in LAB_KEYS:
-            action = lab_action(b)
-            if action in self.lab_actions:
-                table.add_row(key_label(b), self.words.get(action or "", str(b.tooltip)))
-        if self.here and self.here[1]:
-            table.add_row("", "")
-            self._here(table)
-        others = [b for b in LAB_KEYS if lab_action(b) not in self.lab_actions]
-        if others:
-            table.add_row("", "")
-            table.add_row("", Text("in other lessons", style="italic"))
-            for b in others:
-                table.add_row(key_label(b), Text(b.tooltip, style="dim"))
-        yield from self._box(table)
-
-    def on_mount(self) -> None:
-        self.query_one("#help-box").focus()  # so the arrows and page keys scroll a list longer than the screen
-
-    def _here(self, table) -> None:
-        """The keys of what has the keyboard now (the editor, the tree, a field), in Textual's own words."""
-        if self.here and self.here[1]:
-            table.add_row("", Text(f"in {self.here[0]}, which has the keyboard now", style="italic"))
-            for key, words in self.here[1]:
-                table.add_row(key, words)
-
-    def _box(self, table) -> ComposeResult:
-        with VerticalScroll(id="help-box"):
-            yield Static(table)
-            yield Static(Text("escape closes this", style="dim"))
 
 
 class MicrogradApp(App):

@@ -1,11 +1,14 @@
-"""Screens a lab can ask for: a yes/no question, and a code editor for a workspace file."""
+"""Screens and helpers a lab can ask for: a yes/no question, a code editor for a workspace file, the learner's own editor."""
 
 from __future__ import annotations
 
+import os
+import shlex
+import subprocess
 from pathlib import Path
 
 from textual import events
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
@@ -171,3 +174,25 @@ class Editor(ModalScreen[bool]):
 
         self.app.push_screen(Confirm(f"{self.path.name} has changes that are not saved. Close and lose them?"),
                              answered)
+
+
+def edit_outside(app, path: Path) -> str | None:
+    """Open ``path`` in the learner's own editor ($VISUAL, $EDITOR), in the terminal the app gives up
+    while it runs; what went wrong, in words for the lab's message, or None."""
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not editor:
+        return "set $VISUAL or $EDITOR to your editor's command, or press [[edit]] to edit here"
+    command = shlex.split(editor) + [str(path)]
+    try:
+        try:
+            with app.suspend():
+                subprocess.call(command)
+        except SuspendNotSupported:
+            if not app.is_headless:
+                return "this terminal cannot be handed to another program (in a browser?): [[edit]] edits here"
+            subprocess.call(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError as e:
+        app.refresh()
+        return f"could not start {command[0]}: {e.strerror or e}"
+    app.refresh()
+    return None

@@ -12,7 +12,7 @@ from typing import Callable
 from textual.widgets import Footer, Input
 from textual.widgets._footer import FooterKey
 
-from .lab_view import LabInput
+from .lab_input import LabInput
 
 # The order in which keys leave a narrow footer: the last go first.
 KEEP_FIRST = ["next_lesson", "previous_lesson", "help", "quit"]

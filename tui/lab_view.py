@@ -7,29 +7,21 @@ background job runs on the one :class:`~.runner.JobRunner`.
 
 from __future__ import annotations
 
-import os
-import re
-import shlex
-import subprocess
 import traceback
 from pathlib import Path
 
 from rich.text import Text
-from textual import events
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widget import Widget
-from textual.app import SuspendNotSupported
-from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, Static
 from textual.widgets.input import Selection
 
 from micrograd_tui.lessons.lab import PICKED, Focus, Lab, OpenLesson, Panel, SaveScreen
-from micrograd_tui.lessons.numtext import NumberError, parse_number
 
 from .keys import with_keys
-from .panels import WIDGETS
+from .lab_input import NUMBER_CHARS, LabInput, NumberText
+from .panels import WIDGETS, PanelWidget
 from .panels.code import CodeView
 from .panels.facts import SideText
 from .panels.graph import GraphTree
@@ -37,95 +29,9 @@ from .runner import JobRunner, JobUpdate
 
 
 WATCH_SECONDS = 0.25  # how often the files a lab watches are looked at
-NUMBER_CHARS = r"[-+0-9.eE/ ]*"  # what a number field lets through: 2, -0.5, 1e-3, 2/3
 NUMBER_START = "0123456789-./"  # typed anywhere in a lab with number fields, these start a number
 MAIN_MIN = 50  # columns the main figure (a graph with its data and grad columns, a plot) keeps beside the side
 SIDE_MIN = 24  # ... and the side column keeps, whatever it wanted
-
-
-class NumberText(Validator):
-    """A number field's text, as the lab will read it: shown as invalid at once, with the reason."""
-
-    def validate(self, value: str) -> ValidationResult:
-        if not value.strip():
-            return self.success()
-        try:
-            parse_number(value)
-        except NumberError as e:
-            return self.failure(str(e))
-        return self.success()
-
-
-class LabInput(Input):
-    """A lab's text field; the lab gets what is typed when enter is pressed.
-
-    up/down walk the lab's history when it keeps one (the playground does).
-    A pasted block of several lines is kept whole, its line breaks turned into
-    ``;`` (the playground's statement separator; a number field rejects it with a message).
-    """
-
-    BINDINGS = [
-        Binding("up", "history(-1)", "Earlier input", show=False),
-        Binding("down", "history(1)", "Later input", show=False),
-    ]
-
-    DEFAULT_CSS = """
-    LabInput { width: 1fr; min-width: 8; height: 1; border: none; padding: 0 1; }
-    """
-
-    def __init__(self, *args, history: list[str] | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.history = history
-        self._at: int | None = None  # position while walking the history
-        self._started = False  # typing began outside: keep what was typed, do not select it
-
-    def start_typing(self, ch: str) -> None:
-        """The first character of a number typed while the field was not focused: it replaces the old text."""
-        # Keys typed quickly can arrive before the focus does: they add to what was typed so far.
-        self.value = self.value + ch if self._started else ch
-        self._started = True
-        self.cursor_position = len(self.value)
-        self.focus()
-
-    def takes(self, ch: str) -> bool:
-        """Whether the field's restriction lets ``ch`` follow what it holds."""
-        return self.restrict is None or re.fullmatch(self.restrict, self.value + ch) is not None
-
-    @property
-    def typing_started(self) -> bool:
-        """Typing began here and the focus has not arrived yet (the app sends an early enter here)."""
-        return self._started
-
-    def _on_focus(self, event: events.Focus) -> None:
-        # Textual calls Input's own _on_focus as well; it selects nothing (select_on_focus is off): here a
-        # number field selects its old text, so typing replaces it, unless typing is what focused it.
-        if self._started:
-            self._started = False
-            self.cursor_position = len(self.value)
-        elif self.restrict is not None and not event.from_app_focus:
-            self.selection = Selection(0, len(self.value))
-
-    def _on_paste(self, event: events.Paste) -> None:
-        event.stop()
-        text = "; ".join(line for line in event.text.splitlines() if line.strip())
-        if text:
-            self.insert_text_at_cursor(text)
-
-    def action_history(self, step: int) -> None:
-        if not self.history:
-            return
-        n = len(self.history)
-        at = (n if self._at is None else self._at) + step
-        if at >= n:
-            self._at = None
-            self.value = ""
-            return
-        self._at = max(0, at)
-        self.value = self.history[self._at]
-        self.cursor_position = len(self.value)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self._at = None
 
 
 class LabChanged(Message):
@@ -326,28 +232,14 @@ class LabView(Vertical):
         self.call_after_refresh(save)
 
     def _edit_outside(self, path: Path) -> None:
-        """The learner's own editor, in the terminal the app gives up while it runs."""
-        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-        if not editor:
-            self.lab.message = "set $VISUAL or $EDITOR to your editor's command, or press [[edit]] to edit here"
+        from .dialogs import edit_outside
+
+        problem = edit_outside(self.app, path)
+        if problem:
+            self.lab.message = problem
             self.sync()
-            return
-        command = shlex.split(editor) + [str(path)]
-        try:
-            try:
-                with self.app.suspend():
-                    subprocess.call(command)
-            except SuspendNotSupported:
-                if not self.app.is_headless:
-                    self.lab.message = "this terminal cannot be handed to another program (in a browser?): [[edit]] edits here"
-                    self.sync()
-                    return
-                subprocess.call(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
-        except OSError as e:
-            self.lab.message = f"could not start {command[0]}: {e.strerror or e}"
-        self.app.refresh()
-        self._poll_files()
+        else:
+            self._poll_files()
 
     def on_job_update(self, message: JobUpdate) -> None:
         if self._ready and self.runner.take(message):
@@ -437,7 +329,8 @@ class LabView(Vertical):
                     remounted = True  # filled on the next refresh, once they are mounted
             else:
                 for widget, panel in zip(widgets, mine):
-                    widget.update_panel(panel)  # type: ignore[attr-defined]
+                    assert isinstance(widget, PanelWidget), widget
+                    widget.update_panel(panel)
             _set_display(box, bool(mine))
         if remounted:
             self.call_after_refresh(self._sync_panels)

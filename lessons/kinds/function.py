@@ -8,7 +8,7 @@ from typing import Callable
 
 from micrograd_tui.engine import Value
 
-from ..lab import FactsPanel, Field, GraphPanel, Lab, Panel, PlotPanel, Series
+from ..lab import PICKED, FactsPanel, Field, GraphPanel, Lab, Panel, PlotPanel, Series
 from ..numtext import NumberError, fmt, parse_number
 
 
@@ -145,7 +145,7 @@ class FunctionLab(Lab):
         return True
 
     def panels(self) -> list[Panel]:
-        rows = [(v.name + (" ◀" if i == self.selected else ""), fmt(v.value)) for i, v in enumerate(self.vars)]
+        rows = [((PICKED if i == self.selected else "  ") + v.name, fmt(v.value)) for i, v in enumerate(self.vars)]
         rows.append((self.formula, fmt(self.out.data)))
         rows.append(("h", f"{self.h:g}"))
         f = self.formula

@@ -34,6 +34,7 @@ from textual.app import App  # noqa: E402
 from micrograd_tui.engine import MLP, Trainer, Value  # noqa: E402
 from micrograd_tui.engine.data import lecture_dataset, make_moons  # noqa: E402
 from micrograd_tui.lessons import expressions as ex  # noqa: E402
+from micrograd_tui.lessons.lab import PICKED
 from micrograd_tui.tui.app import MicrogradApp  # noqa: E402
 from micrograd_tui.tui.panels.graph import GraphTree  # noqa: E402
 
@@ -71,7 +72,7 @@ def screen_text(app) -> str:
 
 
 async def key_latency(running: bool) -> float:
-    """Median time from pressing v (select the next knob) until the screen marks that knob with ◀."""
+    """Median time from pressing v (pick the next control) until the screen marks that control as picked."""
     app = MicrogradApp(start="demo")
     samples = []
     async with app.run_test(size=(120, 40)) as pilot:
@@ -82,7 +83,7 @@ async def key_latency(running: bool) -> float:
             await pilot.press("space")
             await pilot.pause(0.5)
         for _ in range(15):
-            target = lab.knobs[(lab.selected + 1) % len(lab.knobs)].name + " ◀"
+            target = PICKED + lab.controls[(lab.selected + 1) % len(lab.controls)]
             t0 = time.perf_counter()
             # Post the key as the terminal driver does; Pilot.press would also wait for every
             # message queue to drain, which never happens while training streams updates.

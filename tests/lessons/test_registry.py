@@ -7,7 +7,8 @@ import re
 import pytest
 
 from micrograd_tui.lessons.lab import ACTIONS, FactsPanel, Lab, action_marks
-from micrograd_tui.lessons.registry import ENTRIES, LESSONS, PROSE_DIR, Course, find, prose_name
+from micrograd_tui.lessons.course import PROSE_DIR, Course, prose_name
+from micrograd_tui.lessons.registry import ENTRIES, LESSONS, find
 
 # Lessons 0-17 are public: saved progress, scripts and the README use their numbers and slugs.
 PUBLIC = ["micrograd", "derivative", "several-inputs", "value", "manual-backprop", "one-step", "neuron",
@@ -69,7 +70,7 @@ def test_find_by_number_and_slug():
 
 
 def test_a_course_refuses_a_lesson_without_prose(tmp_path):
-    from micrograd_tui.lessons.registry import Entry
+    from micrograd_tui.lessons.course import Entry
 
     with pytest.raises(LookupError):
         Course([*ENTRIES, Entry("no-such-lesson", ENTRIES[0].make_lab)])

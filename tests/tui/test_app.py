@@ -12,7 +12,8 @@ from micrograd_tui.engine.graph import node_count
 from micrograd_tui.lessons import expressions as ex
 from micrograd_tui.lessons.numtext import fmt
 from micrograd_tui.lessons.registry import LESSONS, find
-from micrograd_tui.tui.app import HelpScreen, MicrogradApp
+from micrograd_tui.tui.app import MicrogradApp
+from micrograd_tui.tui.help import HelpScreen
 from micrograd_tui.tui.lab_view import LabView
 from micrograd_tui.tui.panels.graph import GraphTree
 from micrograd_tui.tui.progress import Progress

@@ -169,7 +169,7 @@ async def test_the_editor_highlights_python_and_indents_as_python_does(user_home
 
 
 async def test_help_lists_the_keys_of_what_has_the_keyboard(user_home):
-    from micrograd_tui.tui.app import HelpScreen
+    from micrograd_tui.tui.help import HelpScreen
 
     app = make_app("build-value")
     async with app.run_test(size=SIZE) as pilot:

@@ -8,7 +8,7 @@ import re
 
 from conftest import make_app, screen_text, settle, wait_for
 from micrograd_tui.tui.app import MicrogradApp
-from micrograd_tui.tui.lab_view import LabInput
+from micrograd_tui.tui.lab_input import LabInput
 
 
 def shown_fields(app):

@@ -13,7 +13,7 @@ from conftest import make_app, screen_text, settle, wait_for
 from micrograd_tui.lessons.kinds.train import TrainLab
 from micrograd_tui.lessons.registry import LESSONS
 from micrograd_tui.tui.app import MicrogradApp
-from micrograd_tui.tui.lab_view import LabInput
+from micrograd_tui.tui.lab_input import LabInput
 
 SIZES = [(120, 40), (80, 24)]
 LESSON_4_ANSWERS = ["1", "-2", "4", "-2", "-2", "6", "-4"]  # dL/dL, dd, df, dc, de, da, db

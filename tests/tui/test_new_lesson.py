@@ -5,7 +5,8 @@ from __future__ import annotations
 from conftest import screen_text
 from micrograd_tui.engine import Value
 from micrograd_tui.lessons.kinds.graph import GraphLab
-from micrograd_tui.lessons.registry import ENTRIES, PROSE_DIR, Course, Entry
+from micrograd_tui.lessons.course import PROSE_DIR, Course, Entry
+from micrograd_tui.lessons.registry import ENTRIES
 from micrograd_tui.tui.app import MicrogradApp
 
 

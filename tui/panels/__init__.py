@@ -1,9 +1,9 @@
-"""One widget per panel type. Each has ``update_panel(description)``; the lab view finds the widget
-for a panel through :data:`WIDGETS` and knows nothing about any single lab."""
+"""One widget per panel type, each a :class:`PanelWidget`; the lab view finds the widget for a panel
+through :data:`WIDGETS` and knows nothing about any single lab."""
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable, Protocol, runtime_checkable
 
 from textual.widget import Widget
 
@@ -13,6 +13,14 @@ from .code import CodeView
 from .facts import FactsView, ListingView
 from .graph import GraphPanelView
 from .surface import SurfaceView
+
+
+@runtime_checkable
+class PanelWidget(Protocol):
+    """What the lab view asks of a panel's widget: show this description of the panel, in place
+    (the same widget takes each new description of its panel, as often as ten times a second)."""
+
+    def update_panel(self, panel: Any) -> None: ...
 
 
 def _plot() -> Widget:
@@ -31,4 +39,4 @@ WIDGETS: dict[type, tuple[str, str, Callable[[], Widget]]] = {
     CodePanel: ("lab-code", "main", CodeView),
 }
 
-__all__ = ["WIDGETS", "Panel"]
+__all__ = ["WIDGETS", "Panel", "PanelWidget"]

@@ -37,7 +37,7 @@ CONTOUR_COLOUR = "#282828"  # the 0 contour: darker than any surface colour
 STRENGTH = 0.75  # the surface's strongest colour is this far from pale to the class colour: points stay visible
 POINT_COLOURS = {True: "#8a3c00", False: "#05355e"}  # +1, -1: darker than any surface cell
 MARKS = {(True, False): "▲", (False, False): "●", (True, True): "△", (False, True): "○"}  # (positive, test)
-PICKED = "◉"
+POINT_MARK = "◉"
 NO_STYLE = Style.null()
 
 
@@ -156,7 +156,7 @@ class SurfaceView(Widget):
             x = min(w - 1, max(0, int((p.x - x0) / (x1 - x0) * w)))
             y = min(h - 1, max(0, int((y1 - p.y) / (y1 - y0) * h)))
             _, under, below_colour = grid[y][x]
-            mark = PICKED if i == panel.picked else MARKS[(p.label > 0, p.test)]
+            mark = POINT_MARK if i == panel.picked else MARKS[(p.label > 0, p.test)]
             if plain:
                 grid[y][x] = (mark, None, None)
             elif i == panel.picked:

@@ -13,7 +13,7 @@ import copy
 import math
 import random
 
-from ...lab import FactsPanel, Field, Job, Lab, Panel, PlotPanel, Series
+from ...lab import PICKED, FactsPanel, Field, Job, Lab, Panel, PlotPanel, Series
 from ...numtext import NumberError, fmt, parse_number
 from .job import TrainingChild, training_job
 from .protocol import Line, Start
@@ -291,7 +291,7 @@ class TrainLab(Lab):
         for i, (p, t) in enumerate(zip(s.predictions, self.trainer.ys)):
             rows.append((f"ypred{i} (want {t:+.0f})", f"{p:+.4f}"))
         for i, k in enumerate(self.knobs.values()):
-            rows.append((k.name + (" ◀" if i == self.selected else ""), k.show()))
+            rows.append(((PICKED if i == self.selected else "  ") + k.name, k.show()))
         rows.append(("parameters", str(len(self.trainer.model.parameters()))))
         rows.append(("seed", str(self.seed)))
         steps, losses = self.loss_curve()
