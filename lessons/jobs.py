@@ -18,7 +18,9 @@ from typing import Any, Callable, Generic, TypeVar
 
 S = TypeVar("S")
 
-__all__ = ["Job", "JsonLines"]
+UPDATE_SECONDS = 0.1  # slow work reports at most this often (ten times a second: what the eye can follow)
+
+__all__ = ["Job", "JsonLines", "UPDATE_SECONDS"]
 
 
 def _nothing() -> None:

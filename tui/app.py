@@ -332,11 +332,14 @@ class MicrogradApp(App):
         for active in chain:
             b = active.binding
             words = b.tooltip or b.description
-            if active.node is self or not words or b.action.startswith("app.") or words in seen or b.key in taken:
+            if active.node is self or not words or b.action.startswith("app.") or words in seen:
+                continue
+            if isinstance(active.node, Screen) and b.key in taken:
                 continue
             seen.add(words)
             rows.append((self.get_key_display(b), words[0].upper() + words[1:]))
-        names = {"CodeEditor": "the code editor", "GraphTree": "the graph's tree", "LabInput": "the text field",
+        names = {"CodeEditor": "the code editor", "GraphTree": "the graph's tree", "DagView": "the graph",
+                 "LabInput": "the text field",
                  "OptionList": "the contents"}
         return names.get(type(focused).__name__, type(focused).__name__), rows
 

@@ -1,4 +1,4 @@
-"""``micrograd-tui graph "EXPR"``: print an expression's graph with data and grad, or as DOT."""
+"""``micrograd-tui graph "EXPR"``: print an expression's graph as the lecture draws it (boxes left to right), as a tree, or as DOT."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from micrograd_tui.engine import Value
+from micrograd_tui.lessons.dag import LIMIT, fits, layout
 from micrograd_tui.lessons.language import ExprError, evaluate
 from micrograd_tui.engine.graph import to_dot
 from micrograd_tui.lessons.numtext import fmt
@@ -44,9 +45,12 @@ def rich_tree(root: Value) -> Tree:
 
 def main(argv: list[str]) -> int:
     p = OneLineParser(prog="micrograd-tui graph",
-                                description="Print an expression's graph with data and grad columns.")
+                                description="Print an expression's graph with its data and grads.")
     p.add_argument("expr", help='statements such as "a=2; b=a*a; b.tanh()"')
-    p.add_argument("--dot", action="store_true", help="print Graphviz DOT instead of a tree")
+    p.add_argument("--layout", choices=("dag", "tree"), default=None,
+                   help="dag: boxes left to right, as the lecture draws it (the default, up to "
+                        f"{LIMIT} values); tree: a row per node (the default for a bigger graph)")
+    p.add_argument("--dot", action="store_true", help="print Graphviz DOT instead")
     p.add_argument("--no-backward", action="store_true", help="do not run backward (every grad stays 0)")
     args = p.parse_args(argv)
     try:
@@ -57,8 +61,15 @@ def main(argv: list[str]) -> int:
         return 2
     if not args.no_backward:
         program.output.backward()
+    root = program.output
     if args.dot:
-        sys.stdout.write(to_dot(program.output))
+        sys.stdout.write(to_dot(root))
+    elif args.layout == "dag" or (args.layout is None and fits(root)):
+        if not fits(root):
+            print(f"micrograd-tui graph: the graph has more than {LIMIT} values, too many to read as boxes; "
+                  "--layout tree draws it as a tree", file=sys.stderr)
+            return 2
+        sys.stdout.write(layout(root).text() + "\n")
     else:
-        Console().print(rich_tree(program.output))
+        Console().print(rich_tree(root))
     return 0

@@ -26,6 +26,12 @@ APP_KEYS: list[Binding] = [
             tooltip="Move focus out of a text field, back to the lab"),
 ]
 
+# keys of a graph panel, wherever one is shown (tui/panels/graph.py binds them)
+GRAPH_KEYS: list[Binding] = [
+    Binding("L", "toggle_layout", "Boxes/tree", id="layout",
+            tooltip="Draw the graph as boxes left to right, or as a tree"),
+]
+
 # each lab action's key, footer text, and whether the footer shows it; every action in lab.ACTIONS has one
 _LAB_KEYS: dict[str, tuple[str, str, bool]] = {
     "run": ("space", "Run/pause", True),
@@ -99,8 +105,8 @@ def key_label(binding: Binding) -> str:
 
 
 def _keys_by_name() -> dict[str, str]:
-    """What to write for ``[[name]]``: lab actions by action id, app keys by binding id."""
-    shown = {b.id: key_label(b).split(" / ")[0] for b in APP_KEYS if b.id}
+    """What to write for ``[[name]]``: lab actions by action id, app and graph keys by binding id."""
+    shown = {b.id: key_label(b).split(" / ")[0] for b in APP_KEYS + GRAPH_KEYS if b.id}
     shown.update({action: key_label(b) for b in LAB_KEYS if (action := lab_action(b))})
     return shown
 

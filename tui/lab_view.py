@@ -24,7 +24,7 @@ from .lab_input import NUMBER_CHARS, LabInput, NumberText
 from .panels import WIDGETS, PanelWidget
 from .panels.code import CodeView
 from .panels.facts import SideText
-from .panels.graph import GraphTree
+from .panels.graph import GraphPanelView
 from .runner import JobRunner, JobUpdate
 
 
@@ -376,8 +376,8 @@ class LabView(Vertical):
 
     def figure(self) -> Widget | None:
         """The lab's first figure that takes keys (a tree, then code), or None: the lab's keys act."""
-        for tree in self.query(GraphTree).results(GraphTree):
-            return tree
+        for graph in self.query(GraphPanelView).results(GraphPanelView):
+            return graph.figure()
         for code in self.query(CodeView).results(CodeView):
             return code
         return None

@@ -16,9 +16,8 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.worker import Worker, get_current_worker
 
-from micrograd_tui.lessons.lab import Job
+from micrograd_tui.lessons.jobs import UPDATE_SECONDS, Job
 
-SNAPSHOT_SECONDS = 0.1  # a running job posts what it has at most ten times a second
 
 
 class JobUpdate(Message):
@@ -106,7 +105,7 @@ class JobRunner:
                 job.step()
             time.sleep(0)  # let the UI thread take the interpreter between steps
             now = time.monotonic()
-            if now - last_post >= SNAPSHOT_SECONDS:
+            if now - last_post >= UPDATE_SECONDS:
                 with self.lock:
                     snap = job.snapshot()
                 self.owner.post_message(JobUpdate(job, snap, generation, False))

@@ -14,8 +14,8 @@ from micrograd_tui.lessons.registry import ENTRIES, LESSONS, find
 PUBLIC = ["micrograd", "derivative", "several-inputs", "value", "manual-backprop", "one-step", "neuron",
           "backward-per-op", "topological-order", "reuse-bug", "breaking-up-tanh", "pytorch", "mlp", "loss",
           "gradient-descent", "what-we-built", "demo", "playground"]
-APP_MARKS = {"next", "previous", "toc", "help", "quit"}
-WIDGET_KEYS = {"enter", "escape", "tab", "up", "down"}  # keys of the text field and the tree themselves
+APP_MARKS = {"next", "previous", "toc", "help", "quit", "layout"}
+WIDGET_KEYS = {"enter", "escape", "tab", "up", "down", "left", "right"}  # keys of the text field and the graph themselves
 
 
 def test_public_lessons_keep_their_numbers_and_slugs():

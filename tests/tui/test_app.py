@@ -12,10 +12,10 @@ from micrograd_tui.engine.graph import node_count
 from micrograd_tui.lessons import expressions as ex
 from micrograd_tui.lessons.numtext import fmt
 from micrograd_tui.lessons.registry import LESSONS, find
-from micrograd_tui.tui.app import MicrogradApp
+from micrograd_tui.tui.app import MicrogradApp, ProseView
+from micrograd_tui.tui.panels.dag import DagView
 from micrograd_tui.tui.help import HelpScreen
 from micrograd_tui.tui.lab_view import LabView
-from micrograd_tui.tui.panels.graph import GraphTree
 from micrograd_tui.tui.progress import Progress
 
 SIZE = (120, 40)
@@ -100,12 +100,22 @@ async def test_next_and_previous_and_arrows():
         await pilot.press("p")
         await settle(pilot)
         assert app.lesson.slug == "manual-backprop"
-        await pilot.press("escape", "right")
+        # where no widget takes the arrows (the prose), they are previous and next too
+        app.query_one(ProseView).focus()
+        await pilot.press("right")
         await settle(pilot)
         assert app.lesson.slug == "one-step"
+        app.query_one(ProseView).focus()
         await pilot.press("left")
         await settle(pilot)
         assert app.lesson.slug == "manual-backprop"
+        # in the graph they move the cursor along the edges, and n and p still change the lesson
+        await pilot.press("escape", "left")
+        await settle(pilot)
+        assert app.lesson.slug == "manual-backprop" and app.query_one(DagView).selected.label == "d"
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.lesson.slug == "one-step"
 
 
 async def test_keys_faster_than_the_lessons_mount_never_crash(user_home):
@@ -394,8 +404,7 @@ async def test_lesson7_steps_highlight_nodes_and_name_the_rule():
         await pilot.press("s")
         await settle(pilot)
         assert lab(app).last.label == "o" and "1 - t²" in screen_text(app)
-        tree = app.query_one(GraphTree)
-        assert tree.highlight is lab(app).last
+        assert app.query_one(DagView).selected is lab(app).last  # the node that just ran is the graph's cursor
         await pilot.press("s")
         await settle(pilot)
         assert lab(app).last.label == "n" and "passes the gradient through" in screen_text(app)

@@ -187,6 +187,12 @@ async def test_help_lists_the_keys_of_what_has_the_keyboard(user_home):
     app = make_app("value")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
+        assert await wait_for(pilot, lambda: type(app.focused).__name__ == "DagView")
+        await pilot.press("question_mark")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        text = screen_text(app)
+        assert "in the graph, which has the keyboard now" in text and "to an input" in text
+        await pilot.press("escape", "L")  # the tree instead
         assert await wait_for(pilot, lambda: type(app.focused).__name__ == "GraphTree")
         await pilot.press("question_mark")
         assert await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))

@@ -40,8 +40,21 @@ def test_bad_arguments_exit_2_with_one_line(args):
     assert r.stderr.startswith("micrograd-tui:")
 
 
+def test_graph_prints_the_lectures_picture_by_default():
+    for args in (["a=2; b=a*a; b.tanh()"], ["a=2; b=a*a; b.tanh()", "--layout", "dag"]):
+        r = run("graph", *args)
+        assert r.returncode == 0, r.stderr
+        lines = r.stdout.splitlines()
+        assert lines[0].startswith("╭ a ") and "╭ b " in lines[0]  # boxes left to right, each value once
+        assert r.stdout.count("╭ a ") == 1 and "(*)" in lines[1] and "(tanh)" in lines[1]
+        assert "0.9993" in r.stdout and "4.0000" in r.stdout and "1.0000" in r.stdout
+        assert lines[1].index("(*)") < lines[1].index("4.0000") < lines[1].index("(tanh)") < lines[1].index("0.9993")
+    r = run("graph", "--layout", "dag", "x=1; " + "; ".join(f"x = x + {i}" for i in range(80)))
+    assert r.returncode == 2 and "--layout tree" in r.stderr
+
+
 def test_graph_prints_a_tree_with_data_and_grad():
-    r = run("graph", "a=2; b=a*a; b.tanh()")
+    r = run("graph", "a=2; b=a*a; b.tanh()", "--layout", "tree")
     assert r.returncode == 0
     assert "tanh" in r.stdout and "data 0.9993" in r.stdout and "grad 1.0000" in r.stdout
     assert "data 4.0000" in r.stdout and "↑" in r.stdout  # a is used twice

@@ -48,6 +48,17 @@ def test_snapshot(snap_compare, slug):
     assert snap_compare(MicrogradApp(start=slug), terminal_size=SNAP_SIZE, run_before=_settled)
 
 
+# The graph as the lecture draws it (issue 19): lesson 3 after backward, the neuron of lesson 6 (wider
+# than a narrow screen: it scrolls, the output in view) and lesson 9's b = a + a with the right grads.
+GRAPHS = [("value", ["g"]), ("neuron", []), ("reuse-bug", ["o"])]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("slug, keys", GRAPHS, ids=[g[0] for g in GRAPHS])
+def test_graph_snapshot(snap_compare, slug, keys, size):
+    assert snap_compare(MicrogradApp(start=slug), terminal_size=size, press=keys, run_before=_settled)
+
+
 async def test_bursts_of_actions_faster_than_the_screen_mounts_do_not_crash(user_home):
     """Pilot's keys wait for the app to go idle; a held key does not. Here lessons and lab actions come
     in bursts with no time between them to mount what the last one asked for (each crash this found

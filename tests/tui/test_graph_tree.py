@@ -90,14 +90,20 @@ async def test_the_chain_rule_of_the_node_under_the_cursor_is_written_with_its_n
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("o")  # accumulate: the right grads
-        assert await wait_for(pilot, lambda: type(app.focused).__name__ == "GraphTree")
-        await pilot.press("down")  # b = a + a: from b to a
+        assert await wait_for(pilot, lambda: type(app.focused).__name__ == "DagView")
+        await pilot.press("left")  # b = a + a: from b to a, along the edge
         assert await wait_for(pilot, lambda: "db/da = db/db · db/da + db/db · db/da = 1.0000 + 1.0000 = 2.0000"
                               in chain_lines(app))
         await pilot.press("o")  # overwrite, the bug: the chain rule says 2, the grad holds 1
         await settle(pilot)
-        await pilot.press("home", "down")  # a new graph was built: to a again
+        await pilot.press("left")  # a new graph was built: from its output to a again
         assert await wait_for(pilot, lambda: "but a.grad holds 1.0000" in chain_lines(app))
+        await pilot.press("L")  # the same in the tree
+        assert await wait_for(pilot, lambda: type(app.focused).__name__ == "GraphTree")
+        await pilot.press("home", "down")
+        assert await wait_for(pilot, lambda: "but a.grad holds 1.0000" in chain_lines(app))
+        await pilot.press("L")
+        assert await wait_for(pilot, lambda: type(app.focused).__name__ == "DagView")
 
 
 async def test_no_chain_rule_where_writing_it_would_give_the_answer():

@@ -425,14 +425,14 @@ def test_a_tree_row_with_no_room_for_its_name_keeps_its_numbers_in_their_columns
 async def test_the_side_column_leaves_the_graph_its_room_and_stacks_what_does_not_fit():
     from micrograd_tui.lessons.lab import FactsPanel
     from micrograd_tui.tui.lab_view import MAIN_MIN
-    from micrograd_tui.tui.panels.graph import GraphTree
+    from micrograd_tui.tui.panels.graph import GraphPanelView
 
     for slug, size in (("loss", (120, 40)), ("mlp", (80, 24)), ("pytorch", (80, 24))):
         app = make_app(slug)
         async with app.run_test(size=size) as pilot:
             await settle(pilot, 5)
-            tree = app.query_one(GraphTree)
-            assert tree.size.width >= MAIN_MIN - 2, (slug, tree.size.width)
+            graph = app.query_one(GraphPanelView).figure()  # boxes or the tree, whichever the graph is drawn as
+            assert graph.size.width >= MAIN_MIN - 2, (slug, graph.size.width)
             text = screen_text(app)
             rows = next(p for p in app.lab_view.lab.panels() if isinstance(p, FactsPanel)).rows
             for name, value in rows[:6]:  # the first rows are on screen, each value whole, never "…"

@@ -1,4 +1,4 @@
-"""An expression graph as a tree: one row per node, with op, data and grad in aligned columns.
+"""An expression graph as a tree: one row per node, with op, data and grad in aligned columns; and the panel that holds it or the boxes.
 
 The output is the root and a node's inputs are its children. A node reached a
 second time is shown once in full and then as a marked reference (↑). Children
@@ -13,7 +13,7 @@ from typing import Mapping, NamedTuple
 
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Static, Tree
@@ -23,10 +23,12 @@ from micrograd_tui.engine import Value
 from micrograd_tui.lessons.lab import GraphPanel
 from micrograd_tui.lessons.numtext import fmt
 
+from ..keys import GRAPH_KEYS
 from ..node_text import node_name
 
 NUM_W = 11  # width of the data and grad columns: a space, then up to 10 characters (-3.7437e-13 takes 11)
 AUTO_ROWS = 48  # rows opened without asking when a graph is shown
+LAYOUT_KEY = GRAPH_KEYS[0].key  # switches a graph between boxes and the tree
 
 
 class NodeRef(NamedTuple):
@@ -223,14 +225,17 @@ class GraphHeader(Widget):
         super().__init__(**kwargs)
         self.title = ""
         self.comparing = False
+        self.columns = True
 
-    def set(self, title: str, comparing: bool) -> None:
-        if (title, comparing) != (self.title, self.comparing):
-            self.title, self.comparing = title, comparing
+    def set(self, title: str, comparing: bool, columns: bool = True) -> None:
+        if (title, comparing, columns) != (self.title, self.comparing, self.columns):
+            self.title, self.comparing, self.columns = title, comparing, columns
             self.refresh()
 
     def render(self) -> Text:
         width = max(24, self.size.width - 1)
+        if not self.columns:  # the boxes carry their own numbers
+            return Text(self.title[:width])
         title = self.title or "node [op]"
         extra = WANT_W if self.comparing else 0
         name_w = max(0, width - 2 * NUM_W - extra)
@@ -245,76 +250,138 @@ class ChainLine(Static):
 
 
 class GraphPanelView(Vertical):
-    """A graph's title, a header naming the columns, the tree, and the chain rule for the node the
-    cursor is on (for this app's own graphs: a learner's graph carries no local derivatives)."""
+    """A graph's title, a header, the chain rule for the node the cursor is on (for this app's own
+    graphs: a learner's graph carries no local derivatives), and the graph itself: boxes left to right
+    as the lecture draws it (``DagView``) or, for a graph too big to read that way, the tree. One key
+    switches, and the choice holds for the rest of the session."""
 
+    BINDINGS = list[BindingType](GRAPH_KEYS)
     DEFAULT_CSS = "GraphPanelView { height: 1fr; min-height: 5; }"
 
     def __init__(self, title: str = "", **kwargs):
         super().__init__(**kwargs)
         self.title = title
-        self._pending: GraphPanel | None = None  # shown once the tree is mounted
+        self._panel: GraphPanel | None = None  # the last one shown (or to show, once mounted)
         self.comparing = False
         self.chain = False  # write the chain rule under the header (the panel says)
+        self.drawn = "tree"  # what is drawn now: "dag" (boxes) or "tree"
         self._uses: tuple[Value, dict | None] | None = None  # (root, each node's uses), walked once per graph
         self._chain_text = ""
 
     def compose(self):
+        from .dag import DagView
+
         yield GraphHeader()
         yield ChainLine("")
         yield GraphTree()
+        yield DagView()
+
+    def figure(self) -> Widget:
+        """The widget that draws the graph now (the one to focus)."""
+        from .dag import DagView
+
+        return self.query_one(DagView) if self.drawn == "dag" else self.query_one(GraphTree)
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[NodeRef]) -> None:
         self._chain()
+
+    def on_dag_view_moved(self, event) -> None:
+        self._chain()
+
+    def _chosen(self, root: Value) -> str:
+        """Boxes unless the learner chose the tree, or the graph is too big for boxes and they did not ask."""
+        from micrograd_tui.lessons.dag import fits
+
+        wanted = getattr(self.app, "graph_layout", None)
+        if wanted is not None:
+            return wanted
+        return "dag" if fits(root) else "tree"
+
+    def action_toggle_layout(self) -> None:
+        self.app.graph_layout = "tree" if self.drawn == "dag" else "dag"  # type: ignore[attr-defined]
+        had_focus = self.figure().has_focus
+        if self._panel is not None:
+            self._show(self._panel)
+        if had_focus:
+            self.figure().focus()
+
+    def _cursor(self, root: Value) -> Value:
+        from .dag import DagView
+
+        if self.drawn == "dag":
+            return self.query_one(DagView).selected or root
+        tree = self.query_one(GraphTree)
+        cursor = tree.cursor_node
+        if cursor is None or cursor.data is None:  # no cursor yet, or the tree's lines are not rebuilt yet
+            return root
+        return cursor.data.value
 
     def _chain(self) -> None:
         """Write the cursor node's line (the graph's uses are walked once per root, and only up to a size)."""
         from micrograd_tui.lessons.chainrule import LIMIT, chain_rule, users
 
-        trees, lines = list(self.query(GraphTree).results(GraphTree)), list(self.query(ChainLine).results(ChainLine))
-        if not (trees and lines):
+        lines = list(self.query(ChainLine).results(ChainLine))
+        panel = self._panel
+        if not lines or panel is None or not self.is_mounted:
             return  # removed before it mounted (a held key moved on)
-        tree, line = trees[0], lines[0]
-        root = tree.root_value
-        line.display = self.chain and root is not None
-        if not line.display or root is None:
-            return
-        if self._uses is None or self._uses[0] is not root:
-            self._uses = (root, users(root, LIMIT))
-        uses = self._uses[1]
-        if uses is None:
-            text = f"(the chain rule is written for graphs of up to {LIMIT:,} nodes)"
+        line, root = lines[0], panel.root
+        node = self._cursor(root)
+        if self.comparing and self.drawn == "dag":  # the tree has a column for it; the boxes say it here
+            want = (panel.expected or {}).get(node)
+            text = (f"{node.label or 'this node'}: expected data {fmt(want[0])}, grad {fmt(want[1])}" if want
+                    else f"{node.label or 'this node'}: no expected numbers for it")
+            line.display = True
         else:
-            cursor = tree.cursor_node
-            if cursor is None or cursor.data is None:  # no cursor yet, or the tree's lines are not rebuilt yet
-                cursor = tree.root
-            node = cursor.data.value if cursor.data is not None and cursor.data.value in uses else root
-            text = chain_rule(root, node, uses)  # a graph just rebuilt: its root
+            line.display = self.chain
+            if not line.display:
+                return
+            if self._uses is None or self._uses[0] is not root:
+                self._uses = (root, users(root, LIMIT))
+            uses = self._uses[1]
+            if uses is None:
+                text = f"(the chain rule is written for graphs of up to {LIMIT:,} nodes)"
+            else:
+                text = chain_rule(root, node if node in uses else root, uses)
         if text != self._chain_text:
             self._chain_text = text
             line.update(Text(text))
 
     def on_mount(self) -> None:
-        self._header()
-        if self._pending is not None:
-            panel, self._pending = self._pending, None
-            for tree in self.query(GraphTree).results(GraphTree):  # none if removed before it mounted
-                tree.show(panel.root, panel.highlight, panel.expected)
-            self._chain()
+        if self._panel is not None:
+            self._show(self._panel)
+        else:
+            self._header()
 
     def _header(self) -> None:
+        title = self.title
+        if self.drawn == "dag":
+            title = f"{title} · " if title else ""
+            title += f"label/data/grad · {LAYOUT_KEY}: tree"
+        else:
+            title = f"{title or 'node [op]'} ({LAYOUT_KEY}: boxes)"
         for header in self.query(GraphHeader).results(GraphHeader):  # none before it mounts: on_mount sets it
-            header.set(self.title, self.comparing)
+            header.set(title, self.comparing, columns=self.drawn == "tree")
 
     def update_panel(self, panel: GraphPanel) -> None:
+        self._panel = panel
+        if self.is_mounted:
+            self._show(panel)
+
+    def _show(self, panel: GraphPanel) -> None:
+        from .dag import DagView
+
+        trees, dags = list(self.query(GraphTree).results(GraphTree)), list(self.query(DagView).results(DagView))
+        if not (trees and dags):
+            return  # removed before it mounted
         comparing = panel.expected is not None
         self.chain = panel.chain_rule and not comparing
-        if panel.title != self.title or comparing != self.comparing:
-            self.title, self.comparing = panel.title, comparing
-            self._header()
-        trees = list(self.query(GraphTree))
-        if trees:
-            trees[0].show(panel.root, panel.highlight, panel.expected)
-            self._chain()  # the numbers may have changed (a backward ran)
+        self.title, self.comparing = panel.title, comparing
+        self.drawn = self._chosen(panel.root)
+        tree, dag = trees[0], dags[0]
+        tree.display, dag.display = self.drawn == "tree", self.drawn == "dag"
+        if self.drawn == "dag":
+            dag.show(panel.root, panel.highlight, panel.expected)
         else:
-            self._pending = panel
+            tree.show(panel.root, panel.highlight, panel.expected)
+        self._header()
+        self._chain()  # the numbers may have changed (a backward ran)

@@ -16,10 +16,10 @@ import math
 import sys
 import time
 
+from ...jobs import UPDATE_SECONDS
 from .protocol import Line, Start
 from .setup import data_box, make_run, surface, test_result
 
-SNAPSHOT_SECONDS = 0.1  # a line at most this often
 BOUNDARY_SECONDS = 0.3  # the surface (and the test loss) is scored at most this often
 
 
@@ -42,7 +42,7 @@ def main() -> None:
             new.append([s.loss if math.isfinite(s.loss) else None, s.accuracy, s.learning_rate])
             steps += 1
         now = time.perf_counter()
-        if done or now - last_line >= SNAPSHOT_SECONDS:
+        if done or now - last_line >= UPDATE_SECONDS:
             scored: dict = {}
             if done or now - last_scored >= scoring:
                 # The surface and the test loss cost a forward pass over many points: a few a second.
@@ -69,7 +69,7 @@ def main() -> None:
         if start.pace:
             delay = began + steps / start.pace - time.perf_counter()
             if delay > 0:
-                time.sleep(min(delay, SNAPSHOT_SECONDS))
+                time.sleep(min(delay, UPDATE_SECONDS))
 
 
 if __name__ == "__main__":

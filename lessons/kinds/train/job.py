@@ -14,8 +14,7 @@ import sys
 import time
 from typing import Callable
 
-from ...jobs import Job, JsonLines
-from .child import SNAPSHOT_SECONDS
+from ...jobs import UPDATE_SECONDS, Job, JsonLines
 from .protocol import Line, Start
 
 SILENT_SECONDS = 10.0  # a child that says nothing for this long is stuck: it is ended and reported
@@ -51,7 +50,7 @@ class TrainingChild:
         if self.proc is None:
             self._spawn()
         assert self._reader is not None
-        got = self._reader.get(SNAPSHOT_SECONDS)
+        got = self._reader.get(UPDATE_SECONDS)
         if got:
             self._heard = time.monotonic()
             for raw in got:

@@ -1,0 +1,183 @@
+"""An expression graph drawn as the lecture draws it: boxes left to right, with a cursor that moves along the edges.
+
+The picture is ``lessons/dag.py``'s; this widget adds colour (from the theme),
+the selected node (a heavy border, and its edges in the accent colour, so it
+reads without colour too), the learner's wrong nodes (✗) and the arrow keys:
+left to an input, right to the node that uses it, up and down within a column;
+off the left or right end of the graph they go on to the lesson before or after,
+as they do where no widget takes them.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Mapping
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.containers import ScrollableContainer
+from textual.geometry import Region
+from textual.message import Message
+from textual.widgets import Static
+
+from micrograd_tui.engine import Value
+from micrograd_tui.lessons.dag import BOX_H, Picture, layout
+
+_HEAVY = str.maketrans("╭╮╰╯─│├┤", "┏┓┗┛━┃┣┫")
+
+
+def _same(got: float, want: float) -> bool:
+    return got == want or math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-12) or (got != got and want != want)
+
+
+def wrong(v: Value, want: tuple[float, float] | None) -> bool:
+    """The learner's node differs from this app's numbers (data or grad)."""
+    return want is not None and not (_same(v.data, want[0]) and _same(v.grad, want[1]))
+
+
+class DagView(ScrollableContainer, can_focus=True):
+    """The boxes-and-ops picture of one graph; :meth:`show` sets it, the arrows move the cursor."""
+
+    BINDINGS = [
+        Binding("left", "move('input')", "Move", key_display="←→↑↓",
+                tooltip="Left: to an input (from a leaf: the previous lesson)"),
+        Binding("right", "move('user')", "Move", show=False,
+                tooltip="Right: to the node that uses it (from the output: the next lesson)"),
+        Binding("up", "move('up')", "Move", show=False, tooltip="Up the column"),
+        Binding("down", "move('down')", "Move", show=False, tooltip="Down the column"),
+        Binding("space", "app.lab('run')", "Run/pause", show=False),
+    ]
+    COMPONENT_CLASSES = {"dag--edge", "dag--selected", "dag--op", "dag--wrong", "dag--grad"}
+    DEFAULT_CSS = """
+    DagView { height: 1fr; padding: 0; scrollbar-size-vertical: 1; scrollbar-size-horizontal: 1; }
+    DagView > Static { width: auto; height: auto; }
+    DagView > .dag--edge { color: $accent; text-style: bold; }
+    DagView > .dag--selected { color: $accent; text-style: bold; }
+    DagView > .dag--op { color: $secondary; text-style: bold; }
+    DagView > .dag--wrong { color: $error; text-style: bold; }
+    DagView > .dag--grad { color: $text-muted; text-style: italic; }
+    """
+
+    class Moved(Message):
+        """The cursor is on another node."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.root: Value | None = None
+        self.picture: Picture | None = None
+        self.selected: Value | None = None
+        self.compare: Mapping[Value, tuple[float, float]] | None = None
+        self._pointed: Value | None = None  # the node the lab last pointed at (a step, the grad asked for)
+
+    def compose(self):
+        yield Static("")
+
+    def show(self, root: Value, highlight: Value | None = None,
+             compare: Mapping[Value, tuple[float, float]] | None = None) -> None:
+        """Draw ``root``'s graph (again: its numbers may have changed); the cursor stays where it was on
+        the same graph, else goes to ``highlight`` or the output."""
+        new = root is not self.root
+        let_go = highlight is None and self._pointed is not None  # the lab stopped pointing: back to the output
+        self.root, self.compare, self._pointed = root, compare, highlight
+        self.picture = layout(root)
+        if new or let_go or self.selected not in self.picture.boxes:
+            self.selected = highlight if highlight in self.picture.boxes else self._first_wrong() or root
+        elif highlight is not None and highlight in self.picture.boxes:
+            self.selected = highlight
+        self._draw()
+        if new:
+            self.post_message(self.Moved())
+
+    def _first_wrong(self) -> Value | None:
+        """The learner's wrong node nearest the output (where the slip is), or None."""
+        if self.picture is None or self.compare is None:
+            return None
+        for column in reversed(self.picture.columns):
+            for v in column:
+                if wrong(v, self.compare.get(v)):
+                    return v
+        return None
+
+    async def action_move(self, where: str) -> None:
+        p, v = self.picture, self.selected
+        if p is None or v is None:
+            return
+        if where == "input":
+            goes = p.inputs(v)
+        elif where == "user":
+            goes = p.users(v)
+        else:
+            beside = p.beside(v, -1 if where == "up" else 1)
+            goes = [beside] if beside is not None else []
+        if goes:
+            self.selected = goes[0]
+            self._draw()
+            self.post_message(self.Moved())
+        elif where in ("input", "user"):  # off the graph's left or right end: the lessons go on the same way
+            await self.run_action("app.previous_lesson" if where == "input" else "app.next_lesson")
+
+    def _draw(self) -> None:
+        p, sel = self.picture, self.selected
+        if p is None:
+            return
+        styles: dict[tuple[int, int], Style] = {}
+        edge = self.get_component_rich_style("dag--edge", partial=True)
+        op = self.get_component_rich_style("dag--op", partial=True)
+        grad = self.get_component_rich_style("dag--grad", partial=True)
+        bad = self.get_component_rich_style("dag--wrong", partial=True)
+        rows = [row[:] for row in p.rows]
+        for x, y, w in p.ops.values():
+            for i in range(w):
+                styles[(x + i, y)] = op
+        for v, box in p.boxes.items():
+            for i in range(box.w - 2):
+                styles[(box.x + 1 + i, box.y + 2)] = grad
+            if self.compare is not None and wrong(v, self.compare.get(v)):
+                rows[box.y][box.x + 1] = "✗"
+                for i in range(box.w):
+                    for j in (0, BOX_H - 1):
+                        styles[(box.x + i, box.y + j)] = bad
+        if sel is not None and sel in p.boxes:
+            for (child, user), cells in p.edges.items():
+                if sel is child or sel is user:
+                    for c in cells:
+                        styles[c] = edge
+            if sel in p.ops:
+                x, y, w = p.ops[sel]
+                for i in range(w):
+                    styles[(x + i, y)] = edge
+            box = p.boxes[sel]
+            selected = self.get_component_rich_style("dag--selected", partial=True)
+            for j in range(BOX_H):
+                for i in range(box.w):
+                    cell = rows[box.y + j][box.x + i]
+                    if cell in "╭╮╰╯─│├┤":
+                        rows[box.y + j][box.x + i] = cell.translate(_HEAVY)
+                        styles[(box.x + i, box.y + j)] = selected
+        text = Text(no_wrap=True, end="")
+        for y, row in enumerate(rows):
+            if y:
+                text.append("\n")
+            run, run_style = "", None
+            for x, ch in enumerate(row):
+                style = styles.get((x, y))
+                if style != run_style and run:
+                    text.append(run, run_style)
+                    run = ""
+                run, run_style = run + ch, style
+            text.append(run, run_style)
+        self.query_one(Static).update(text)
+        self.call_after_refresh(self._reveal, 5)
+
+    def _reveal(self, tries: int) -> None:
+        """Scroll the cursor's box into view, once the new picture is laid out (its size known)."""
+        p, sel = self.picture, self.selected
+        if p is None or sel is None or sel not in p.boxes:
+            return
+        box = p.boxes[sel]
+        if self.virtual_size.width < p.width or self.virtual_size.height < p.height:
+            if tries:
+                self.call_after_refresh(self._reveal, tries - 1)
+            return
+        self.scroll_to_region(Region(box.x, box.y, box.w, BOX_H), animate=False, immediate=True)
