@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from micrograd_tui.engine import Value
 from micrograd_tui.engine.graph import op_text
+from micrograd_tui.engine.value import topological_order
 
 from .numtext import fmt
 
@@ -121,7 +122,7 @@ def fits(root: Value, limit: int = LIMIT) -> bool:
 
 def layout(root: Value) -> Picture:
     """Lay out and draw root's graph (keep it to :data:`LIMIT` values: see :func:`fits`)."""
-    order = _topological(root)
+    order = topological_order(root)  # inputs before the nodes built from them
     users: dict[Value, list[tuple[Value, int]]] = {v: [] for v in order}
     for v in order:
         for i, child in enumerate(_inputs(v)):
@@ -155,23 +156,6 @@ def layout(root: Value) -> Picture:
 def _inputs(v: Value) -> list[Value]:
     """v's inputs, one entry per use (a + a gives a twice)."""
     return [c for c in (v._a, v._b) if c is not None]
-
-
-def _topological(root: Value) -> list[Value]:
-    order: list[Value] = []
-    seen = {root}
-    stack: list[tuple[Value, bool]] = [(root, False)]
-    while stack:
-        v, done = stack.pop()
-        if done:
-            order.append(v)
-            continue
-        stack.append((v, True))
-        for child in reversed(_inputs(v)):
-            if child not in seen:
-                seen.add(child)
-                stack.append((child, False))
-    return order
 
 
 def _order(columns: list[list[_Node]]) -> None:

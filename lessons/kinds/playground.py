@@ -61,7 +61,7 @@ class PlaygroundLab(Lab):
         self.last = None
         out = program.output
         self.message = (f"{out.label or 'output'} = {fmt(out.data)}; backward ran "
-                        f"({node_count(out)} nodes). [[step]] steps it instead, from the top")
+                        f"({node_count(out)} nodes). [[step]] steps it instead, from the output")
         self.done = True
         return True
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import random
 
 import pytest
 
@@ -34,7 +35,31 @@ def tanh_broken_up():
     return {"x": x, "e": e, "o": o}
 
 
-GRAPHS = {"lesson 3": (lesson3, "L"), "neuron": (neuron, "o"), "tanh broken up": (tanh_broken_up, "o")}
+def shared():
+    """An input used by an op and again by that op's user (the playground's c = a*b + a)."""
+    a, b = Value(2.0, "a"), Value(-3.0, "b")
+    c = a * b + a
+    c.label = "c"
+    o = c.tanh()
+    o.backward()
+    return {"o": o}
+
+
+GRAPHS = {"lesson 3": (lesson3, "L"), "neuron": (neuron, "o"), "tanh broken up": (tanh_broken_up, "o"),
+          "shared input": (shared, "o")}
+
+
+def random_graph(seed: int) -> Value:
+    """Ops on earlier results picked at random: reuse, long edges and fan-out of every kind."""
+    rng = random.Random(seed)
+    made = [Value(rng.uniform(-2, 2), f"x{i}") for i in range(rng.randint(1, 4))]
+    for _ in range(rng.randint(1, 14)):
+        kind = rng.choice("+*t")
+        a, b = rng.choice(made), rng.choice(made)
+        made.append(a.tanh() if kind == "t" else (a + b if kind == "+" else a * b))
+    root = made[-1]
+    root.backward()
+    return root
 
 
 def test_lesson_3_reads_left_to_right_with_the_lectures_numbers():
@@ -105,3 +130,16 @@ def test_a_graph_too_big_to_read_as_boxes_is_left_to_the_tree():
     for i in range(LIMIT):
         x = x + i
     assert not fits(x) and fits(neuron()["o"])
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_any_graph_lays_out_with_its_inputs_left_of_it(seed):
+    root = random_graph(seed)
+    if not fits(root):
+        return
+    p = layout(root)
+    for v in p.boxes:
+        for child in v._prev:
+            assert p.boxes[child].col < p.boxes[v].col and (child, v) in p.edges
+    for one, two in itertools.combinations(p.boxes.values(), 2):
+        assert one.x + one.w <= two.x or two.x + two.w <= one.x or one.y + BOX_H <= two.y or two.y + BOX_H <= one.y
