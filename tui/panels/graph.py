@@ -378,10 +378,16 @@ class GraphPanelView(Vertical):
         self.title, self.comparing = panel.title, comparing
         self.drawn = self._chosen(panel.root)
         tree, dag = trees[0], dags[0]
-        tree.display, dag.display = self.drawn == "tree", self.drawn == "dag"
         if self.drawn == "dag":
-            dag.show(panel.root, panel.highlight, panel.expected)
-        else:
+            try:
+                dag.show(panel.root, panel.highlight, panel.expected)
+            except Exception:  # a bug in drawing the boxes must not end the learner's session: the tree draws it
+                import traceback
+
+                self.log.error(traceback.format_exc())
+                self.drawn = "tree"
+        if self.drawn == "tree":
             tree.show(panel.root, panel.highlight, panel.expected)
+        tree.display, dag.display = self.drawn == "tree", self.drawn == "dag"
         self._header()
         self._chain()  # the numbers may have changed (a backward ran)
