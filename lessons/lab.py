@@ -40,7 +40,7 @@ from .jobs import Job
 
 __all__ = [
     "ACTIONS", "Finish", "Focus", "Field", "FactsPanel", "ListPanel", "GraphPanel", "Series", "PlotPanel",
-    "CodePanel", "PICKED", "SurfacePanel", "SurfacePoint", "surface_centre", "grid_centres", "Panel", "Job", "EditFile", "SaveScreen", "OpenLesson", "Lab", "action_marks", "ACTION_MARK",
+    "CodePanel", "PICKED", "SurfacePanel", "SurfacePoint", "surface_centre", "grid_centres", "Panel", "Job", "EditFile", "SaveScreen", "OpenLesson", "Deliver", "Lab", "action_marks", "ACTION_MARK",
 ]
 
 # Every action a lab can answer, with the words the app shows for it. The app
@@ -73,6 +73,7 @@ ACTIONS = {
     "example": "load an example",
     "next_file": "next file",
     "open_earlier": "open the earlier exercise that fails first",
+    "download": "download your files (your workspace, zipped)",
 }
 
 ACTION_MARK = re.compile(r"\[\[([a-z_]+)\]\]")  # how a message or prose names an action
@@ -240,6 +241,14 @@ class SaveScreen:
 
 
 @dataclass(frozen=True)
+class Deliver:
+    """A request from a lab, in a browser (``serve``): hand this file to the learner as a download."""
+
+    path: Path
+    name: str = ""  # the name the browser saves it as (the file's own by default)
+
+
+@dataclass(frozen=True)
 class OpenLesson:
     """A request from a lab: open this lesson (by slug), as the learner asked (an earlier exercise that fails)."""
 
@@ -270,7 +279,7 @@ class Lab(ABC):
         self.done = False
         self.history: list[str] | None = None  # earlier inputs, walked with up/down in the field
         self.pending_input: str | None = None  # text the lab puts into its first field (an example)
-        self.requests: list[EditFile | SaveScreen | OpenLesson] = []  # what the lab asks the app to do for it; the app takes them
+        self.requests: list[EditFile | SaveScreen | OpenLesson | Deliver] = []  # what the lab asks the app to do for it; the app takes them
 
     # --- what to show ------------------------------------------------------------
     @abstractmethod

@@ -61,6 +61,7 @@ _LAB_KEYS: dict[str, tuple[str, str, bool]] = {
     "example": ("l", "Example", True),
     "next_file": ("greater_than_sign", "Next file", True),
     "open_earlier": ("x", "Open it", True),
+    "download": ("D", "Download", True),
 }
 
 _DISPLAY = {"left_square_bracket": "[", "right_square_bracket": "]", "left_curly_bracket": "{", "right_curly_bracket": "}",

@@ -17,7 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 from textual.widgets.input import Selection
 
-from micrograd_tui.lessons.lab import PICKED, Focus, Lab, OpenLesson, Panel, SaveScreen
+from micrograd_tui.lessons.lab import PICKED, Deliver, Focus, Lab, OpenLesson, Panel, SaveScreen
 
 from .keys import with_keys
 from .lab_input import NUMBER_CHARS, LabInput, NumberText
@@ -207,6 +207,9 @@ class LabView(Vertical):
                 self.app.call_later(self.app.open_lesson, request.slug)  # type: ignore[attr-defined]
             elif isinstance(request, SaveScreen):
                 self._save_screen(request.path)
+            elif isinstance(request, Deliver):
+                if self.app.is_web:  # a download in the learner's browser; a terminal has the file already
+                    self.app.deliver_binary(request.path, save_filename=request.name or request.path.name)
             elif request.external:
                 self._edit_outside(request.path)
             else:

@@ -8,7 +8,10 @@ connection runs its own app process, which is given only its own folder; the
 server caps how many run at once and tells the next browser so instead of
 starting one it cannot run. An app whose browser has gone exits within seconds.
 
-There is no login: anyone who can reach the port can start a session.
+A session starts only once its browser has given the class code (printed at
+start-up, or ``--class-code``) and a name; wrong codes are refused, and an
+address that keeps guessing waits a minute. The teacher's page, at a secret
+address printed at start-up, lists every learner (``classroom.py``).
 """
 
 from __future__ import annotations
@@ -25,8 +28,9 @@ import sys
 from pathlib import Path
 
 from micrograd_tui.lessons.userdata import ENV_HOME
-from micrograd_tui.lessons.workshop.workspace import ENV_NO_CODE, ENV_WORKSPACE
+from micrograd_tui.lessons.workshop.workspace import ENV_NO_CODE, ENV_SERVED, ENV_WORKSPACE
 
+from . import classroom
 from .oneline import OneLineParser
 
 COOKIE = "micrograd_tui_session"
@@ -49,7 +53,8 @@ def is_loopback(host: str) -> bool:
     return host in ("localhost", "::1") or host.startswith("127.")
 
 
-def build_server(host: str, port: int, public_url: str | None, data: Path, max_sessions: int, run_code: bool):
+def build_server(host: str, port: int, public_url: str | None, data: Path, max_sessions: int, run_code: bool,
+                 class_code: str, teacher: str):
     from aiohttp import web
     from textual_serve.app_service import AppService
     from textual_serve.server import Server
@@ -68,6 +73,7 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
             env["TEXTUAL_DRIVER"] = "micrograd_tui.tui.web_driver:ServedDriver"  # exits when its input ends
             env[ENV_HOME] = str(self.folder)
             env[ENV_WORKSPACE] = str(self.folder / "workspace")
+            env[ENV_SERVED] = "1"
             if not run_code:
                 env[ENV_NO_CODE] = "1"
             for name in ("VISUAL", "EDITOR"):  # no terminal editor in a browser
@@ -78,29 +84,78 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
         def __init__(self) -> None:
             super().__init__(command, host=host, port=port, title="micrograd-tui", public_url=public_url)
             self.running = 0
+            self.attempts = classroom.Attempts()
+            self.last_seen: dict[str, float] = {}  # session folder -> when its browser last sent a key
+
+        async def _make_app(self) -> web.Application:
+            app = await super()._make_app()
+            app.add_routes([web.post("/join", self.handle_join),
+                            web.get(f"/teacher/{teacher}", self.handle_teacher),
+                            web.get(f"/teacher/{teacher}/class.csv", self.handle_class_csv)])
+            return app
 
         async def on_startup(self, app: web.Application) -> None:
             reach = ("only this computer can reach it" if is_loopback(host) else
-                     f"anyone who can reach this machine on port {port} can start a session: there is no login")
-            self.console.print(f"micrograd-tui serve: open {self.public_url} ({reach}); "
-                               f"at most {max_sessions} sessions at once; learners' data in {data}")
-            self.console.print("Press Ctrl+C to stop.")
+                     f"anyone who can reach this machine on port {port} and has the class code can join")
+            say = lambda text: self.console.print(text, soft_wrap=True, highlight=False, markup=False)  # noqa: E731
+            say(f"micrograd-tui serve: open {self.public_url} ({reach}); "
+                f"at most {max_sessions} sessions at once; learners' data in {data}")
+            say(f"class code: {class_code}")
+            say(f"teacher's page (keep it to yourself): {self.public_url}/teacher/{teacher}")
+            say("Press Ctrl+C to stop.")
 
         def _session(self, request: web.Request) -> str | None:
             value = request.cookies.get(COOKIE, "")
             return value if SESSION_ID.fullmatch(value) else None
 
+        def _joined(self, request: web.Request) -> Path | None:
+            """The session folder of a browser that has joined the class, or None."""
+            session = self._session(request)
+            if session is None:
+                return None
+            folder = session_dir(data, session)
+            return folder if classroom.learner(folder) is not None else None
+
+        async def handle_join(self, request: web.Request) -> web.StreamResponse:
+            who = request.remote or "?"
+            if self.attempts.blocked(who):
+                return web.Response(status=429, content_type="text/html", text=classroom.join_page(
+                    "Too many wrong codes from here: wait a minute, then try again."))
+            form = await request.post()
+            if not classroom.same_code(str(form.get("code", "")), class_code):
+                self.attempts.failed(who)
+                return web.Response(status=403, content_type="text/html", text=classroom.join_page(
+                    "That is not this class's code. Check it with your teacher."))
+            name = classroom.clean_name(str(form.get("name", "")))
+            if name is None:
+                return web.Response(status=400, content_type="text/html",
+                                    text=classroom.join_page("Type your name, so your teacher knows who you are."))
+            session = self._session(request) or new_session()
+            classroom.join(session_dir(data, session), name)
+            response = web.HTTPSeeOther("/")
+            response.set_cookie(COOKIE, session, max_age=180 * 24 * 3600, httponly=True, samesite="Strict", path="/")
+            return response
+
+        async def handle_teacher(self, request: web.Request) -> web.StreamResponse:
+            rows = classroom.roster(data, self.last_seen)
+            return web.Response(content_type="text/html", text=classroom.roster_html(rows, f"/teacher/{teacher}/class.csv"),
+                                headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+
+        async def handle_class_csv(self, request: web.Request) -> web.StreamResponse:
+            rows = classroom.roster(data, self.last_seen)
+            return web.Response(text=classroom.roster_csv(rows), content_type="text/csv", charset="utf-8",
+                                headers={"Content-Disposition": 'attachment; filename="class.csv"',
+                                         "Cache-Control": "no-store"})
+
         async def handle_index(self, request: web.Request) -> web.StreamResponse:
+            if self._joined(request) is None:
+                return web.Response(content_type="text/html", text=classroom.join_page())
             if self.running >= max_sessions:
                 return web.Response(status=503, content_type="text/html", text=_full_page(max_sessions))
             import aiohttp_jinja2
 
             context = await Server.handle_index.__wrapped__(self, request)  # type: ignore[attr-defined]
-            response = aiohttp_jinja2.render_template("app_index.html", request, context)
-            session = self._session(request) or new_session()
-            response.set_cookie(COOKIE, session, max_age=180 * 24 * 3600, httponly=True, samesite="Strict",
-                                path="/")
-            return response
+            return aiohttp_jinja2.render_template("app_index.html", request, context)
 
         async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
             websocket = web.WebSocketResponse(heartbeat=15)
@@ -109,9 +164,11 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
                 await websocket.send_bytes(_full_text(max_sessions))
                 await websocket.close()
                 return websocket
-            session = self._session(request) or new_session()  # no cookie: a session that lasts this visit
-            folder = session_dir(data, session)
-            folder.mkdir(parents=True, exist_ok=True)
+            folder = self._joined(request)
+            if folder is None:  # no class code given yet: nothing runs
+                await websocket.send_bytes(b"\r\n  micrograd-tui: join the class first (reload this page).\r\n")
+                await websocket.close()
+                return websocket
             width = _int(request.query.get("width"), 80)
             height = _int(request.query.get("height"), 24)
             service = SessionApp(command, write_bytes=websocket.send_bytes, write_str=websocket.send_str,
@@ -120,7 +177,7 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
             self.running += 1
             try:
                 await service.start(width, height)
-                await self._process_messages(websocket, service)
+                await self._process_messages(_Watched(websocket, lambda: self._seen(folder)), service)  # type: ignore[arg-type]
             except asyncio.CancelledError:
                 pass
             except Exception as error:  # one broken connection must not take the class down
@@ -132,7 +189,31 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
                     await websocket.close()
             return websocket
 
+        def _seen(self, folder: Path) -> None:
+            import time
+
+            self.last_seen[folder.name] = time.time()
+
     return ClassServer()
+
+
+class _Watched:
+    """A browser's websocket, as textual-serve reads it, noting each key the learner sends (idle time)."""
+
+    def __init__(self, websocket, seen):
+        self._websocket, self._seen = websocket, seen
+
+    def __getattr__(self, name: str):
+        return getattr(self._websocket, name)
+
+    def __aiter__(self):
+        return self
+
+    async def __anext__(self):
+        message = await self._websocket.__anext__()
+        if isinstance(message.data, str) and message.data.startswith('["stdin"'):
+            self._seen()
+        return message
 
 
 async def _stop(service) -> None:
@@ -180,6 +261,7 @@ def main(argv: list[str]) -> int:
     p.add_argument("--max-sessions", type=int, default=30, metavar="N", help="sessions running at once (default 30)")
     p.add_argument("--data", metavar="DIR", help="where each session's progress and workspace live "
                                                   "(default: 'serve' in the user data directory)")
+    p.add_argument("--class-code", metavar="CODE", help="the code learners type to join (default: a new one, printed)")
     p.add_argument("--no-code", action="store_true",
                    help="do not run learners' code (build exercises): run them only for people you trust")
     args = p.parse_args(argv)
@@ -199,6 +281,10 @@ def main(argv: list[str]) -> int:
         data = data_dir() / "serve"
     data.mkdir(parents=True, exist_ok=True)
     os.chmod(data, 0o700)
-    server = build_server(args.host, args.port, args.public_url, data, args.max_sessions, not args.no_code)
+    code = args.class_code or classroom.make_class_code()
+    if not classroom.clean_name(code):
+        p.error("--class-code must have letters or digits")
+    server = build_server(args.host, args.port, args.public_url, data, args.max_sessions, not args.no_code, code,
+                          secrets.token_urlsafe(18))
     server.serve()
     return 0

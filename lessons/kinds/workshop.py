@@ -11,7 +11,7 @@ from pathlib import Path
 
 from micrograd_tui.engine import Value
 
-from ..lab import CodePanel, EditFile, FactsPanel, GraphPanel, Job, Lab, ListPanel, OpenLesson, Panel, PlotPanel, Series
+from ..lab import CodePanel, Deliver, EditFile, FactsPanel, GraphPanel, Job, Lab, ListPanel, OpenLesson, Panel, PlotPanel, Series
 from ..workshop import workspace as ws
 from ..workshop.checks import Exercise
 from ..workshop.exercises import lecture_losses
@@ -61,7 +61,10 @@ class WorkshopLab(Lab):
         super().__init__()
         self.exercise = exercise
         self.folder = folder if folder is not None else ws.default_workspace()
-        self.always = frozenset({"run_checks", "edit", "edit_external", "hint", "answer", "reset"})
+        # in a browser there is no terminal to lend an editor, and files come home as downloads
+        self.served = ws.served()
+        self.always = frozenset({"run_checks", "edit", "hint", "answer", "reset",
+                                 "download" if self.served else "edit_external"})
         self.shows = frozenset({FactsPanel, ListPanel, GraphPanel, CodePanel} | ({PlotPanel} if exercise.live else set()))
         self.hints_shown = 0
         self.revealed = False
@@ -71,6 +74,9 @@ class WorkshopLab(Lab):
             ws.ensure(self.folder)
         except OSError as e:
             self.problem = f"the workspace {self.folder} cannot be made: {e.strerror or e}"
+        if os.name != "posix":  # the checks hand the child its channel by descriptor (pass_fds): POSIX only
+            self.problem = ("the checks run your code in a child process that needs Linux or macOS (on Windows: "
+                            "WSL); write the exercise here and run `micrograd-tui check` there")
         if os.environ.get(ws.ENV_NO_CODE):
             self.problem = ("this server does not run learners' code: write the exercise here, then run "
                             "`micrograd-tui check` on your own computer")
@@ -164,6 +170,22 @@ class WorkshopLab(Lab):
     def on_edit_external(self) -> None:
         self.requests.append(EditFile(self.path, external=True))
 
+    def on_download(self) -> None:
+        """The workspace's files, zipped beside the workspace (replacing the last), handed to the learner's browser."""
+        import zipfile
+
+        target = self.folder.parent / "micrograd-workspace.zip"
+        try:
+            with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
+                for f in sorted(self.folder.rglob("*")):
+                    if f.is_file() and f.stat().st_size < 10 << 20:
+                        z.write(f, f.relative_to(self.folder).as_posix())
+        except OSError as e:
+            self.message = f"could not zip {self.folder}: {e.strerror or e}"
+            return
+        self.requests.append(Deliver(target))
+        self.message = f"your browser downloads your files ({target.name})"
+
     def on_hint(self) -> None:
         hints = self.exercise.hints
         self.hints_shown = min(self.hints_shown + 1, len(hints))
@@ -194,7 +216,8 @@ class WorkshopLab(Lab):
         self.message = self.problem or self._status()
 
     def _status(self) -> str:
-        where = f"{self.path}   [[edit]] edits here, [[edit_external]] in your editor; checks re-run on save"
+        outside = "[[download]] downloads your files" if self.served else "[[edit_external]] in your editor"
+        where = f"{self.path}   [[edit]] edits here, {outside}; checks re-run on save"
         r = self.results
         if r is None or not r.finished:
             return f"{where}\nchecking…"
@@ -265,6 +288,11 @@ class WorkshopLab(Lab):
             state["revealed"] = True
         if self.first_try is not None:
             state["first_try"] = self.first_try
+        r = self.results
+        if r is not None and r.finished:  # the last run's result, for a teacher's roster (serve)
+            bad = self.first_failure()
+            state["last"] = "✓ every check passes" if bad is None or bad.check.stretch else (
+                f"✗ {bad.check.name}: {bad.message.splitlines()[0] if bad.message else ''}")
         return state
 
     def restore_state(self, state: dict) -> None:

@@ -15,6 +15,7 @@ from ..userdata import data_dir, write_atomic
 
 ENV_WORKSPACE = "MICROGRAD_TUI_WORKSPACE"
 ENV_NO_CODE = "MICROGRAD_TUI_NO_CODE"  # set by `serve --no-code`: learners' code is not run
+ENV_SERVED = "MICROGRAD_TUI_SERVED"  # set by `serve`: the learner is in a browser (no $EDITOR, files come as downloads)
 FILES = ("engine.py", "nn.py", "train.py", "exercises.py")
 
 
@@ -24,6 +25,11 @@ def default_workspace() -> Path:
     if chosen:
         return Path(chosen).expanduser().resolve()
     return (data_dir() / "workspace").resolve()
+
+
+def served() -> bool:
+    """The app runs for a browser (``micrograd-tui serve``)."""
+    return bool(os.environ.get(ENV_SERVED))
 
 
 def starter(name: str) -> str:

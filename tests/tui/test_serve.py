@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -86,13 +87,44 @@ async def wait_until(predicate, timeout: float) -> bool:
     return predicate()
 
 
+CODE = "K7Q-PX4"  # the class code the test servers are started with
+
+
+class Served:
+    """A running ``micrograd-tui serve``: its port, data folder, process and what it printed."""
+
+    def __init__(self, port: int, data: Path, proc: subprocess.Popen):
+        self.port, self.data, self.proc = port, data, proc
+        self.printed: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.printed.append(line.decode("utf-8", "replace"))
+
+    def __iter__(self):  # port, data, proc = server()
+        return iter((self.port, self.data, self.proc))
+
+    def teacher_url(self) -> str:
+        end = time.monotonic() + 10
+        while time.monotonic() < end:
+            for line in self.printed:
+                m = re.search(r"(http://\S+/teacher/\S+)", line)
+                if m:
+                    return m.group(1)
+            time.sleep(0.1)
+        raise AssertionError("the server printed no teacher's page: " + "".join(self.printed))
+
+
 @pytest.fixture
 def server(tmp_path):
-    def start(*extra: str):
+    def start(*extra: str) -> Served:
         port = free_port()
-        data = tmp_path / "serve-data"
+        data = tmp_path / f"serve-data-{len(started)}"
         proc = subprocess.Popen([sys.executable, "-m", "micrograd_tui.tui.cli", "serve", "--port", str(port),
-                                 "--data", str(data), *extra], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                                 "--data", str(data), "--class-code", CODE, *extra],
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         end = time.monotonic() + 20
         while time.monotonic() < end:
             with socket.socket() as s:
@@ -100,7 +132,7 @@ def server(tmp_path):
                     break
             time.sleep(0.1)
         started.append(proc)
-        return port, data, proc
+        return Served(port, data, proc)
 
     started: list[subprocess.Popen] = []
     yield start
@@ -110,6 +142,20 @@ def server(tmp_path):
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def post(url: str, fields: dict) -> tuple[int, str]:
+    """A form POST without a browser: (status, body)."""
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    request = urllib.request.Request(url, data=urllib.parse.urlencode(fields).encode(), method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
 
 
 @pytest.fixture
@@ -137,8 +183,10 @@ class Tab:
     def text(self, since: int = 0) -> str:
         return ANSI.sub(b"", bytes(self.seen[since:])).decode("utf-8", "replace")
 
-    async def open(self, port: int) -> None:
+    async def open(self, port: int, name: str = "Ada") -> None:
+        """Join the class (the code and a name, on the page a new browser gets), which opens the app."""
         await self.page.goto(f"http://127.0.0.1:{port}/")
+        await join(self.page, name)
 
     async def shows(self, words: str, since: int = 0, timeout: float = 20) -> bool:
         return await wait_until(lambda: words in self.text(since), timeout)
@@ -146,6 +194,13 @@ class Tab:
     async def press(self, key: str) -> None:
         await self.page.mouse.click(600, 400)
         await self.page.keyboard.press(key)
+
+
+async def join(page, name: str, code: str = CODE):
+    async with page.expect_navigation():
+        await page.fill("input[name=code]", code)
+        await page.fill("input[name=name]", name)
+        await page.click("button[type=submit]")
 
 
 async def test_a_browser_sees_lesson_0_and_moves_on(server, browser):
@@ -163,13 +218,13 @@ async def test_two_browsers_keep_their_own_progress_and_a_reload_resumes(server,
     alice = await browser.new_context(viewport={"width": 1400, "height": 900})
     bob = await browser.new_context(viewport={"width": 1400, "height": 900})
     a = Tab(await alice.new_page())
-    await a.open(port)
+    await a.open(port, "Alice")
     assert await a.shows("24.7041")
     mark = len(a.seen)
     await a.press("n")
     assert await a.shows("The derivative of a one-input function", since=mark)
     b = Tab(await bob.new_page())
-    await b.open(port)
+    await b.open(port, "Bob")
     assert await b.shows("24.7041") and "derivative of a one-input" not in b.text()
     folders = sorted((data / "sessions").iterdir())
     assert len(folders) == 2
@@ -178,7 +233,7 @@ async def test_two_browsers_keep_their_own_progress_and_a_reload_resumes(server,
     cookie = [c for c in await alice.cookies() if c["name"] == "micrograd_tui_session"][0]
     assert SESSION_ID.fullmatch(cookie["value"]) and cookie["httpOnly"]
     again = Tab(await alice.new_page())
-    await again.open(port)  # the same browser later: it resumes
+    await again.page.goto(f"http://127.0.0.1:{port}/")  # the same browser later: no code again, it resumes
     assert await again.shows("The derivative of a one-input function")
 
 
@@ -187,6 +242,7 @@ async def test_a_session_closed_at_once_leaves_no_process(server, browser):
     for hold in (0.2, 0.6, 1.0):
         page = await browser.new_page()
         await page.goto(f"http://127.0.0.1:{port}/")
+        await join(page, "Ada")
         await asyncio.sleep(hold)
         await page.close()
     assert await wait_until(lambda: not app_processes(data), timeout=5), app_processes(data)
@@ -208,6 +264,90 @@ async def test_a_full_class_is_told_so(server, browser):
     await first.open(port)
     assert await first.shows("24.7041")
     second = await browser.new_page()
-    response = await second.goto(f"http://127.0.0.1:{port}/")
+    await second.goto(f"http://127.0.0.1:{port}/")
+    async with second.expect_navigation() as went:
+        await second.fill("input[name=code]", CODE)
+        await second.fill("input[name=name]", "Bob")
+        await second.click("button[type=submit]")
+    response = await went.value
     assert response.status == 503 and "the class is full" in await second.content()
     assert len(app_processes(data)) == 1
+
+
+# --- a class: the code, the teacher's page, files that come home ------------------------------------
+
+def test_wrong_class_codes_are_refused_and_an_address_that_keeps_guessing_waits(server):
+    served = server()
+    url = f"http://127.0.0.1:{served.port}/join"
+    status, body = post(url, {"code": "WRONG1", "name": "Mallory"})
+    assert status == 403 and "not this class's code" in body
+    for _ in range(4):
+        post(url, {"code": "WRONG2", "name": "Mallory"})
+    status, body = post(url, {"code": CODE, "name": "Mallory"})  # even the right code, for a minute
+    assert status == 429 and "wait a minute" in body
+    assert not (served.data / "sessions").exists() or not any((served.data / "sessions").iterdir())
+    status, body = post(f"http://127.0.0.1:{served.port}/", {})
+    assert status == 405  # the page is read with GET; only /join takes a form
+
+
+async def test_the_teacher_sees_each_learner_their_lesson_and_a_failing_check(server, browser):
+    served = server()
+    port = served.port
+    alice = Tab(await (await browser.new_context(viewport={"width": 1400, "height": 900})).new_page())
+    await alice.open(port, "Alice")
+    assert await alice.shows("24.7041")
+    bob = Tab(await (await browser.new_context(viewport={"width": 1400, "height": 900})).new_page())
+    await bob.open(port, "Bob")
+    assert await bob.shows("24.7041")
+    for label in ("1", "2", "3", "3.1"):  # then the first build exercise: its checks run on the starter
+        mark = len(bob.seen)
+        await bob.press("n")
+        assert await bob.shows(f"lesson {label} ", since=mark), bob.text(mark)[-800:]
+    assert await bob.shows("not written yet", timeout=30), bob.text()[-1500:]
+    carol = await (await browser.new_context()).new_page()  # no code: she never gets in
+    await carol.goto(f"http://127.0.0.1:{port}/")
+    await carol.fill("input[name=code]", "NOPE42")
+    await carol.fill("input[name=name]", "Carol")
+    async with carol.expect_navigation() as went:
+        await carol.click("button[type=submit]")
+    assert (await went.value).status == 403 and "not this class's code" in await carol.content()
+
+    teacher = await (await browser.new_context()).new_page()
+    await teacher.goto(served.teacher_url())
+
+    async def page_says(*words: str) -> bool:
+        for _ in range(40):
+            await teacher.reload()
+            text = await teacher.inner_text("body")
+            if all(w in text for w in words):
+                return True
+            await asyncio.sleep(0.5)
+        return False
+
+    assert await page_says("Alice", "Bob", "0 micrograd", "3.1 build-value", "✗"), await teacher.inner_text("body")
+    assert "Carol" not in await teacher.inner_text("body")
+    async with teacher.expect_download() as got:
+        await teacher.click("text=download as CSV")
+    rows = (Path(await (await got.value).path())).read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith("name,lesson") and len(rows) == 3
+    assert rows[1].startswith("Alice,0 micrograd") and rows[2].startswith("Bob,3.1 build-value") and "✗" in rows[2]
+    wrong = await (await browser.new_context()).new_page()
+    response = await wrong.goto(f"http://127.0.0.1:{port}/teacher/guess")
+    assert response.status == 404
+
+
+async def test_share_in_the_browser_downloads_the_run(server, browser):
+    served = server()
+    context = await browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    await context.request.post(f"http://127.0.0.1:{served.port}/join", form={"code": CODE, "name": "Ada"})
+    [folder] = list((served.data / "sessions").iterdir())
+    (folder / "progress.json").write_text(json.dumps({"format": 1, "current": "demo"}))  # open on the demo
+    tab = Tab(await context.new_page())
+    await tab.page.goto(f"http://127.0.0.1:{served.port}/")
+    assert await tab.shows("held out", timeout=30), tab.text()[-1500:]
+    async with tab.page.expect_download(timeout=30_000) as got:
+        await tab.press("S")
+    download = await got.value
+    assert download.suggested_filename.startswith("demo-") and download.suggested_filename.endswith(".json")
+    shared = json.loads(Path(await download.path()).read_text())
+    assert shared["lesson"] == "demo" and shared["setup"]["data"] == "moons"

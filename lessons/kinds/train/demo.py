@@ -19,7 +19,7 @@ from typing import Any, Mapping
 from micrograd_tui.engine import Value
 from micrograd_tui.engine.data import default_noise
 
-from ...lab import PICKED, FactsPanel, Field, GraphPanel, Panel, PlotPanel, SaveScreen, Series, SurfacePanel, SurfacePoint
+from ...lab import PICKED, Deliver, FactsPanel, Field, GraphPanel, Panel, PlotPanel, SaveScreen, Series, SurfacePanel, SurfacePoint
 from ...numtext import fmt
 from .lab import TrainLab
 from .protocol import Line, Start
@@ -222,7 +222,8 @@ class DemoLab(TrainLab):
 
     def on_share(self) -> None:
         """Write this run's setup and result, and a picture of the screen, into the workspace."""
-        from ...workshop.workspace import default_workspace, write_atomic
+        from ...userdata import write_atomic
+        from ...workshop.workspace import default_workspace, served
 
         folder = default_workspace() / "runs"
         stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -246,6 +247,10 @@ class DemoLab(TrainLab):
             return
         self.requests.append(SaveScreen(path.with_suffix(".svg")))
         self.shared = path
+        if served():  # in a browser the folder is the server's: the file comes home as a download
+            self.requests.append(Deliver(path))
+            self.message = f"your browser downloads {path.name} (the setup; micrograd-tui --setup FILE runs it again)"
+            return
         home = str(Path.home())
         where = str(folder).replace(home, "~", 1) if str(folder).startswith(home) else str(folder)
         self.message = f"saved {path.stem}.json (the setup) and .svg (the screen) in {where}"

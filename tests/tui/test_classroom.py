@@ -1,0 +1,80 @@
+"""The class on `serve`, without a web server: the code, names, guessing, the roster (issue 21)."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+from micrograd_tui.lessons.lab import Deliver
+from micrograd_tui.tui import classroom
+
+
+def test_the_class_code_is_read_as_people_type_it():
+    code = classroom.make_class_code()
+    assert len(code) == 6 and set(code) <= set(classroom.CODE_LETTERS)
+    assert classroom.same_code(" k7q-px4 ", "K7Q-PX4") and classroom.same_code("K7QPX4", "K7Q-PX4")
+    assert not classroom.same_code("K7QPX5", "K7Q-PX4") and not classroom.same_code("", "K7Q-PX4")
+
+
+def test_a_name_is_kept_short_and_printable():
+    assert classroom.clean_name("  Ada\tLovelace \x1b[31m ") == "Ada Lovelace [31m"
+    assert classroom.clean_name("   ") is None and len(classroom.clean_name("x" * 100) or "") == classroom.NAME_MAX
+
+
+def test_an_address_that_keeps_guessing_waits_a_minute_and_others_do_not():
+    a = classroom.Attempts()
+    for i in range(classroom.TRIES):
+        assert not a.blocked("1.2.3.4", now=100.0 + i)
+        a.failed("1.2.3.4", now=100.0 + i)
+    assert a.blocked("1.2.3.4", now=105.0) and not a.blocked("5.6.7.8", now=105.0)
+    assert not a.blocked("1.2.3.4", now=100.0 + classroom.WINDOW + classroom.TRIES)
+
+
+def test_the_roster_has_each_joined_learner_their_lesson_and_last_checks(tmp_path):
+    sessions = tmp_path / "sessions"
+    ada, bob, nobody = sessions / "a", sessions / "b", sessions / "c"
+    classroom.join(ada, "Ada")
+    classroom.join(bob, "bob")
+    nobody.mkdir()  # a browser that never gave the code
+    (bob / "progress.json").write_text(json.dumps({
+        "format": 1, "current": "build-value", "finished": ["build-value", "value"],
+        "exercises": {"build-value": {"hints": 0, "last": "✓ every check passes"},
+                      "build-backward-ops": {"last": "✗ * on its own: chain-rule factor missing"}}}))
+    rows = classroom.roster(tmp_path, {"a": 1000.0}, now=1030.0)
+    assert [r.name for r in rows] == ["Ada", "bob"]
+    assert rows[0].lesson == "0 micrograd" and rows[0].idle == 30.0 and rows[0].checks == ()
+    assert rows[1].lesson == "3.1 build-value" and rows[1].done == 1 and rows[1].exercises >= 6
+    assert rows[1].checks == (("build-value", "✓ every check passes"),
+                              ("build-backward-ops", "✗ * on its own: chain-rule factor missing"))
+    text = classroom.roster_csv(rows)
+    assert text.splitlines()[2].startswith("bob,3.1 build-value,1,")
+    assert "<td>Ada</td>" in classroom.roster_html(rows, "/x.csv") and "&lt;" in classroom.roster_html(
+        [classroom.Row("<b>", "0 micrograd", 0, 1, (), 0.0)], "/x.csv")
+
+
+def test_in_a_browser_a_build_exercise_offers_a_download_not_an_editor(user_home, monkeypatch):
+    from micrograd_tui.lessons.registry import find
+    from micrograd_tui.lessons.workshop import workspace as ws
+
+    monkeypatch.setenv(ws.ENV_SERVED, "1")
+    lab = find("build-value").make_lab()
+    assert "download" in lab.actions and "edit_external" not in lab.actions
+    assert "[[download]]" in lab.message and "[[edit_external]]" not in lab.message
+    lab.do("download")
+    [request] = [r for r in lab.requests if isinstance(r, Deliver)]
+    names = zipfile.ZipFile(request.path).namelist()
+    assert set(ws.FILES) <= set(names)
+    monkeypatch.delenv(ws.ENV_SERVED)
+    lab = find("build-value").make_lab()
+    assert "edit_external" in lab.actions and "download" not in lab.actions
+
+
+def test_in_a_browser_share_hands_the_run_over(user_home, monkeypatch):
+    from micrograd_tui.lessons.kinds.train import DEMO, DemoLab
+    from micrograd_tui.lessons.workshop import workspace as ws
+
+    monkeypatch.setenv(ws.ENV_SERVED, "1")
+    lab = DemoLab(DEMO)
+    lab.do("share")
+    [request] = [r for r in lab.requests if isinstance(r, Deliver)]
+    assert json.loads(request.path.read_text())["lesson"] == "demo" and "downloads" in lab.message

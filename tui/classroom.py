@@ -1,0 +1,158 @@
+"""A class on ``micrograd-tui serve``: the class code a learner types to get in, their name, and the teacher's roster.
+
+Plain Python on the session folders (no web server here, so it is tested on
+its own): a learner joins with the class code and a name, kept in the session's
+``learner.json``; the roster reads each joined session's progress file (the
+lesson it is on, the exercises done, the last check of each) and how long ago
+its browser last sent anything, and is written as an HTML table or as CSV.
+Wrong codes are counted per address and refused for a minute after a few.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import secrets
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from micrograd_tui.lessons.userdata import write_atomic
+
+LEARNER = "learner.json"
+CODE_LETTERS = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud or off a board without doubt
+TRIES, WINDOW = 5, 60.0  # wrong codes allowed from one address per minute
+NAME_MAX = 40
+
+
+def make_class_code(n: int = 6) -> str:
+    return "".join(secrets.choice(CODE_LETTERS) for _ in range(n))
+
+
+def same_code(typed: str, code: str) -> bool:
+    """The typed code is the class's (case, spaces and dashes aside), compared in constant time."""
+    clean = "".join(ch for ch in typed.upper() if ch.isalnum())
+    return secrets.compare_digest(clean.encode(), "".join(ch for ch in code.upper() if ch.isalnum()).encode())
+
+
+def clean_name(typed: str) -> str | None:
+    """The learner's name as the roster shows it, or None when there is nothing usable."""
+    name = "".join(ch for ch in " ".join(typed.split()) if ch.isprintable())[:NAME_MAX].strip()
+    return name or None
+
+
+@dataclass
+class Attempts:
+    """Wrong class codes by address: after :data:`TRIES` in :data:`WINDOW` seconds, that address waits."""
+
+    tries: int = TRIES
+    window: float = WINDOW
+    wrong: dict[str, list[float]] = field(default_factory=dict)
+
+    def blocked(self, who: str, now: float | None = None) -> bool:
+        now = time.monotonic() if now is None else now
+        recent = [t for t in self.wrong.get(who, []) if now - t < self.window]
+        self.wrong[who] = recent
+        return len(recent) >= self.tries
+
+    def failed(self, who: str, now: float | None = None) -> None:
+        self.wrong.setdefault(who, []).append(time.monotonic() if now is None else now)
+
+
+def join(folder: Path, name: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    write_atomic(folder / LEARNER, json.dumps({"name": name, "joined": time.time()}))
+
+
+def learner(folder: Path) -> dict | None:
+    """What the session's learner gave when joining, or None for a session that has not joined."""
+    try:
+        data = json.loads((folder / LEARNER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and isinstance(data.get("name"), str) else None
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    lesson: str  # the lesson it is on: "3.1 build-value"
+    done: int  # build exercises passed
+    exercises: int  # build exercises in the course
+    checks: tuple[tuple[str, str], ...]  # (exercise, its last check: "✓" or the first failing check's line)
+    idle: float  # seconds since the browser last sent anything
+
+
+def roster(data: Path, last_seen: dict[str, float], now: float | None = None) -> list[Row]:
+    """Every joined session under ``data``, by name. ``last_seen`` maps a session folder's name to
+    the time (time.time()) its browser last sent something."""
+    from micrograd_tui.lessons.registry import COURSE
+
+    now = time.time() if now is None else now
+    labels = {lesson.slug: lesson.label for lesson in COURSE.lessons}
+    exercises = [lesson.slug for lesson in COURSE.lessons if lesson.sub]
+    rows = []
+    for folder in sorted((data / "sessions").glob("*")) if (data / "sessions").is_dir() else []:
+        who = learner(folder)
+        if who is None:
+            continue
+        try:
+            progress = json.loads((folder / "progress.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            progress = {}
+        current = progress.get("current") or "micrograd"
+        finished = set(progress.get("finished") or ())
+        states = progress.get("exercises") or {}
+        checks = tuple((slug, str(states[slug]["last"])) for slug in exercises
+                       if isinstance(states.get(slug), dict) and "last" in states[slug])
+        seen = last_seen.get(folder.name) or float(who.get("joined") or now)  # its last key, or when it joined
+        rows.append(Row(who["name"], f"{labels.get(current, '?')} {current}", len(finished & set(exercises)),
+                        len(exercises), checks, max(0.0, now - seen)))
+    return sorted(rows, key=lambda r: r.name.lower())
+
+
+def _idle(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min"
+
+
+def roster_csv(rows: list[Row]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["name", "lesson", "exercises done", "exercises", "idle seconds", "last checks"])
+    for r in rows:
+        writer.writerow([r.name, r.lesson, r.done, r.exercises, round(r.idle),
+                         "; ".join(f"{slug}: {last}" for slug, last in r.checks)])
+    return out.getvalue()
+
+
+def roster_html(rows: list[Row], csv_url: str) -> str:
+    """The teacher's page: a table that reloads itself every few seconds, and the CSV link."""
+    e = html.escape
+    body = "".join(
+        f"<tr><td>{e(r.name)}</td><td>{e(r.lesson)}</td><td>{r.done} of {r.exercises}</td>"
+        f"<td>{e(_idle(r.idle))}</td><td>{'<br>'.join(f'{e(s)}: {e(last)}' for s, last in r.checks) or '—'}</td></tr>"
+        for r in rows)
+    empty = "" if rows else "<tr><td colspan=5>nobody has joined yet</td></tr>"
+    return ("<!doctype html><meta charset=utf-8><meta http-equiv=refresh content=5>"
+            "<title>micrograd-tui: the class</title>"
+            "<style>body{font-family:sans-serif}td,th{padding:.3em .8em;text-align:left;vertical-align:top}"
+            "tr:nth-child(even){background:#f3f3f3}</style>"
+            f"<h1>The class ({len(rows)})</h1><p><a href='{e(csv_url)}'>download as CSV</a> · reloads every 5 s</p>"
+            "<table><tr><th>name</th><th>lesson</th><th>exercises</th><th>idle</th><th>last check</th></tr>"
+            f"{body}{empty}</table>")
+
+
+def join_page(message: str = "", status_note: str = "") -> str:
+    """The page a browser gets before it has joined: the class code and a name."""
+    e = html.escape
+    note = f"<p class=err>{html.escape(message, quote=False)}</p>" if message else ""
+    return ("<!doctype html><meta charset=utf-8><title>micrograd-tui: join the class</title>"
+            "<style>body{font-family:sans-serif;max-width:30em;margin:3em auto}.err{color:#b00}"
+            "input{font-size:1.2em;margin:.3em 0;padding:.2em}</style>"
+            f"<h1>micrograd-tui</h1>{note}<p>{e(status_note) or 'Your teacher has the class code.'}</p>"
+            "<form method=post action=/join>"
+            "<label>Class code<br><input name=code autocomplete=off autofocus required maxlength=20></label><br>"
+            f"<label>Your name (your teacher sees it)<br><input name=name required maxlength={NAME_MAX}></label><br>"
+            "<button type=submit>Join</button></form>")
