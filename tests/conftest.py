@@ -3,6 +3,8 @@ the screen, running a lab's job the way the app's runner does."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 
@@ -77,3 +79,67 @@ def run_job(lab, limit=10_000):
         n += 1
     job.apply(job.snapshot(), True)
     return n
+
+
+# --- a hostile learner's file (the box serve runs learners' code in) ------------------------------------
+
+HOSTILE = '''
+import os, socket, subprocess, sys
+_said = []
+try:
+    _said.append("read " + open({other!r}).read())
+except Exception as e:
+    _said.append("no read: " + type(e).__name__)
+try:
+    socket.create_connection(("127.0.0.1", {port}), timeout=2).sendall(b"hello")
+    _said.append("connected")
+except Exception as e:
+    _said.append("no connection: " + type(e).__name__)
+subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)  # {marker}"], start_new_session=True,
+                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+open("said.txt", "w").write("\\n".join(_said))
+'''
+
+
+def processes_with(marker: str) -> list[int]:
+    found = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                if marker.encode() in (proc / "cmdline").read_bytes():
+                    found.append(int(proc.name))
+            except OSError:
+                pass
+    return found
+
+
+class Listener:
+    """A port on 127.0.0.1 that keeps what connects to it, for 15 s."""
+
+    def __init__(self):
+        import socket
+        import threading
+
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen()
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.got: list[bytes] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        import time
+
+        end = time.monotonic() + 15
+        while time.monotonic() < end:
+            try:
+                conn, _ = self.sock.accept()
+                self.got.append(conn.recv(100))
+                conn.close()
+            except OSError:
+                if self.sock.fileno() < 0:
+                    return
+
+    def close(self) -> None:
+        self.sock.close()

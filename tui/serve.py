@@ -28,6 +28,7 @@ import sys
 from pathlib import Path
 
 from micrograd_tui.lessons.userdata import ENV_HOME
+from micrograd_tui.lessons.workshop.sandbox import ENV_BOX
 from micrograd_tui.lessons.workshop.workspace import ENV_NO_CODE, ENV_SERVED, ENV_WORKSPACE
 
 from . import classroom
@@ -54,7 +55,7 @@ def is_loopback(host: str) -> bool:
 
 
 def build_server(host: str, port: int, public_url: str | None, data: Path, max_sessions: int, run_code: bool,
-                 class_code: str, teacher: str):
+                 class_code: str, teacher: str, boxed: bool = False):
     from aiohttp import web
     from textual_serve.app_service import AppService
     from textual_serve.server import Server
@@ -76,6 +77,8 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
             env[ENV_SERVED] = "1"
             if not run_code:
                 env[ENV_NO_CODE] = "1"
+            elif boxed:
+                env[ENV_BOX] = "1"
             for name in ("VISUAL", "EDITOR"):  # no terminal editor in a browser
                 env.pop(name, None)
             return env
@@ -100,6 +103,13 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
             say = lambda text: self.console.print(text, soft_wrap=True, highlight=False, markup=False)  # noqa: E731
             say(f"micrograd-tui serve: open {self.public_url} ({reach}); "
                 f"at most {max_sessions} sessions at once; learners' data in {data}")
+            if not run_code:
+                say("learners' code is not run here (--no-code)")
+            elif boxed:
+                say("learners' code runs in a box (bubblewrap): no network, only its own workspace, as nobody")
+            else:
+                say("WARNING: no box for learners' code here (Linux with bubblewrap: apt-get install bubblewrap): "
+                    "it runs as this server's user and can read other sessions' folders; --no-code keeps it from running")
             say(f"class code: {class_code}")
             say(f"teacher's page (keep it to yourself): {self.public_url}/teacher/{teacher}")
             say("Press Ctrl+C to stop.")
@@ -284,7 +294,10 @@ def main(argv: list[str]) -> int:
     code = args.class_code or classroom.make_class_code()
     if not classroom.clean_name(code):
         p.error("--class-code must have letters or digits")
+    from micrograd_tui.lessons.workshop.sandbox import box_works
+
+    boxed = not args.no_code and box_works()  # found out once, at start-up
     server = build_server(args.host, args.port, args.public_url, data, args.max_sessions, not args.no_code, code,
-                          secrets.token_urlsafe(18))
+                          secrets.token_urlsafe(18), boxed)
     server.serve()
     return 0

@@ -3,8 +3,10 @@
 The app's process never imports the learner's files. The child runs ``harness.py``
 with ``python -I`` (no user site, no environment paths), a scrubbed environment, a
 session of its own (so a kill takes its children too), and limits on time, memory
-and output. What it does not do yet is keep the code from the file system or the
-network: that is the box ``serve`` needs for a class (issue 21).
+and output. Under ``serve`` on Linux, where bubblewrap works, it also runs in a
+box (:func:`box_prefix`): no network, a file system of just the Python it needs,
+this harness and the learner's own workspace, its own process tree (nothing it
+starts outlives it), no capabilities, as the unprivileged user ``nobody``.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from pathlib import Path
 from ..jobs import JsonLines
 
 HARNESS = Path(__file__).with_name("harness.py")
+ENV_BOX = "MICROGRAD_TUI_BOX"  # set by serve when bubblewrap works here: the learner's code runs in a box
+NOBODY = 65534
 TIME_LIMIT = 10.0  # seconds for one run of checks
 MEMORY_LIMIT = 1 << 30  # bytes of address space, where the platform lets us set it
 OUTPUT_LIMIT = 16 << 20  # bytes the learner's prints may write before the child is stopped
@@ -37,6 +41,38 @@ def _limits() -> None:  # runs in the child, before Python starts
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     except (ImportError, ValueError, OSError):
         pass  # no resource limits here (Windows): the time limit still holds
+
+
+def box_prefix(workspace: Path, request_dir: Path) -> list[str] | None:
+    """The bubblewrap command that boxes the harness, or None where there is no bwrap."""
+    import shutil
+
+    bwrap = shutil.which("bwrap")
+    if bwrap is None or not sys.platform.startswith("linux"):
+        return None
+    command = [bwrap, "--unshare-all", "--unshare-user", "--uid", str(NOBODY), "--gid", str(NOBODY),
+               "--die-with-parent", "--new-session", "--cap-drop", "ALL",
+               "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+    system = ["/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin"]
+    python = {os.path.realpath(sys.base_prefix), sys.prefix, os.path.realpath(sys.prefix), str(HARNESS.parent)}
+    for path in system + sorted(python):
+        command += ["--ro-bind-try", path, path]
+    command += ["--ro-bind", str(request_dir), str(request_dir), "--bind", str(workspace), str(workspace),
+                "--chdir", str(workspace), "--setenv", "TMPDIR", "/tmp", "--setenv", "HOME", str(workspace), "--"]
+    return command
+
+
+def box_works() -> bool:
+    """Whether the box can be made here (bubblewrap installed and allowed to make namespaces)."""
+    with tempfile.TemporaryDirectory(prefix="micrograd-tui-box-") as tmp:
+        prefix = box_prefix(Path(tmp), Path(tmp))
+        if prefix is None:
+            return False
+        try:
+            done = subprocess.run(prefix + [sys.executable, "-I", "-c", "pass"], capture_output=True, timeout=20)
+        except (OSError, subprocess.TimeoutExpired):
+            return False
+        return done.returncode == 0
 
 
 @dataclass
@@ -80,8 +116,14 @@ class SandboxRun:
         if os.name == "posix":
             kwargs["preexec_fn"] = _limits
             kwargs["start_new_session"] = True
+        boxed = box_prefix(self.workspace.resolve(), Path(self._tmp.name)) if os.environ.get(ENV_BOX) else None
+        if os.environ.get(ENV_BOX) and boxed is None:  # never run unboxed where a box was promised
+            self.ending = Ending("your code was not run: the box it runs in here (bubblewrap) is not available")
+            self._out.close()
+            return
+        self._boxed = boxed is not None
         self._proc = subprocess.Popen(
-            [sys.executable, "-I", str(HARNESS), str(request), str(write)],
+            (boxed or []) + [sys.executable, "-I", str(HARNESS), str(request), str(write)],
             stdin=subprocess.DEVNULL, stdout=self._out, stderr=subprocess.STDOUT, pass_fds=(write,),
             cwd=str(self.workspace), env=env, **kwargs,
         )
@@ -116,6 +158,8 @@ class SandboxRun:
         except subprocess.TimeoutExpired:
             self.kill()
             code = self._proc.wait()
+        if self._boxed and code > 128:  # bubblewrap passes on a child killed by signal N as 128 + N
+            code = 128 - code
         if code < 0:
             import signal
 

@@ -351,3 +351,40 @@ async def test_share_in_the_browser_downloads_the_run(server, browser):
     assert download.suggested_filename.startswith("demo-") and download.suggested_filename.endswith(".json")
     shared = json.loads(Path(await download.path()).read_text())
     assert shared["lesson"] == "demo" and shared["setup"]["data"] == "moons"
+
+
+async def test_under_serve_a_hostile_learners_code_gets_nothing_and_leaves_nothing(server, browser):
+    """The box, end to end: a learner's engine.py that reads another session's folder, connects to a port and
+    leaves a detached process, run by the build exercise's checks in the app that serve started."""
+    from conftest import HOSTILE, Listener, processes_with
+
+    from micrograd_tui.lessons.workshop.sandbox import box_works
+
+    if not box_works():
+        pytest.skip("bubblewrap is not installed or cannot make namespaces here (Debian: apt-get install bubblewrap)")
+    served = server()
+    assert await wait_until(lambda: any("runs in a box" in line for line in served.printed), 10), served.printed
+    contexts = [await browser.new_context(viewport={"width": 1400, "height": 900}) for _ in range(2)]
+    for context, name in zip(contexts, ("Eve", "Bob")):
+        await context.request.post(f"http://127.0.0.1:{served.port}/join", form={"code": CODE, "name": name})
+    eve, bob = sorted((served.data / "sessions").iterdir(), key=lambda f: json.loads((f / "learner.json").read_text())["name"] != "Eve")
+    (bob / "workspace").mkdir(parents=True)
+    (bob / "workspace" / "notes.txt").write_text("bob's answers")
+    workspace = eve / "workspace"
+    shutil.copytree(Path(__file__).parents[1] / "lessons" / "solution", workspace)
+    listener = Listener()
+    marker = f"left-behind-by-eve-{os.getpid()}"
+    engine = workspace / "engine.py"
+    engine.write_text(HOSTILE.format(other=str(bob / "workspace" / "notes.txt"), port=listener.port, marker=marker)
+                      + engine.read_text())
+    (eve / "progress.json").write_text(json.dumps({"format": 1, "current": "build-value"}))
+    tab = Tab(await contexts[0].new_page())
+    await tab.page.goto(f"http://127.0.0.1:{served.port}/")
+    assert await tab.shows("every check passes", timeout=30), tab.text()[-1500:]  # her own code ran, boxed
+    said = (workspace / "said.txt").read_text()
+    await asyncio.sleep(1.0)
+    left = processes_with(marker)
+    listener.close()
+    assert "no read: FileNotFoundError" in said and "bob's answers" not in said
+    assert "no connection" in said and listener.got == []
+    assert left == [], left
