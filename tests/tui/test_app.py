@@ -110,7 +110,10 @@ async def test_next_and_previous_and_arrows():
         await settle(pilot)
         assert app.lesson.slug == "manual-backprop"
         # in the graph they move the cursor along the edges, and n and p still change the lesson
-        await pilot.press("escape", "left")
+        assert await wait_for(pilot, lambda: type(app.focused).__name__ == "LabInput")
+        await pilot.press("escape")
+        assert await wait_for(pilot, lambda: type(app.focused).__name__ == "DagView")
+        await pilot.press("left")
         await settle(pilot)
         assert app.lesson.slug == "manual-backprop" and app.query_one(DagView).selected.label == "d"
         await pilot.press("n")
