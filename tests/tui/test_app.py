@@ -13,6 +13,7 @@ from micrograd_tui.lessons import expressions as ex
 from micrograd_tui.lessons.numtext import fmt
 from micrograd_tui.lessons.registry import LESSONS, find
 from micrograd_tui.tui.app import MicrogradApp, ProseView
+from micrograd_tui.tui.lab_input import LabInput
 from micrograd_tui.tui.panels.dag import DagView
 from micrograd_tui.tui.help import HelpScreen
 from micrograd_tui.tui.lab_view import LabView
@@ -110,9 +111,10 @@ async def test_next_and_previous_and_arrows():
         await settle(pilot)
         assert app.lesson.slug == "manual-backprop"
         # in the graph they move the cursor along the edges, and n and p still change the lesson
-        assert await wait_for(pilot, lambda: type(app.focused).__name__ == "LabInput")
+        assert await wait_for(pilot, lambda: bool(app.query(LabInput)))
+        app.query_one(LabInput).focus()  # back in the lab's field: escape hands the keyboard to the graph
         await pilot.press("escape")
-        assert await wait_for(pilot, lambda: type(app.focused).__name__ == "DagView")
+        assert await wait_for(pilot, lambda: type(app.focused).__name__ == "DagView"), app.focused
         await pilot.press("left")
         await settle(pilot)
         assert app.lesson.slug == "manual-backprop" and app.query_one(DagView).selected.label == "d"

@@ -1,5 +1,6 @@
 """Random keys at three sizes never crash the app; a few screens are kept as snapshots."""
 
+import os
 import random
 
 import pytest
@@ -9,6 +10,8 @@ from micrograd_tui.lessons.registry import LESSONS
 from micrograd_tui.tui.app import MicrogradApp
 from micrograd_tui.tui.keys import ALL_KEYS
 
+# keys pressed in each lesson at each size; CI keeps the suite under 10 minutes, MICROGRAD_FUZZ_KEYS=40 digs deeper
+PER_LESSON = int(os.environ.get("MICROGRAD_FUZZ_KEYS", "6"))
 KEYS = sorted({k for b in ALL_KEYS for k in b.key.split(",") if k not in ("q", "ctrl+q")}
               | {"up", "down", "enter", "tab", "shift+tab", "escape", "1", "x", "space", "backspace", "home", "end"})
 
@@ -25,7 +28,7 @@ async def test_random_keys_on_every_lesson_do_not_crash(size):
             lab = app.lab_view.lab
             if isinstance(lab, TrainLab):
                 lab.knob("steps").value = 3  # keep training short
-            for _ in range(8):
+            for _ in range(PER_LESSON):
                 await pilot.press(rng.choice(KEYS))
             await pilot.pause()
             if app.screen is not app.screen_stack[0]:

@@ -80,11 +80,14 @@ class DagView(ScrollableContainer, can_focus=True):
         new = root is not self.root
         let_go = highlight is None and self._pointed is not None  # the lab stopped pointing: back to the output
         self.root, self.compare, self._pointed = root, compare, highlight
+        before = (self.picture.rows if self.picture is not None else None, self.selected)
         self.picture = layout(root)
         if new or let_go or self.selected not in self.picture.boxes:
             self.selected = highlight if highlight in self.picture.boxes else self._first_wrong() or root
         elif highlight is not None and highlight in self.picture.boxes:
             self.selected = highlight
+        if not new and before == (self.picture.rows, self.selected):
+            return  # nothing to draw again (most updates of a lab leave its graph as it was)
         self._draw()
         if new:
             self.post_message(self.Moved())
