@@ -10,8 +10,10 @@ from micrograd_tui.lessons.registry import LESSONS
 from micrograd_tui.tui.app import MicrogradApp
 from micrograd_tui.tui.keys import ALL_KEYS
 
-# keys pressed in each lesson at each size; CI keeps the suite under 10 minutes, MICROGRAD_FUZZ_KEYS=40 digs deeper
-PER_LESSON = int(os.environ.get("MICROGRAD_FUZZ_KEYS", "6"))
+# keys pressed in each lesson at each size, and bursts of actions: CI keeps the suite under 10 minutes,
+# MICROGRAD_FUZZ_KEYS=40 MICROGRAD_BURSTS=400 dig deeper
+PER_LESSON = int(os.environ.get("MICROGRAD_FUZZ_KEYS", "5"))
+BURSTS = int(os.environ.get("MICROGRAD_BURSTS", "50"))
 KEYS = sorted({k for b in ALL_KEYS for k in b.key.split(",") if k not in ("q", "ctrl+q")}
               | {"up", "down", "enter", "tab", "shift+tab", "escape", "1", "x", "space", "backspace", "home", "end"})
 
@@ -70,7 +72,7 @@ async def test_bursts_of_actions_faster_than_the_screen_mounts_do_not_crash(user
     app = MicrogradApp(start="micrograd")
     app.raise_lab_errors = True
     async with app.run_test(size=(120, 40)) as pilot:
-        for _ in range(80):
+        for _ in range(BURSTS):
             for _ in range(rng.randint(1, 6)):
                 roll = rng.random()
                 if roll < 0.12:
