@@ -1,4 +1,4 @@
-"""Random keys at three sizes never crash the app; a few screens are kept as snapshots."""
+"""Random keys at two sizes never crash the app; a few screens are kept as snapshots."""
 
 import os
 import random
@@ -13,12 +13,13 @@ from micrograd_tui.tui.keys import ALL_KEYS
 # keys pressed in each lesson at each size, and bursts of actions: CI keeps the suite under 10 minutes,
 # MICROGRAD_FUZZ_KEYS=40 MICROGRAD_BURSTS=400 dig deeper
 PER_LESSON = int(os.environ.get("MICROGRAD_FUZZ_KEYS", "5"))
-BURSTS = int(os.environ.get("MICROGRAD_BURSTS", "50"))
+BURSTS = int(os.environ.get("MICROGRAD_BURSTS", "40"))
 KEYS = sorted({k for b in ALL_KEYS for k in b.key.split(",") if k not in ("q", "ctrl+q")}
               | {"up", "down", "enter", "tab", "shift+tab", "escape", "1", "x", "space", "backspace", "home", "end"})
 
 
-@pytest.mark.parametrize("size", [(140, 45), (80, 24), (40, 12)])
+# the widest and the smallest screen (80x24 has its own snapshot, focus and layout tests)
+@pytest.mark.parametrize("size", [(140, 45), (40, 12)])
 async def test_random_keys_on_every_lesson_do_not_crash(size):
     rng = random.Random(f"fuzz-{size}")
     app = MicrogradApp(start="micrograd")
