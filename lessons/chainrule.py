@@ -13,6 +13,7 @@ from micrograd_tui.engine import Value
 from micrograd_tui.engine.graph import op_text
 from micrograd_tui.engine.value import topological_order
 
+from .dag import count_values
 from .numtext import fmt
 
 
@@ -28,16 +29,8 @@ def users(root: Value, limit: int | None = None) -> dict[Value, list[tuple[Value
     order the graph was built. A node used twice by the same node (a + a) has two entries. None when
     the graph has more than ``limit`` nodes: counting stops there, so a screen never waits on a graph
     it only draws in part."""
-    if limit is not None:
-        seen, stack = {root}, [root]
-        while stack:
-            v = stack.pop()
-            for child in (v._a, v._b):
-                if child is not None and child not in seen:
-                    seen.add(child)
-                    stack.append(child)
-            if len(seen) > limit:
-                return None
+    if limit is not None and count_values(root, limit) > limit:
+        return None
     found: dict[Value, list[tuple[Value, float]]] = {}
     for v in topological_order(root):
         found.setdefault(v, [])

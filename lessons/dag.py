@@ -197,18 +197,14 @@ def _place(columns: list[list[_Node]]) -> None:
             n.y -= top
 
 
-def _name(v: Value) -> str:
-    return v.label
-
-
 def _box_width(v: Value) -> int:
-    label = _name(v)
+    label = v.label
     return 2 + max(len(fmt(v.data)), len(fmt(v.grad)), len(label) + 2 if label else 0, 5)
 
 
 def _box_lines(v: Value, w: int) -> list[str]:
     inner = w - 2
-    label = _name(v)[: max(0, inner - 2)]
+    label = v.label[: max(0, inner - 2)]
     top = "╭" + (f" {label} " if label else "") + "─" * (inner - len(label) - (2 if label else 0)) + "╮"
     return [top, ("┤" if v._prev else "│") + fmt(v.data).rjust(inner) + "│",
             "│" + fmt(v.grad).rjust(inner) + "│", "╰" + "─" * inner + "╯"]
