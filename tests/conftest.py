@@ -143,3 +143,18 @@ class Listener:
 
     def close(self) -> None:
         self.sock.close()
+
+
+# --- what the installed app did, in the log (CI shows it) ------------------------------------------------------
+
+def pytest_terminal_summary(terminalreporter):
+    """The smoke test of the installed console script records each entry it opened; the log lists them."""
+    said = [value for report in terminalreporter.stats.get("passed", [])
+            for name, value in getattr(report, "user_properties", []) if name == "smoke"]
+    if said:
+        terminalreporter.write_sep("-", f"installed micrograd-tui: {len(said)} smoke checks passed")
+        terminalreporter.write_line("; ".join(sorted(said)))
+    for report in terminalreporter.stats.get("passed", []):
+        for name, value in getattr(report, "user_properties", []):
+            if name == "imported_from":
+                terminalreporter.write_line(f"micrograd_tui imported from {value}")
