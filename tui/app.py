@@ -7,6 +7,7 @@ from typing import ClassVar, Iterable
 from rich.text import Text
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.containers import Container, Horizontal, VerticalScroll
 from textual.events import Key
 from textual.screen import Screen
@@ -19,7 +20,7 @@ from micrograd_tui.lessons.registry import COURSE
 
 from .footer import LabFooter
 from .help import HelpScreen
-from .palette import Lessons
+from .palette import Lessons, OnceClosingPalette
 from .keys import ALL_KEYS, key_label, lab_action, with_keys
 from .lab_input import LabInput
 from .lab_view import NUMBER_START, LabChanged, LabView
@@ -110,6 +111,24 @@ class MicrogradApp(App):
         screen.maximize(prose if on_prose else self.query_one("#lab-host"), container=False)
 
     # --- lessons ------------------------------------------------------------------
+    # Every palette the app opens (commands, themes, a list of commands) is guarded against a second enter
+    # before it has closed: see OnceClosingPalette.
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not OnceClosingPalette.is_open(self):
+            self.push_screen(OnceClosingPalette())  # no id: a palette still closing holds the last one
+
+    def search_themes(self) -> None:
+        from textual.theme import ThemeProvider
+
+        self.push_screen(OnceClosingPalette(providers=[ThemeProvider], placeholder="Search for themes…"))
+
+    def search_commands(self, commands, placeholder: str = "Search for commands…"):
+        from textual.command import SimpleProvider
+
+        provider = SimpleProvider(self.screen, commands)  # an instance, as Textual's own search_commands passes
+        return self.push_screen(OnceClosingPalette(providers=[provider],  # type: ignore[list-item]
+                                                   placeholder=placeholder))
+
     async def action_quit(self) -> None:
         """Quit; from now on no key opens a lesson (a next pressed right after q mounted into a closing app)."""
         self._leaving = True
@@ -126,7 +145,13 @@ class MicrogradApp(App):
         lab = lesson.make_lab()
         state = self.progress.exercises.get(lesson.slug)
         if state:
-            lab.restore_state(state)
+            try:
+                lab.restore_state(state)
+            except Exception as e:  # a hand-edited or foreign file: the lesson starts fresh, the app goes on
+                if self.raise_lab_errors:
+                    raise
+                lab = lesson.make_lab()
+                self.progress.drop_exercise(lesson.slug, type(e).__name__)
         if self.setup is not None:
             setup, self.setup = self.setup, None
             lab.load_setup(setup)
@@ -220,6 +245,8 @@ class MicrogradApp(App):
             else:
                 self.progress.exercises.pop(self.lesson.slug, None)
             self._save()
+        if not self.screen_stack:
+            return  # the app is closing (a quit chosen in the palette): saved, nothing left to show
         if lab.done:
             self._finish(self.lesson)
         words = lab.key_words()
@@ -303,11 +330,18 @@ class MicrogradApp(App):
             if self.screen is not self.screen_stack[0]:
                 return False
             return isinstance(self.focused, Input) or self.query_one("#toc").display
+        if action in ("quit", "help", "command_palette"):
+            return True
+        if self._lesson_covered():
+            return False  # the editor, help or a question is open: no key (or palette command) acts beneath it
         if action == "lab":
-            if self.lab_view is None or not isinstance(self.screen, Screen) or self.screen is not self.screen_stack[0]:
-                return False
-            return parameters[0] in self.lab_view.lab.actions
+            return self.lab_view is not None and parameters[0] in self.lab_view.lab.actions
         return True
+
+    def _lesson_covered(self) -> bool:
+        """A screen of ours (the editor, help, a question) is over the lesson. A palette is not: its commands
+        act on what it was opened over."""
+        return any(not isinstance(s, CommandPalette) for s in self.screen_stack[1:])
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
@@ -381,6 +415,12 @@ class MicrogradApp(App):
             event.prevent_default()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The lesson's keys, in the footer's words, then Textual's own (less its Quit and Keys, which ours
+        are). Over the editor, help or a question, only Textual's: nothing acts on the lesson beneath."""
+        textual_own = [c for c in super().get_system_commands(screen) if c.title not in ("Quit", "Keys")]
+        if screen is not self.screen_stack[0]:
+            yield from textual_own
+            return
         actions = self.lab_view.lab.actions if self.lab_view else frozenset()
         for b in ALL_KEYS:
             act = lab_action(b)
@@ -390,4 +430,4 @@ class MicrogradApp(App):
                 continue
             yield SystemCommand(f"{b.description} ({key_label(b)})", b.tooltip,
                                 lambda b=b: self.run_action(b.action))
-        yield from super().get_system_commands(screen)
+        yield from textual_own

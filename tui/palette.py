@@ -1,11 +1,12 @@
-"""The command palette's lessons, in course order (system commands are listed alphabetically,
-which put lesson 10 before lesson 2)."""
+"""The command palette: its lessons, in course order (system commands are listed alphabetically,
+which put lesson 10 before lesson 2), and a palette that closes once however fast enter is pressed."""
 
 from __future__ import annotations
 
 from functools import partial
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.await_complete import AwaitComplete
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 
 from .keys import with_keys
 
@@ -28,3 +29,32 @@ class Lessons(Provider):
             score = matcher.match(title)
             if score > 0:
                 yield Hit(score, matcher.highlight(title), open_it, help=summary)
+
+
+class OnceClosingPalette(CommandPalette):
+    """Textual's palette, dismissed at most once.
+
+    In Textual 8.2, a second enter that reaches the palette before its first dismiss has popped it calls
+    ``dismiss`` again, which pops the screen below (the app's own: ``ScreenStackError``, the app ends) or a
+    dialog the chosen command just opened. A fast typist does this with ctrl+p enter ctrl+p enter.
+    Also guarded: page up or down typed before the list has laid out its lines raises KeyError in
+    OptionList._move_page.
+    """
+
+    _dismissed = False  # not _closing: MessagePump has one
+
+    def dismiss(self, result=None) -> AwaitComplete:
+        if self._dismissed or self.app.screen is not self:
+            return AwaitComplete(_nothing())
+        self._dismissed = True
+        return super().dismiss(result)
+
+    def _action_command_list(self, action: str) -> None:
+        try:
+            super()._action_command_list(action)
+        except (KeyError, IndexError):
+            pass  # the list has not laid out its lines yet: the key moves nothing, as on an empty list
+
+
+async def _nothing() -> None:
+    return None
