@@ -123,6 +123,8 @@ def _read_setup(path: str, start: str | None) -> tuple[dict | None, str | None, 
         return None, start, f"cannot read {path}: {e.strerror or e}"
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         return None, start, f"{path} is not a setup file (JSON): {e}"
+    except (RecursionError, MemoryError):
+        return None, start, f"{path} is not a setup file: it is nested too deep or too big to read"
     if not isinstance(setup, dict):
         return None, start, f"{path} is not a setup file: it holds no settings"
     slug = start or str(setup.get("lesson", "demo"))

@@ -2,7 +2,9 @@
 
 The file lives in the platform's user data directory (``MICROGRAD_TUI_HOME``
 overrides it), carries a format version, and is written atomically (a temporary
-file, then a rename). A file that cannot be read is moved aside, never deleted,
+file, then a rename; the temporary files of a save that was killed are removed
+at the next start). A file that cannot be read for any reason (not JSON, nested
+too deep, too big, wrong types, another format) is moved aside, never deleted,
 and the app starts fresh; a directory that cannot be written means the app runs
 without saving. Either is said once, through ``warnings``.
 """
@@ -13,10 +15,11 @@ import json
 import time
 from pathlib import Path
 
-from micrograd_tui.lessons.userdata import data_dir, write_atomic
+from micrograd_tui.lessons.userdata import data_dir, remove_stale_temps, write_atomic
 
 FORMAT = 1
 FILENAME = "progress.json"
+MAX_BYTES = 4 * 1024 * 1024  # a course's progress is a few kB; past this it is not ours
 
 
 class Progress:
@@ -32,7 +35,11 @@ class Progress:
 
     # --- reading -------------------------------------------------------------
     def load(self) -> "Progress":
+        remove_stale_temps(self.dir)
         try:
+            if self.path.stat().st_size > MAX_BYTES:
+                self._set_aside(f"is over {MAX_BYTES // (1024 * 1024)} MiB")
+                return self
             text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return self
@@ -42,10 +49,15 @@ class Progress:
         try:
             data = json.loads(text)
             self._take(data)
-        except (ValueError, TypeError, AttributeError) as e:
+        except (ValueError, TypeError, AttributeError, RecursionError, MemoryError) as e:
             self.current, self.finished, self.exercises = None, set(), {}
             self._set_aside(str(e) if isinstance(e, _Foreign) else "is not valid progress data")
         return self
+
+    def drop_exercise(self, slug: str, why: str) -> None:
+        """A lesson could not take its saved state: forget it (the lesson starts fresh) and say so once."""
+        self.exercises.pop(slug, None)
+        self.warnings.append(f"The saved state of lesson {slug} could not be used ({why}); it starts fresh.")
 
     def _take(self, data: object) -> None:
         if not isinstance(data, dict):

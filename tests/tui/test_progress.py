@@ -78,3 +78,49 @@ async def test_the_header_and_the_bar_count_the_same_things(tmp_path):
         top = screen_text(app).splitlines()[0]
         assert " lesson 3.1 " in top and f" 2/{len(COURSE)} done" in top, top
         assert f"/{COURSE.last_number} " not in top, top
+
+
+def test_a_file_nested_too_deep_is_kept_aside_and_the_app_starts(tmp_path):
+    """200,000 brackets ended the app at every start with a RecursionError, and the file stayed."""
+    (tmp_path / "progress.json").write_text("[" * 200_000 + "]" * 200_000)
+    p = Progress(tmp_path).load()
+    assert p.current is None and len(p.warnings) == 1 and "kept as" in p.warnings[0]
+    assert not (tmp_path / "progress.json").exists() and p.save()
+
+
+def test_a_file_too_big_is_kept_aside(tmp_path, monkeypatch):
+    monkeypatch.setattr("micrograd_tui.tui.progress.MAX_BYTES", 100)
+    (tmp_path / "progress.json").write_text(json.dumps({"format": FORMAT, "current": "value", "pad": "x" * 200}))
+    p = Progress(tmp_path).load()
+    assert p.current is None and "is over" in p.warnings[0]
+
+
+def test_temp_files_of_a_killed_save_are_removed_at_the_next_start(tmp_path):
+    old = tmp_path / ".progress.json-abc123.tmp"
+    old.write_text("{half")
+    os.utime(old, (1, 1))  # long ago
+    fresh = tmp_path / ".progress.json-def456.tmp"  # a save under way in another process: left alone
+    fresh.write_text("{")
+    mine = tmp_path / "notes.tmp"  # not a save's temp file
+    mine.write_text("x")
+    os.utime(mine, (1, 1))
+    Progress(tmp_path).load()
+    assert not old.exists() and fresh.exists() and mine.exists()
+
+
+async def test_a_lesson_that_cannot_take_its_saved_state_starts_fresh(tmp_path, monkeypatch):
+    from micrograd_tui.lessons.kinds.by_hand import ByHandLab
+    from micrograd_tui.tui.app import MicrogradApp
+
+    def broken(self, state):
+        raise TypeError("unexpected")
+
+    monkeypatch.setattr(ByHandLab, "restore_state", broken)
+    p = Progress(tmp_path)
+    p.exercises = {"manual-backprop": {"answered": {"L": "right"}}}
+    p.save()
+    app = MicrogradApp(start="manual-backprop", progress=Progress(tmp_path).load())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.is_running and app.lesson.slug == "manual-backprop"
+        assert any("could not be used" in w for w in app.progress.warnings)
