@@ -32,9 +32,15 @@ class CheckRun:
         self.losses: list[float] = []  # streamed by the training check as it runs
         self.finished = False
         self._events: Iterator[dict] | None = None
+        self._answered: set[str] = set()  # checks that have had their one result (or error)
+        self._tampered = ""  # what came that this run did not ask for: every check fails
 
     def step(self) -> None:
-        """Take the child's next event (starting the child first); blocks until there is one."""
+        """Take the child's next event (starting the child first); blocks until there is one.
+
+        The child runs the learner's code, so what it sends is hostile: an event this run did not ask for
+        (an unknown check, a second result for one, a line that is not an event) taints the whole run, and
+        every check of it fails. Only one result per check, for the checks asked, can pass."""
         if self.finished:
             return
         if self._events is None:
@@ -45,18 +51,25 @@ class CheckRun:
         except StopIteration:
             self._end()
             return
-        check = next((c for c in self.exercise.checks if c.name == event.get("check")), None)
-        if event.get("event") == "loss":
+        kind = event.get("event") if isinstance(event, dict) else None
+        check = next((c for c in self.exercise.checks if c.name == event.get("check")), None) if kind else None
+        if kind == "loss" and check is not None:
             loss = event.get("loss")
             self.losses.append(loss if isinstance(loss, (int, float)) else float("nan"))
-        elif check is not None and event.get("event") == "result":
-            try:
-                verdict = check.judge(event.get("result") or {})
-            except (KeyError, TypeError, ValueError, IndexError) as e:  # the child's answer had the wrong shape
-                verdict = Verdict(False, f"the check could not read what your code gave back ({type(e).__name__}: {e})")
-            self.outcomes.append(Outcome(check, verdict.ok, verdict.message, verdict))
-        elif check is not None and event.get("event") == "error":
-            self.outcomes.append(Outcome(check, False, error_text(event.get("error") or {})))
+        elif kind in ("result", "error") and check is not None and check.name not in self._answered:
+            self._answered.add(check.name)
+            if kind == "result":
+                try:
+                    verdict = check.judge(event.get("result") or {})
+                except (KeyError, TypeError, ValueError, IndexError, AttributeError) as e:  # the wrong shape
+                    verdict = Verdict(False, f"the check could not read what your code gave back "
+                                             f"({type(e).__name__}: {e})")
+                self.outcomes.append(Outcome(check, verdict.ok, verdict.message, verdict))
+            else:
+                self.outcomes.append(Outcome(check, False, error_text(event.get("error") or {})))
+        else:
+            what = "a second result for" if check is not None else "a line this run did not ask for:"
+            self._tampered = f"{what} {str(event.get('check') if isinstance(event, dict) else event)[:60]!r}"
 
     def _end(self) -> None:
         self.finished = True
@@ -65,6 +78,10 @@ class CheckRun:
         for c in self.exercise.checks:
             if c.name not in ran:
                 self.outcomes.append(Outcome(c, False, ending.message if ending else "did not run"))
+        if self._tampered:
+            message = (f"the checks' channel carried {self._tampered}: something in your code wrote to it, "
+                       "so no result of this run counts")
+            self.outcomes = [Outcome(o.check, False, message) for o in self.outcomes]
 
     def run_all(self) -> list[Outcome]:
         while not self.finished:

@@ -30,7 +30,7 @@ def earlier_check(slugs: tuple[str, ...]) -> Check:
         return {"kind": "group", "modules": [], "checks": [dict(c.spec(), name=c.name) for _, c in subs()]}
 
     def judge(result: dict) -> Verdict:
-        for (ex, c), got in zip(subs(), result["results"]):
+        for (ex, c), got in zip(subs(), result["results"], strict=True):  # one result per check asked for
             if "error" in got:
                 verdict = Verdict(False, error_text(got["error"]))
             else:
@@ -102,6 +102,8 @@ def train_check() -> Check:
     def judge(result: dict) -> Verdict:
         want = lecture_losses()
         losses = result.get("losses", [])
+        if len(losses) > len(want):
+            return Verdict(False, f"{len(losses)} losses came back for {len(want)} steps")
         for k, (got, exp) in enumerate(zip(losses, want)):
             if close_to(got, exp, 1e-6):
                 continue
@@ -133,7 +135,7 @@ def gradf_check() -> Check:
 
     def judge(result: dict) -> Verdict:
         h = 1e-6
-        for point, got in zip(GRADF_POINTS, result["grads"]):
+        for point, got in zip(GRADF_POINTS, result["grads"], strict=True):
             if len(got) != 3:
                 return Verdict(False, f"gradf{point} gave {len(got)} numbers; expected 3: [df/da, df/db, df/dc]")
             for i, name in enumerate("abc"):
@@ -169,7 +171,7 @@ def softmax_check() -> Check:
         if not close_to(result["loss"], loss.data):
             return Verdict(False, f"the loss -log(probs[{SOFTMAX_LABEL}]) is {shown_number(result['loss'])}, "
                                   f"expected {fmt(loss.data)}: check exp, log, sum over Values (__radd__) and /")
-        for i, (got, v) in enumerate(zip(result["grads"], logits)):
+        for i, (got, v) in enumerate(zip(result["grads"], logits, strict=True)):
             if not close_to(got, v.grad):
                 return Verdict(False, f"logit{i}.grad is {shown_number(got)}, expected {fmt(v.grad)}: one of exp, log, "
                                       "__truediv__ or __radd__ passes a wrong gradient (their own checks, in "

@@ -63,7 +63,7 @@ def local_check(name: str, op: str, arity: int, number: float | None = None, reu
     method = METHOD[op]
 
     def judge(result: dict) -> Verdict:
-        for case, got in zip(cases, result["cases"]):
+        for case, got in zip(cases, result["cases"], strict=True):  # every case asked for, no other
             text = _case_text(op, case)
             if got["out_type"] == "NoneType":
                 return Verdict(False, f"{text}: `{method}` returned None: end it with `return out`")
@@ -77,7 +77,7 @@ def local_check(name: str, op: str, arity: int, number: float | None = None, reu
             expected = {n: (leaf.data, case["prior"] + case["upstream"] * leaf.grad)
                         for n, leaf in zip(case["names"], leaves)}
             expected["out"] = (out.data, case["upstream"])
-            for i, (leaf, mine) in enumerate(zip(leaves, got["grads"])):
+            for i, (leaf, mine) in enumerate(zip(leaves, got["grads"], strict=True)):
                 want = case["prior"] + case["upstream"] * leaf.grad
                 if close_to(mine, want):
                     continue
