@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static, TextArea
 
 from micrograd_tui.lessons.userdata import write_atomic
+from micrograd_tui.lessons.workshop.workspace import read_inside, real_inside
 
 
 class Confirm(ModalScreen[bool]):
@@ -126,7 +127,7 @@ class Editor(ModalScreen[bool]):
         with Vertical():
             yield Static(f"{self.path}   ctrl+s saves and checks, escape closes", id="editor-path")
             try:
-                text = self.path.read_text(encoding="utf-8")
+                text = read_inside(self.path.parent, self.path)  # never a link out of the workspace
             except (OSError, UnicodeDecodeError) as e:
                 text = ""
                 self.notify(f"could not read {self.path.name}: {e}", severity="error")
@@ -180,6 +181,8 @@ def edit_outside(app, path: Path) -> str | None:
     """Open ``path`` in the learner's own editor ($VISUAL, $EDITOR), in the terminal the app gives up
     while it runs; what went wrong, in words for the lab's message, or None."""
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if path.exists() and real_inside(path.parent, path) is None:
+        return f"{path.name} is not a plain file inside your workspace (a link out of it?): not opened"
     if not editor:
         return "set $VISUAL or $EDITOR to your editor's command, or press [[edit]] to edit here"
     command = shlex.split(editor) + [str(path)]

@@ -7,6 +7,7 @@ background job runs on the one :class:`~.runner.JobRunner`.
 
 from __future__ import annotations
 
+import os
 import traceback
 from pathlib import Path
 
@@ -183,7 +184,7 @@ class LabView(Vertical):
         stamps: dict[Path, tuple[int, int] | None] = {}
         for path in self.lab.watched():
             try:
-                st = path.stat()
+                st = os.lstat(path)  # a link is not followed out of the workspace
                 stamps[path] = (st.st_mtime_ns, st.st_size)
             except OSError:
                 stamps[path] = None

@@ -174,17 +174,22 @@ class WorkshopLab(Lab):
         """The workspace's files, zipped beside the workspace (replacing the last), handed to the learner's browser."""
         import zipfile
 
+        from ..workshop.workspace import files_inside
+
         target = self.folder.parent / "micrograd-workspace.zip"
+        files, skipped = files_inside(self.folder)  # never a link out of the workspace
         try:
             with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
-                for f in sorted(self.folder.rglob("*")):
-                    if f.is_file() and f.stat().st_size < 10 << 20:
+                for f in files:
+                    if f.stat().st_size < 10 << 20:
                         z.write(f, f.relative_to(self.folder).as_posix())
         except OSError as e:
             self.message = f"could not zip {self.folder}: {e.strerror or e}"
             return
         self.requests.append(Deliver(target))
         self.message = f"your browser downloads your files ({target.name})"
+        if skipped:
+            self.message += f"; left out, not plain files inside it: {', '.join(skipped[:5])}"
 
     def on_hint(self) -> None:
         hints = self.exercise.hints
