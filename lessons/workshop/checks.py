@@ -107,6 +107,13 @@ def error_text(error: dict) -> str:
         return f"{syntax['file']}:{syntax['line']}: SyntaxError: {message}\n    {syntax['text']}\n    {caret}"
     if kind == "NotImplementedError":
         return f"not written yet: {message}"
+    missing = re.match(r"No module named '([\w.]+)'", message) if kind == "ModuleNotFoundError" else None
+    if missing and missing.group(1).partition(".")[0] not in ("engine", "nn", "train", "exercises"):
+        frames = error.get("frames") or []
+        where = f"{frames[-1]['file']}:{frames[-1]['line']}: " if frames else ""
+        return (f"{where}your code imports {missing.group(1)}, which is not available to it: the checks run "
+                "your files with Python's standard library alone. Write it with plain floats, lists and the "
+                "math module (as micrograd does)")
     if kind == "SystemExit":
         return message
     if kind == "OSError" and "File too large" in message:  # the output limit: Python turns SIGXFSZ into this

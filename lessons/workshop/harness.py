@@ -20,6 +20,21 @@ import traceback
 from typing import Any, Callable
 
 DUMP_LIMIT = 400  # nodes of a graph sent back for drawing
+# Engines that would do the exercise for the learner: importing one is refused in plain words. (The child runs
+# with -S and, in the box, without any site-packages, so they are not there anyway; this says why.)
+NOT_YOURS = {"micrograd_tui": "micrograd-tui's own engine", "micrograd": "the original micrograd",
+             "torch": "PyTorch"}
+
+
+class RefuseOtherEngines:
+    """A finder first on sys.meta_path: ``import micrograd_tui`` (or micrograd, torch) fails with the reason."""
+
+    def find_spec(self, name, path=None, target=None):
+        top = name.partition(".")[0]
+        if top in NOT_YOURS:
+            raise ImportError(f"your code imports {top} ({NOT_YOURS[top]}): the exercise is to write it "
+                              "yourself, so it is not available here", name=name)
+        return None
 
 
 class Events:
@@ -273,6 +288,7 @@ def main():
         request = json.load(fh)
     events = Events(int(sys.argv[2]))
     workspace = os.path.abspath(request["workspace"])
+    sys.meta_path.insert(0, RefuseOtherEngines())
     sys.path.insert(0, workspace)
     sys.dont_write_bytecode = True  # the workspace holds the learner's files and nothing else
     modules = {}

@@ -1,16 +1,27 @@
 """The box the learner's code runs in: a child Python process with limits, answering in JSON lines.
 
 The app's process never imports the learner's files. The child runs ``harness.py``
-with ``python -I`` (no user site, no environment paths), a scrubbed environment, a
-session of its own (so a kill takes its children too), and limits on time, memory
-and output. Under ``serve`` on Linux, where bubblewrap works, it also runs in a
-box (:func:`box_prefix`): no network, a file system of just the Python it needs,
-this harness and the learner's own workspace, its own process tree (nothing it
-starts outlives it), no capabilities, as the unprivileged user ``nobody``.
+with ``python -I -S`` (no site-packages: neither micrograd-tui nor anything installed
+beside it can be imported, only the standard library), a scrubbed environment, a
+session of its own, and limits on time, memory and output.
+
+Where bubblewrap works (found out once, :func:`box_available`), it runs in a box
+(:func:`box_prefix`): no network, a file system of just the standard library, the
+harness file and the learner's own workspace (no site-packages, no worked solutions,
+no other session), a private /tmp and /dev/shm of a few MiB, its own process tree
+(nothing it starts outlives it), no capabilities, as the unprivileged user
+``nobody``. ``serve`` insists on it (``MICROGRAD_TUI_BOX=1``: no box, no run);
+``MICROGRAD_TUI_BOX=0`` turns it off.
+
+Without a box, the harness runs under ``warden.py``, which is its parent instead of
+the app (signalling the parent ends the warden, not the app) and, on Linux, a child
+subreaper that kills whatever the learner's code left running when the run ends.
+After every run the workspace is held to its quota (``workspace.enforce_quota``).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -24,7 +35,10 @@ from pathlib import Path
 from ..jobs import JsonLines
 
 HARNESS = Path(__file__).with_name("harness.py")
-ENV_BOX = "MICROGRAD_TUI_BOX"  # set by serve when bubblewrap works here: the learner's code runs in a box
+WARDEN = Path(__file__).with_name("warden.py")
+BOX_HARNESS = "/opt/micrograd-tui/harness.py"  # where the box shows the harness (the one file of ours it sees)
+ENV_BOX = "MICROGRAD_TUI_BOX"  # 1: always box (serve; no box, no run), 0: never, unset: box where bubblewrap works
+TMP_LIMIT = 32 << 20  # bytes of /tmp (and as much /dev/shm) inside the box: memory the learner's code can fill
 NOBODY = 65534
 TIME_LIMIT = 10.0  # seconds for one run of checks
 MEMORY_LIMIT = 1 << 30  # bytes of address space, where the platform lets us set it
@@ -43,6 +57,26 @@ def _limits() -> None:  # runs in the child, before Python starts
         pass  # no resource limits here (Windows): the time limit still holds
 
 
+def _hidden_site_dirs() -> list[str]:
+    """Every folder of installed packages a mounted tree may hold: masked in the box."""
+    import site
+    import sysconfig
+
+    found = set(site.getsitepackages()) | set(site.getsitepackages([sys.base_prefix]))
+    found.add(site.getusersitepackages())
+    found.add(sysconfig.get_path("purelib"))
+    found.add(sysconfig.get_path("platlib"))
+    version = f"python{sys.version_info[0]}.{sys.version_info[1]}"
+    found |= {"/usr/lib/python3/dist-packages", f"/usr/local/lib/{version}/dist-packages",
+              f"/usr/lib/{version}/dist-packages", f"/usr/local/lib/{version}/site-packages"}
+    return sorted(os.path.realpath(d) for d in found if d and os.path.isdir(d))
+
+
+def interpreter() -> str:
+    """The Python binary itself (a venv's python is a link to it, and the venv is not in the box)."""
+    return os.path.realpath(sys.executable)
+
+
 def box_prefix(workspace: Path, request_dir: Path) -> list[str] | None:
     """The bubblewrap command that boxes the harness, or None where there is no bwrap."""
     import shutil
@@ -52,27 +86,43 @@ def box_prefix(workspace: Path, request_dir: Path) -> list[str] | None:
         return None
     command = [bwrap, "--unshare-all", "--unshare-user", "--uid", str(NOBODY), "--gid", str(NOBODY),
                "--die-with-parent", "--new-session", "--cap-drop", "ALL",
-               "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
-    system = ["/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin"]
-    python = {os.path.realpath(sys.base_prefix), sys.prefix, os.path.realpath(sys.prefix), str(HARNESS.parent)}
-    for path in system + sorted(python):
+               "--dev", "/dev", "--size", str(TMP_LIMIT), "--tmpfs", "/dev/shm", "--proc", "/proc",
+               "--size", str(TMP_LIMIT), "--tmpfs", "/tmp"]
+    mounted = ["/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", os.path.realpath(sys.base_prefix),
+               os.path.dirname(interpreter())]
+    for path in dict.fromkeys(mounted):
         command += ["--ro-bind-try", path, path]
-    command += ["--ro-bind", str(request_dir), str(request_dir), "--bind", str(workspace), str(workspace),
+    for folder in _hidden_site_dirs():  # installed packages (micrograd-tui among them) are not there
+        if any(folder == m or folder.startswith(m.rstrip("/") + "/") for m in mounted):
+            command += ["--tmpfs", folder]
+    command += ["--ro-bind", str(HARNESS), BOX_HARNESS,
+                "--ro-bind", str(request_dir), str(request_dir), "--bind", str(workspace), str(workspace),
                 "--chdir", str(workspace), "--setenv", "TMPDIR", "/tmp", "--setenv", "HOME", str(workspace), "--"]
     return command
 
 
+@functools.cache
 def box_works() -> bool:
-    """Whether the box can be made here (bubblewrap installed and allowed to make namespaces)."""
+    """Whether the box can be made here (bubblewrap installed and allowed to make namespaces); found out
+    once per process."""
     with tempfile.TemporaryDirectory(prefix="micrograd-tui-box-") as tmp:
         prefix = box_prefix(Path(tmp), Path(tmp))
         if prefix is None:
             return False
         try:
-            done = subprocess.run(prefix + [sys.executable, "-I", "-c", "pass"], capture_output=True, timeout=20)
+            done = subprocess.run(prefix + [interpreter(), "-I", "-S", "-c", "import os"], capture_output=True,
+                                  timeout=20)
         except (OSError, subprocess.TimeoutExpired):
             return False
         return done.returncode == 0
+
+
+def box_wanted() -> bool | None:
+    """True: the learner's code must run boxed (serve); False: never boxed; None: boxed where it works."""
+    value = os.environ.get(ENV_BOX, "").strip()
+    if value in ("", "auto"):
+        return None
+    return value not in ("0", "off", "no")
 
 
 @dataclass
@@ -91,6 +141,7 @@ class SandboxRun:
     time_limit: float = TIME_LIMIT
     ending: Ending | None = None
     output: str = ""
+    notice: str = ""  # what the app did after the run (the workspace's quota), for the learner
     _proc: subprocess.Popen | None = field(default=None, repr=False)
     # start() runs in the job's thread, close() may come from the app's (a learner leaving the lesson):
     # the lock makes close wait for a start under way, and a run closed before it started never starts.
@@ -116,15 +167,25 @@ class SandboxRun:
         if os.name == "posix":
             kwargs["preexec_fn"] = _limits
             kwargs["start_new_session"] = True
-        boxed = box_prefix(self.workspace.resolve(), Path(self._tmp.name)) if os.environ.get(ENV_BOX) else None
-        if os.environ.get(ENV_BOX) and boxed is None:  # never run unboxed where a box was promised
+        wanted = box_wanted()
+        boxed = None
+        if wanted is not False and (wanted or box_works()):
+            boxed = box_prefix(self.workspace.resolve(), Path(self._tmp.name))
+        if wanted and boxed is None:  # never run unboxed where a box was promised
             self.ending = Ending("your code was not run: the box it runs in here (bubblewrap) is not available")
             self._out.close()
             return
         self._boxed = boxed is not None
+        harness = [str(request), str(write)]
+        if boxed is not None:
+            command = boxed + [interpreter(), "-I", "-S", BOX_HARNESS, *harness]
+        elif os.name == "posix":  # the warden stands between the learner's code and the app
+            command = [sys.executable, "-I", "-S", str(WARDEN), str(write), "--",
+                       sys.executable, "-I", "-S", str(HARNESS), *harness]
+        else:
+            command = [sys.executable, "-I", "-S", str(HARNESS), *harness]
         self._proc = subprocess.Popen(
-            (boxed or []) + [sys.executable, "-I", str(HARNESS), str(request), str(write)],
-            stdin=subprocess.DEVNULL, stdout=self._out, stderr=subprocess.STDOUT, pass_fds=(write,),
+            command, stdin=subprocess.DEVNULL, stdout=self._out, stderr=subprocess.STDOUT, pass_fds=(write,),
             cwd=str(self.workspace), env=env, **kwargs,
         )
         os.close(write)
@@ -158,7 +219,7 @@ class SandboxRun:
         except subprocess.TimeoutExpired:
             self.kill()
             code = self._proc.wait()
-        if self._boxed and code > 128:  # bubblewrap passes on a child killed by signal N as 128 + N
+        if code > 128:  # bubblewrap and the warden pass on a child killed by signal N as 128 + N
             code = 128 - code
         if code < 0:
             import signal
@@ -185,19 +246,33 @@ class SandboxRun:
         raw = self._out.read(SHOWN_OUTPUT * 4)
         self.output = raw.decode("utf-8", "replace")[:SHOWN_OUTPUT]
         self.close()
+        from .workspace import enforce_quota
+
+        self.notice = enforce_quota(self.workspace)
+        if self.notice:
+            self.output = f"[micrograd-tui] {self.notice}\n" + self.output
 
     def kill(self) -> None:
-        """Stop the child at once (safe from any thread, any number of times)."""
+        """Stop the child and everything it started at once (safe from any thread, any number of times):
+        the warden is asked first, so it kills what left the group; then the whole group goes, also when
+        the child had already ended (what it forked may still run)."""
         proc = self._proc
-        if proc is not None and proc.poll() is None:
+        if proc is None:
+            return
+        if os.name == "posix":
+            if proc.poll() is None and not getattr(self, "_boxed", True):
+                try:
+                    os.kill(proc.pid, 15)
+                    proc.wait(timeout=3)
+                except (ProcessLookupError, PermissionError, subprocess.TimeoutExpired):
+                    pass
             try:
-                if os.name == "posix":
-                    os.killpg(proc.pid, 9)
-                else:
-                    proc.kill()
+                os.killpg(proc.pid, 9)
             except (ProcessLookupError, PermissionError):
                 pass
-            proc.wait()
+        elif proc.poll() is None:
+            proc.kill()
+        proc.wait()
 
     def close(self) -> None:
         """Stop the child and remove its files (safe from any thread, any number of times)."""

@@ -31,10 +31,7 @@ def run_hostile(tmp_path: Path, boxed: bool, monkeypatch) -> tuple[str, list[byt
     engine = mine / "engine.py"
     engine.write_text(HOSTILE.format(other=str(theirs / "secret.txt"), port=listener.port,
                                      marker=marker) + engine.read_text())
-    if boxed:
-        monkeypatch.setenv(sandbox.ENV_BOX, "1")
-    else:
-        monkeypatch.delenv(sandbox.ENV_BOX, raising=False)
+    monkeypatch.setenv(sandbox.ENV_BOX, "1" if boxed else "0")
     outcomes = CheckRun(find_exercise("build-value"), mine, time_limit=10).run_all()
     assert outcomes and outcomes[0].ok, outcomes[0].message  # the learner's own engine still works in the box
     time.sleep(1.0)
@@ -50,10 +47,10 @@ def test_in_the_box_the_learners_code_reads_no_other_session_connects_nowhere_an
     assert "no read: FileNotFoundError" in said and "their answers" not in said
     assert "no connection" in said and got == []
     assert left == []
-    # the control: outside the box the same file does all three
+    # the control: outside the box the same file reads and connects; the warden still ends what it started
     said, got, left = run_hostile(tmp_path, boxed=False, monkeypatch=monkeypatch)
     try:
-        assert "read their answers" in said and "connected" in said and got == [b"hello"] and left
+        assert "read their answers" in said and "connected" in said and got == [b"hello"] and left == []
     finally:
         for pid in left:
             os.kill(pid, 9)
