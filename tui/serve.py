@@ -37,6 +37,7 @@ from .oneline import OneLineParser
 COOKIE = "micrograd_tui_session"
 SESSION_ID = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
 log = logging.getLogger("micrograd-tui serve")
+ENV_CLASS_CODE = "MICROGRAD_TUI_CLASS_CODE"  # the class code, kept off the command line
 
 
 def session_dir(root: Path, session: str) -> Path:
@@ -271,7 +272,10 @@ def main(argv: list[str]) -> int:
     p.add_argument("--max-sessions", type=int, default=30, metavar="N", help="sessions running at once (default 30)")
     p.add_argument("--data", metavar="DIR", help="where each session's progress and workspace live "
                                                   "(default: 'serve' in the user data directory)")
-    p.add_argument("--class-code", metavar="CODE", help="the code learners type to join (default: a new one, printed)")
+    p.add_argument("--class-code", metavar="CODE",
+                   help="the code learners type to join (default: a new one, printed); a command line can be read "
+                        f"by anyone on this machine, so prefer --class-code-file or ${ENV_CLASS_CODE}")
+    p.add_argument("--class-code-file", metavar="FILE", help="read the class code from the first line of FILE")
     p.add_argument("--no-code", action="store_true",
                    help="do not run learners' code (build exercises): run them only for people you trust")
     args = p.parse_args(argv)
@@ -291,7 +295,13 @@ def main(argv: list[str]) -> int:
         data = data_dir() / "serve"
     data.mkdir(parents=True, exist_ok=True)
     os.chmod(data, 0o700)
-    code = args.class_code or classroom.make_class_code()
+    code = args.class_code or os.environ.pop(ENV_CLASS_CODE, "")  # popped: no app process inherits it
+    if args.class_code_file:
+        try:
+            code = Path(args.class_code_file).read_text(encoding="utf-8").strip().splitlines()[0]
+        except (OSError, UnicodeDecodeError, IndexError) as e:
+            p.error(f"--class-code-file: cannot read a code from {args.class_code_file} ({type(e).__name__})")
+    code = code or classroom.make_class_code()
     if not classroom.clean_name(code):
         p.error("--class-code must have letters or digits")
     from micrograd_tui.lessons.workshop.sandbox import box_works

@@ -388,3 +388,32 @@ async def test_under_serve_a_hostile_learners_code_gets_nothing_and_leaves_nothi
     assert "no read: FileNotFoundError" in said and "bob's answers" not in said
     assert "no connection" in said and listener.got == []
     assert left == [], left
+
+
+@pytest.mark.parametrize("how", ["env", "file"])
+def test_the_class_code_can_stay_off_the_command_line(how, tmp_path, monkeypatch):
+    """A command line is readable by anyone on the machine: the code also comes from a variable or a file,
+    and the variable is not passed on to the apps the server starts."""
+    from micrograd_tui.tui import serve
+
+    got = {}
+
+    class Server:
+        def serve(self):
+            pass
+
+    def build(*args):
+        got["code"] = args[6]
+        return Server()
+
+    monkeypatch.setattr(serve, "build_server", build)
+    monkeypatch.setattr("micrograd_tui.lessons.workshop.sandbox.box_works", lambda: False)
+    argv = ["--data", str(tmp_path / "data")]
+    if how == "env":
+        monkeypatch.setenv(serve.ENV_CLASS_CODE, "owl42")
+    else:
+        (tmp_path / "code.txt").write_text("owl42\n")
+        argv += ["--class-code-file", str(tmp_path / "code.txt")]
+    assert serve.main(argv) == 0
+    assert got["code"] == "owl42"
+    assert serve.ENV_CLASS_CODE not in os.environ
