@@ -16,7 +16,7 @@ from pathlib import Path
 from micrograd_tui.lessons.workshop import workspace as ws
 from micrograd_tui.lessons.workshop.checks import Exercise
 from micrograd_tui.lessons.workshop.exercises import EXERCISES
-from micrograd_tui.lessons.workshop.checking import CheckRun
+from micrograd_tui.lessons.workshop.checking import CheckRun, run_seed
 
 from .oneline import OneLineParser
 
@@ -42,6 +42,7 @@ def main(argv: list[str]) -> int:
     p.add_argument("exercise", nargs="?", help="an exercise's slug or number (e.g. build-value or 3.1); all by default")
     p.add_argument("--workspace", metavar="DIR", help=f"your files (default: ${ws.ENV_WORKSPACE}, else the app's)")
     p.add_argument("-v", "--verbose", action="store_true", help="print each failure whole, not just its first line")
+    p.add_argument("--seed", type=int, metavar="N", help="the random cases' seed, to replay a run (default: a new one)")
     args = p.parse_args(argv)
     folder = Path(args.workspace).expanduser().resolve() if args.workspace else ws.default_workspace()
     try:
@@ -57,8 +58,10 @@ def main(argv: list[str]) -> int:
     print(f"workspace: {folder}" + (f" (starter files made: {', '.join(made)})" if made else ""))
     passed = failed = 0
     whole_course = args.exercise is None
+    seed = args.seed if args.seed is not None else run_seed()
+    print(f"random cases: seed {seed} (--seed {seed} replays them)")
     for i, ex in enumerate(exercises):
-        run = CheckRun(ex, folder)
+        run = CheckRun(ex, folder, seed=seed)
         ex_failed = 0
         for outcome in run.run_all():
             lines = (outcome.message or "").splitlines()

@@ -4,6 +4,8 @@ thread) and by ``micrograd-tui check`` (all at once)."""
 
 from __future__ import annotations
 
+import os
+import random
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -11,6 +13,18 @@ from typing import Iterator
 from .checks import Check, Exercise, Verdict, error_text
 from . import sandbox
 from .sandbox import SandboxRun
+
+
+ENV_SEED = "MICROGRAD_TUI_SEED"  # a run's random cases' seed (check --seed N); else a fresh one each run
+
+
+def run_seed() -> int:
+    """The seed of a run's random cases: ``MICROGRAD_TUI_SEED`` when set, else a new one (printed in every
+    message a random case gives, so ``micrograd-tui check --seed N`` replays it)."""
+    chosen = os.environ.get(ENV_SEED, "").strip()
+    if chosen.isdigit():
+        return int(chosen)
+    return random.SystemRandom().randrange(1, 1_000_000)
 
 
 @dataclass
@@ -24,10 +38,12 @@ class Outcome:
 class CheckRun:
     """The checks of one exercise in one child process."""
 
-    def __init__(self, exercise: Exercise, workspace: Path, time_limit: float | None = None):
+    def __init__(self, exercise: Exercise, workspace: Path, time_limit: float | None = None,
+                 seed: int | None = None):
         self.exercise = exercise
-        specs = [dict(c.spec(), name=c.name, workspace=str(workspace)) for c in exercise.checks]
-        self.child = SandboxRun(Path(workspace), specs, time_limit or sandbox.TIME_LIMIT)
+        self.seed = seed if seed is not None else run_seed()
+        self.sent = {c.name: dict(c.spec(self.seed), name=c.name, workspace=str(workspace)) for c in exercise.checks}
+        self.child = SandboxRun(Path(workspace), list(self.sent.values()), time_limit or sandbox.TIME_LIMIT)
         self.outcomes: list[Outcome] = []
         self.losses: list[float] = []  # streamed by the training check as it runs
         self.finished = False
@@ -60,7 +76,7 @@ class CheckRun:
             self._answered.add(check.name)
             if kind == "result":
                 try:
-                    verdict = check.judge(event.get("result") or {})
+                    verdict = check.judge(event.get("result") or {}, self.sent[check.name])
                 except (KeyError, TypeError, ValueError, IndexError, AttributeError) as e:  # the wrong shape
                     verdict = Verdict(False, f"the check could not read what your code gave back "
                                              f"({type(e).__name__}: {e})")

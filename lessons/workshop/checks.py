@@ -36,8 +36,8 @@ class Verdict:
 @dataclass(frozen=True)
 class Check:
     name: str
-    spec: Callable[[], dict]  # what the child builds (made when a run starts: some specs cost a little)
-    judge: Callable[[dict], Verdict]
+    spec: Callable[[int], dict]  # what the child builds, made when a run starts, for the run's seed (random cases)
+    judge: Callable[[dict, dict], Verdict]  # what came back, judged against the spec this run sent
     stretch: bool = False  # shown and explained, but not needed to finish the exercise
 
 
@@ -150,7 +150,7 @@ def graph_check(name: str, ops: list, output: str, backward: str = "none", struc
     spec = {"kind": "graph", "modules": ["engine"], "ops": ops, "output": output, "backward": backward,
             "dump": dump}
 
-    def judge(result: dict) -> Verdict:
+    def judge(result: dict, sent: dict) -> Verdict:
         env = harness.build(ops, Value)
         if backward != "none":
             env[output].backward()
@@ -198,7 +198,7 @@ def graph_check(name: str, ops: list, output: str, backward: str = "none", struc
         verdict.ok = True
         return verdict
 
-    return Check(name, lambda: spec, judge, stretch)
+    return Check(name, lambda seed: spec, judge, stretch)
 
 
 

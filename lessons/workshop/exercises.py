@@ -26,15 +26,16 @@ def earlier_check(slugs: tuple[str, ...]) -> Check:
     def subs() -> list[tuple[Exercise, Check]]:
         return [(ex, c) for ex in map(find_exercise, slugs) for c in ex.checks if not c.stretch]
 
-    def spec() -> dict:
-        return {"kind": "group", "modules": [], "checks": [dict(c.spec(), name=c.name) for _, c in subs()]}
+    def spec(seed: int) -> dict:
+        return {"kind": "group", "modules": [], "checks": [dict(c.spec(seed), name=c.name) for _, c in subs()]}
 
-    def judge(result: dict) -> Verdict:
-        for (ex, c), got in zip(subs(), result["results"], strict=True):  # one result per check asked for
+    def judge(result: dict, sent: dict) -> Verdict:
+        # one result per check asked for, each judged against the spec that was sent for it
+        for (ex, c), asked, got in zip(subs(), sent["checks"], result["results"], strict=True):
             if "error" in got:
                 verdict = Verdict(False, error_text(got["error"]))
             else:
-                verdict = c.judge(got["result"])
+                verdict = c.judge(got["result"], asked)
                 if verdict.ok:
                     continue
             verdict.message = f"exercise {ex.slug} fails first, its check `{c.name}`: {verdict.message}"
@@ -54,10 +55,10 @@ def _lecture_weights() -> tuple[list[float], MLP]:
 def nn_check() -> Check:
     x = [2.0, 3.0, -1.0]
 
-    def spec() -> dict:
+    def spec(seed: int) -> dict:
         return {"kind": "nn", "modules": ["engine", "nn"], "weights": _lecture_weights()[0], "x": x}
 
-    def judge(result: dict) -> Verdict:
+    def judge(result: dict, sent: dict) -> Verdict:
         want = _lecture_weights()[1](x)
         assert isinstance(want, Value)
         for what, n in {"Neuron(3)": 4, "Layer(3, 4)": 16, "MLP(3, [4, 4, 1])": 41}.items():
@@ -94,12 +95,12 @@ def lecture_losses() -> tuple[float, ...]:
 
 
 def train_check() -> Check:
-    def spec() -> dict:
+    def spec(seed: int) -> dict:
         xs, ys = lecture_dataset()
         return {"kind": "train", "modules": ["engine", "nn", "train"], "weights": _lecture_weights()[0],
                 "xs": xs, "ys": ys, "lr": 0.05, "steps": TRAIN_STEPS}
 
-    def judge(result: dict) -> Verdict:
+    def judge(result: dict, sent: dict) -> Verdict:
         want = lecture_losses()
         losses = result.get("losses", [])
         if len(losses) > len(want):
@@ -131,9 +132,10 @@ def _f(a: float, b: float, c: float) -> float:
 
 
 def gradf_check() -> Check:
-    spec = {"kind": "gradf", "modules": ["exercises"], "points": GRADF_POINTS}.copy
+    def spec(seed: int) -> dict:
+        return {"kind": "gradf", "modules": ["exercises"], "points": GRADF_POINTS}
 
-    def judge(result: dict) -> Verdict:
+    def judge(result: dict, sent: dict) -> Verdict:
         h = 1e-6
         for point, got in zip(GRADF_POINTS, result["grads"], strict=True):
             if len(got) != 3:
@@ -159,10 +161,11 @@ SOFTMAX_LABEL = 3
 
 
 def softmax_check() -> Check:
-    spec = {"kind": "softmax", "modules": ["engine", "exercises"], "logits": SOFTMAX_LOGITS,
-            "label": SOFTMAX_LABEL}.copy
+    def spec(seed: int) -> dict:
+        return {"kind": "softmax", "modules": ["engine", "exercises"], "logits": SOFTMAX_LOGITS,
+                "label": SOFTMAX_LABEL}
 
-    def judge(result: dict) -> Verdict:
+    def judge(result: dict, sent: dict) -> Verdict:
         logits = [Value(x) for x in SOFTMAX_LOGITS]
         counts = [v.exp() for v in logits]
         denominator = sum(counts)

@@ -16,7 +16,7 @@ from ..numtext import fmt
 from . import harness
 from .checks import METHOD, TEXT, Check, Verdict, close_to, shown_number, name_slip
 
-LOCAL_SEED = 18  # the random cases' seed, shown in every message they give
+LOCAL_SEED = 18  # the random cases' seed when none is given (each run of the checks picks its own)
 PRIOR = 0.25  # what each input's grad holds before the op's _backward runs: another use's share
 
 
@@ -37,13 +37,13 @@ def local_cases(op: str, arity: int, number: float | None = None, reuse: bool = 
     for k, leaves in enumerate([fixed] + [[_domain(op, rng) for _ in names] for _ in range(2)]):
         upstream = 2.0 if k == 0 else round(rng.uniform(0.5, 3.0) * rng.choice((-1, 1)), 3)
         cases.append({"leaves": leaves, "names": names, "args": list(range(arity)), "prior": PRIOR,
-                      "upstream": upstream, "random": k > 0})
+                      "upstream": upstream, "random": k > 0, "seed": seed})
     if number is not None:  # an op with a plain number: a ** 3, 1 + a, 2 * a
         for case in cases:
             case["args"] = [{"number": number}, 0] if op in ("radd", "rmul") else [0, {"number": number}]
     elif arity == 2 and reuse:
         cases.append({"leaves": [1.5], "names": ["a"], "args": [0, 0], "prior": PRIOR, "upstream": 2.0,
-                      "random": False})
+                      "random": False, "seed": seed})
     return cases
 
 
@@ -51,18 +51,21 @@ def _case_text(op: str, case: dict) -> str:
     names = case["names"]
     args = [names[a] if isinstance(a, int) else f"{a['number']:g}" for a in case["args"]]
     inputs = ", ".join(f"{n} = {x:g}" for n, x in zip(names, case["leaves"]))
-    where = f" (random case, seed {LOCAL_SEED})" if case["random"] else ""
+    where = f" (random case, seed {case['seed']}: `micrograd-tui check --seed {case['seed']}` replays it)" \
+        if case["random"] else ""
     return f"`out = {TEXT[op].format(*args)}` with {inputs}, out.grad = {case['upstream']:g}{where}"
 
 
 def local_check(name: str, op: str, arity: int, number: float | None = None, reuse: bool = True) -> Check:
     """``op`` alone, on cases that out.grad = 1 cannot hide a slip in (see ``local_cases``), judged
     against this app's engine, with a central finite difference beside the expected grad."""
-    cases = local_cases(op, arity, number, reuse)
-    spec = {"kind": "local", "modules": ["engine"], "op": op, "cases": cases}
+    def spec(seed: int) -> dict:  # the fixed case, then random ones drawn for this run
+        return {"kind": "local", "modules": ["engine"], "op": op, "cases": local_cases(op, arity, number, reuse, seed)}
+
     method = METHOD[op]
 
-    def judge(result: dict) -> Verdict:
+    def judge(result: dict, sent: dict) -> Verdict:
+        cases = sent["cases"]  # the app's own copy of what it asked for
         for case, got in zip(cases, result["cases"], strict=True):  # every case asked for, no other
             text = _case_text(op, case)
             if got["out_type"] == "NoneType":
@@ -101,7 +104,7 @@ def local_check(name: str, op: str, arity: int, number: float | None = None, reu
                     f"  {advice}"]), graph=got.get("graph"), expected=expected)
         return Verdict(True)
 
-    return Check(name, lambda: spec, judge)
+    return Check(name, spec, judge)
 
 
 def _apply(op: str, case: dict, leaves: list[Value]) -> Value:

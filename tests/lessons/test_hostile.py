@@ -187,3 +187,36 @@ def test_processes_it_starts_do_not_outlive_the_checks(tmp_path, mode):
     for pid in left:
         os.kill(pid, 9)
     assert left == []
+
+
+def test_each_run_draws_its_own_random_cases_and_a_seed_replays_them(tmp_path, monkeypatch):
+    """Fixed cases could be answered from a table; each run's random cases come from a seed of its own."""
+    from micrograd_tui.lessons.workshop import checking
+
+    monkeypatch.delenv(checking.ENV_SEED)
+    ex = find_exercise("build-backward-ops")
+    ws = workspace(tmp_path)
+    runs = [CheckRun(ex, ws) for _ in range(3)]
+    assert len({r.seed for r in runs}) == 3
+    leaves = [[c["leaves"] for c in r.sent[ex.checks[0].name]["cases"]] for r in runs]
+    assert leaves[0][0] == leaves[1][0] and leaves[0][1:] != leaves[1][1:]  # the fixed case, then fresh ones
+    for r in runs:
+        assert all(o.ok for o in r.run_all())  # a right engine passes every draw
+        r.close()
+    again = CheckRun(ex, ws, seed=runs[0].seed)
+    assert again.sent == runs[0].sent
+
+
+def test_a_slip_found_by_a_random_case_names_the_seed_that_replays_it(tmp_path, monkeypatch):
+    from micrograd_tui.lessons.workshop import checking
+
+    monkeypatch.delenv(checking.ENV_SEED)
+    ws = workspace(tmp_path)
+    engine = ws / "engine.py"
+    text = engine.read_text()
+    old = "self.grad += (1 / self.data) * out.grad"
+    assert old in text
+    engine.write_text(text.replace(old, "self.grad += (1 / self.data if self.data == 1.5 else 1.0) * out.grad"))
+    run_ = CheckRun(find_exercise("build-more-ops"), ws)
+    first = next(o for o in run_.run_all() if not o.ok)
+    assert f"seed {run_.seed}" in first.message and f"--seed {run_.seed}" in first.message

@@ -87,7 +87,8 @@ def test_check_fails_on_a_fresh_workspace_and_passes_on_a_solved_one(tmp_path):
     fresh = run("check", "--workspace", str(tmp_path / "fresh"))
     lines = fresh.stdout.splitlines()
     assert fresh.returncode == 1 and (tmp_path / "fresh" / "engine.py").exists()
-    assert all(line.startswith(("ok", "FAIL")) for line in lines[1:-2]) and "FAIL build-value  c = a + b" in fresh.stdout
+    assert lines[1].startswith("random cases: seed 18 ") and "--seed 18" in lines[1]
+    assert all(line.startswith(("ok", "FAIL")) for line in lines[2:-2]) and "FAIL build-value  c = a + b" in fresh.stdout
     assert lines[-1].endswith(" failed") and lines[-1].startswith("0 passed, ")
     # the course stops at the first unfinished exercise and says how many are left
     assert "FAIL build-backward-ops" not in fresh.stdout and "7 more exercises after build-value" in lines[-2]
