@@ -131,6 +131,12 @@ def error_text(error: dict) -> str:
         text += (f"\n    a plain number on the left of a {reflected.group(3)} ({reflected.group(2)} {op} Value"
                  + (", as in sum(), which starts from 0" if op == "+" else "") + f"): Python asks the Value's "
                  f"`{method}`; write it{code} (exercise build-more-ops)")
+    if kind == "AttributeError" and re.search(r"'(int|float)' object has no attribute 'data'", message):
+        text += ("\n    a plain number reached an op that reads .data: wrap it first, "
+                 "`other = other if isinstance(other, Value) else Value(other)` (as in a + 2)")
+    if kind == "TypeError" and "'NoneType' object is not callable" in message:
+        text += ("\n    something called is None: a _backward set to what _backward() returns? "
+                 "Store the function itself, `out._backward = _backward`, without the parentheses")
     if kind == "RecursionError":
         if any("topo" in f["name"] or f["name"] == "backward" for f in frames):
             text += ("\n    Python stops about 1,000 calls deep: sort the graph with a loop and a stack of your own, "

@@ -46,6 +46,12 @@ SLIPS = [
      ["__radd__", "sum()", "TypeError"]),
     ("backward in topological order, not reversed", "build-backward", "engine.py",
      "        for node in reversed(topo):", "        for node in topo:", ["reverse topological order"]),
+    ("+ without wrapping a plain number", "build-value", "engine.py",
+     '        other = other if isinstance(other, Value) else Value(other)\n        out = Value(self.data + other.data',
+     '        out = Value(self.data + other.data', ["AttributeError", "engine.py:", "wrap it first"]),
+    ("_backward() stored instead of _backward", "build-backward-ops", "engine.py",
+     "        out._backward = _backward\n", "        out._backward = _backward()\n",
+     ["TypeError", "without the parentheses"]),
     # an exercise that builds on the engine says which earlier one fails first, and which op
     ("softmax on a log without the chain factor", "softmax-nll", "engine.py",
      "self.grad += (1 / self.data) * out.grad", "self.grad += 1 / self.data",
