@@ -417,3 +417,39 @@ def test_the_class_code_can_stay_off_the_command_line(how, tmp_path, monkeypatch
     assert serve.main(argv) == 0
     assert got["code"] == "owl42"
     assert serve.ENV_CLASS_CODE not in os.environ
+
+
+async def test_under_serve_links_out_of_the_workspace_never_come_home(server, browser):
+    """Issue 27, end to end: a learner's code makes leak.txt -> /etc/passwd and env -> the server's environment,
+    and tries the app's own engine; D then downloads a zip with their files and neither link, and the import is
+    refused in words."""
+    import zipfile
+
+    from micrograd_tui.lessons.workshop.sandbox import box_works
+
+    if not box_works():
+        pytest.skip("bubblewrap is not installed or cannot make namespaces here (Debian: apt-get install bubblewrap)")
+    served = server()
+    context = await browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    await context.request.post(f"http://127.0.0.1:{served.port}/join", form={"code": CODE, "name": "Eve"})
+    [folder] = list((served.data / "sessions").iterdir())
+    workspace = folder / "workspace"
+    shutil.copytree(Path(__file__).parents[1] / "lessons" / "solution", workspace)
+    engine = workspace / "engine.py"
+    engine.write_text(
+        "import os as _o\n"
+        f"for _n, _t in (('leak.txt', '/etc/passwd'), ('env', '/proc/{os.getpid()}/environ')):\n"
+        "    try:\n        _o.symlink(_t, _n)\n    except OSError:\n        pass\n"
+        "try:\n    import micrograd_tui\n    _said = 'imported'\nexcept ImportError as _e:\n    _said = str(_e)\n"
+        "open('said.txt', 'w').write(_said)\n" + engine.read_text())
+    (folder / "progress.json").write_text(json.dumps({"format": 1, "current": "build-value"}))
+    tab = Tab(await context.new_page())
+    await tab.page.goto(f"http://127.0.0.1:{served.port}/")
+    assert await tab.shows("every check passes", timeout=30), tab.text()[-1500:]
+    assert "the exercise is to write it yourself" in (workspace / "said.txt").read_text()
+    assert (workspace / "leak.txt").is_symlink()
+    async with tab.page.expect_download(timeout=30_000) as got:
+        await tab.press("D")
+    names = zipfile.ZipFile(await (await got.value).path()).namelist()
+    assert "engine.py" in names and "leak.txt" not in names and "env" not in names, names
+    assert await tab.shows("left out", timeout=10), tab.text()[-1500:]
