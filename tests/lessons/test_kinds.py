@@ -202,3 +202,16 @@ def test_backward_again_in_lesson_9_piles_up_4_3_2_times_not_double():
     assert "a 4×, b 4×, c 3×, f 2×" in lab.message
     lab.do("reset")
     assert "  dL/da" not in facts(lab)
+
+
+def test_a_step_budget_below_the_steps_taken_starts_the_run_again():
+    """Lesson 14 after a finished run, steps set to 20: the screen said "step 100 of 20"."""
+    lab = TrainLab(LECTURE)
+    lab.knob("steps").value = 30
+    for _ in range(30):
+        lab.do("step")
+    assert lab.trainer.k == 30
+    lab.set_knob(lab.knob("steps"), 20)
+    assert lab.trainer.k == 0 and lab.snap.k == 0 and "starts again from step 0" in lab.message
+    lab.set_knob(lab.knob("steps"), 50)  # more than taken: the run goes on from where it is
+    assert lab.budget == 50

@@ -236,6 +236,11 @@ class TrainLab(Lab):
 
     def set_knob(self, knob: Knob, value: float) -> None:
         knob.value = int(round(value)) if knob.integer else value
+        if knob.name == "steps" and self.trainer.k > self.budget:  # "step 100 of 20" would mean nothing
+            self.reset()
+            self.message = (f"steps = {knob.show()}: the run had gone past that, so it starts again from step 0. "
+                            "[[run]] runs")
+            return
         self._restart()
         if knob.name == "lr":
             self.trainer.learning_rate = knob.value
