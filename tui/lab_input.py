@@ -59,6 +59,17 @@ class LabInput(Input):
         self.cursor_position = len(self.value)
         self.focus()
 
+    async def _on_key(self, event: events.Key) -> None:
+        """A letter the field cannot hold (any but e in a number) is never text: it is the lab's key (h, a,
+        f ...), also after a wrong answer left the field focused; the field is left, keeping what it holds,
+        and the key acts."""
+        ch = event.character
+        if self.restrict is not None and ch and ch.isalpha() and not self.takes(ch):
+            event.stop()
+            event.prevent_default()  # Input's own handler would swallow it
+            await self.app.run_action("leave_input")
+            self.app.simulate_key(event.key)
+
     def takes(self, ch: str) -> bool:
         """Whether the field's restriction lets ``ch`` follow what it holds."""
         return self.restrict is None or re.fullmatch(self.restrict, self.value + ch) is not None

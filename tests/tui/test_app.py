@@ -14,6 +14,7 @@ from micrograd_tui.lessons.numtext import fmt
 from micrograd_tui.lessons.registry import LESSONS, find
 from micrograd_tui.tui.app import MicrogradApp, ProseView
 from micrograd_tui.tui.lab_input import LabInput
+from micrograd_tui.tui.lab_input import LabInput
 from micrograd_tui.tui.panels.dag import DagView
 from micrograd_tui.tui.help import HelpScreen
 from micrograd_tui.tui.lab_view import LabView
@@ -609,3 +610,20 @@ async def test_plots_redraw_in_the_new_themes_colours():
         backgrounds = {span.style.bgcolor.triplet for span in drawn.spans
                        if not isinstance(span.style, str) and span.style.bgcolor and span.style.bgcolor.triplet}
         assert tuple(surface) in {tuple(b) for b in backgrounds}
+
+
+async def test_after_a_wrong_answer_letters_act_at_once():
+    """Lesson 4: after a wrong answer the field keeps the keyboard for the next try, but h, a and f are
+    never part of a number: they act (h showed nothing until escape)."""
+    app = make_app("manual-backprop")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lab = app.lab_view.lab
+        await pilot.press("4", "2", "enter")  # dL/dL is 1: wrong
+        await settle(pilot)
+        assert isinstance(app.focused, LabInput)
+        before = lab.message
+        await pilot.press("h")
+        await settle(pilot)
+        assert before.startswith("not quite") and lab.message == lab.rule_hint(lab.current), lab.message
+        assert not isinstance(app.focused, LabInput) or "h" not in app.focused.value
