@@ -14,7 +14,6 @@ from micrograd_tui.lessons.numtext import fmt
 from micrograd_tui.lessons.registry import LESSONS, find
 from micrograd_tui.tui.app import MicrogradApp, ProseView
 from micrograd_tui.tui.lab_input import LabInput
-from micrograd_tui.tui.lab_input import LabInput
 from micrograd_tui.tui.panels.dag import DagView
 from micrograd_tui.tui.help import HelpScreen
 from micrograd_tui.tui.lab_view import LabView
