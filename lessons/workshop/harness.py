@@ -123,7 +123,7 @@ def run_backward(v):
     step = getattr(v, "_backward", None)
     if step is None and not children(v):
         return
-    step()
+    step()  # type: ignore[misc]  # None on an inner node: the TypeError names the learner's slip
 
 
 def dump(root, env):
