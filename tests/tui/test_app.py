@@ -123,6 +123,25 @@ async def test_next_and_previous_and_arrows():
         assert app.lesson.slug == "one-step"
 
 
+@pytest.mark.parametrize("slug", ["micrograd", "value", "manual-backprop", "neuron", "reuse-bug", "playground"])
+async def test_arrows_at_the_ends_of_a_graph_stay_in_the_lesson(slug):
+    """Off the ends, the arrows went to the next or previous lesson and lost what was done (lesson 3 after b)."""
+    app = make_app(slug)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        if isinstance(app.focused, LabInput):
+            await pilot.press("escape")
+        views = app.query(DagView)
+        if not views:
+            pytest.skip(f"{slug} shows no boxes at this size")
+        views.first().focus()
+        await settle(pilot)
+        for key in ["left"] * 15 + ["right"] * 15:
+            await pilot.press(key)
+        await settle(pilot)
+        assert app.lesson.slug == slug
+
+
 async def test_keys_faster_than_the_lessons_mount_never_crash(user_home):
     """A held n or p can leave a lesson before its view has mounted: that view must never start."""
     app = make_app("loss")

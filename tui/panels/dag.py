@@ -3,9 +3,9 @@
 The picture is ``lessons/dag.py``'s; this widget adds colour (from the theme),
 the selected node (a heavy border, and its edges in the accent colour, so it
 reads without colour too), the learner's wrong nodes (✗) and the arrow keys:
-left to an input, right to the node that uses it, up and down within a column;
-off the left or right end of the graph they go on to the lesson before or after,
-as they do where no widget takes them.
+left to an input, right to the node that uses it, up and down within a column.
+At the graph's left or right end they stay in the lesson (leaving would lose what
+the learner did there): a short note says n goes on and p goes back.
 """
 
 from __future__ import annotations
@@ -117,8 +117,10 @@ class DagView(ScrollableContainer, can_focus=True):
             self.selected = goes[0]
             self._draw()
             self.post_message(self.Moved())
-        elif where in ("input", "user"):  # off the graph's left or right end: the lessons go on the same way
-            await self.run_action("app.previous_lesson" if where == "input" else "app.next_lesson")
+        elif where in ("input", "user"):  # the graph's left or right end: the lesson stays
+            end = "first input" if where == "input" else "output"
+            self.notify(f"the graph ends at its {end}: n goes to the next lesson, p to the one before",
+                        timeout=3)
 
     def _draw(self) -> None:
         p, sel = self.picture, self.selected
