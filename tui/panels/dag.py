@@ -69,6 +69,7 @@ class DagView(ScrollableContainer, can_focus=True):
         self.selected: Value | None = None
         self.compare: Mapping[Value, tuple[float, float]] | None = None
         self._pointed: Value | None = None  # the node the lab last pointed at (a step, the grad asked for)
+        self._end_said = -10.0  # when the note about the graph's end was last shown
 
     def compose(self):
         yield Static("")
@@ -118,9 +119,11 @@ class DagView(ScrollableContainer, can_focus=True):
             self._draw()
             self.post_message(self.Moved())
         elif where in ("input", "user"):  # the graph's left or right end: the lesson stays
-            end = "first input" if where == "input" else "output"
-            self.notify(f"the graph ends at its {end}: n goes to the next lesson, p to the one before",
-                        timeout=3)
+            import time
+
+            if time.monotonic() - self._end_said > 3:  # one note at a time, however often the key repeats
+                self._end_said = time.monotonic()
+                self.notify("end of the graph: n next lesson, p previous", timeout=3)
 
     def _draw(self) -> None:
         p, sel = self.picture, self.selected
