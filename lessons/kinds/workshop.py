@@ -54,6 +54,15 @@ class Results:
     losses: tuple[float, ...]
     finished: bool
     output: str
+    expected_losses: tuple[float, ...] = ()  # the app's losses from the weights this run sent (training)
+
+
+def _expected_losses(run) -> tuple[float, ...]:
+    """The app's own losses for a training check in ``run``, from the weights it sent the child."""
+    for spec in run.sent.values():
+        if spec.get("kind") == "train":
+            return lecture_losses(tuple(spec["weights"]))
+    return ()
 
 
 class WorkshopLab(Lab):
@@ -104,7 +113,8 @@ class WorkshopLab(Lab):
         run = CheckRun(self.exercise, self.folder)
 
         def snapshot() -> Results:
-            return Results(tuple(run.outcomes), tuple(run.losses), run.finished, run.output if run.finished else "")
+            return Results(tuple(run.outcomes), tuple(run.losses), run.finished, run.output if run.finished else "",
+                           _expected_losses(run))
 
         return Job(step=run.step, snapshot=snapshot, apply=lambda results, final: self.take(results),
                    finished=lambda: run.finished, close=run.close)
@@ -280,7 +290,7 @@ class WorkshopLab(Lab):
         return GraphPanel(root, f"your graph: {chosen.verdict.origin or chosen.check.name}", expected=compare)
 
     def _losses(self, r: Results) -> PlotPanel:
-        want = lecture_losses()
+        want = r.expected_losses or lecture_losses()
         return PlotPanel("loss by step, on your engine", (
             Series(list(range(len(r.losses))), list(r.losses), "your loss"),
             Series(list(range(len(want))), list(want), "the app's", role="good"),

@@ -153,10 +153,26 @@ def graph_check(name: str, ops: list, output: str, backward: str = "none", struc
     (``"nodes"``: the harness calls each ``_backward``; ``"backward"``: the learner's ``backward()``),
     and compares every named node with this app's engine."""
     dump = not any(op[0] == "chain" for op in ops)
-    spec = {"kind": "graph", "modules": ["engine"], "ops": ops, "output": output, "backward": backward,
+    base = {"kind": "graph", "modules": ["engine"], "ops": ops, "output": output, "backward": backward,
             "dump": dump}
 
+    def spec(seed: int) -> dict:
+        """The lecture's values, and the same graph on values drawn for this run (so no table of answers
+        can pass it)."""
+        return dict(base, twin=twin_ops(ops, seed), twin_seed=seed) if dump else base
+
     def judge(result: dict, sent: dict) -> Verdict:
+        verdict = judge_ops(ops, result)
+        if not verdict.ok or "twin" not in sent:
+            return verdict
+        twin = judge_ops(sent["twin"], result["twin"])
+        if not twin.ok:
+            seed = sent["twin_seed"] if "twin_seed" in sent else "?"
+            twin.message = (f"right on the lecture's values, wrong on this run's random ones (seed {seed}: "
+                            f"`micrograd-tui check --seed {seed}` replays it): {twin.message}")
+        return twin
+
+    def judge_ops(ops: list, result: dict) -> Verdict:
         env = harness.build(ops, Value)
         if backward != "none":
             env[output].backward()
@@ -204,7 +220,23 @@ def graph_check(name: str, ops: list, output: str, backward: str = "none", struc
         verdict.ok = True
         return verdict
 
-    return Check(name, lambda seed: spec, judge, stretch)
+    return Check(name, spec, judge, stretch)
+
+
+def twin_ops(ops: list, seed: int) -> list:
+    """``ops`` with each leaf's value drawn afresh for ``seed``: the same sign (so logs, powers and divisions
+    stay where they are defined), a magnitude between 0.5 and 2.5; a zero stays zero."""
+    import random
+
+    rng = random.Random(f"twin-{seed}-{len(ops)}")
+    out = []
+    for op in ops:
+        if op[0] == "leaf" and op[2] != 0:
+            value = round(math.copysign(rng.uniform(0.5, 2.5), op[2]), 4)
+            out.append([op[0], op[1], value])
+        else:
+            out.append(list(op))
+    return out
 
 
 

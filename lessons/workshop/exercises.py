@@ -52,14 +52,26 @@ def _lecture_weights() -> tuple[list[float], MLP]:
     return [p.data for p in model.parameters()], model
 
 
+def _weights(seed: int) -> list[float]:
+    """An MLP(3, [4, 4, 1])'s 41 parameters drawn for a run's seed (a table of answers cannot know them)."""
+    return [p.data for p in MLP(3, [4, 4, 1], seed=seed).parameters()]
+
+
+def _model(weights: list[float]) -> MLP:
+    model = MLP(3, [4, 4, 1], seed=LECTURE_SEED)
+    for p, w in zip(model.parameters(), weights, strict=True):
+        p.data = w
+    return model
+
+
 def nn_check() -> Check:
     x = [2.0, 3.0, -1.0]
 
     def spec(seed: int) -> dict:
-        return {"kind": "nn", "modules": ["engine", "nn"], "weights": _lecture_weights()[0], "x": x}
+        return {"kind": "nn", "modules": ["engine", "nn"], "weights": _weights(seed), "x": x, "seed": seed}
 
     def judge(result: dict, sent: dict) -> Verdict:
-        want = _lecture_weights()[1](x)
+        want = _model(sent["weights"])(x)
         assert isinstance(want, Value)
         for what, n in {"Neuron(3)": 4, "Layer(3, 4)": 16, "MLP(3, [4, 4, 1])": 41}.items():
             got = result["counts"][what]
@@ -74,7 +86,7 @@ def nn_check() -> Check:
             return Verdict(False, f"Layer(3, 1)(x) gave a {result['single_type']}; expected one Value "
                                   "(a layer of one neuron returns outs[0], so an MLP ending in 1 gives a Value)")
         if result["out_type"] != "Value" or not close_to(result["out"], want.data):
-            return Verdict(False, f"MLP(3, [4, 4, 1]) with the lecture's weights, on [2, 3, -1]: yours is "
+            return Verdict(False, f"MLP(3, [4, 4, 1]) with this run's weights (seed {sent['seed']}), on [2, 3, -1]: yours is "
                                   f"{shown_number(result['out'])}, expected {fmt(want.data)} (tanh(w·x + b) in each "
                                   "neuron, parameters listed weights then bias, layer by layer)")
         return Verdict(True)
@@ -86,9 +98,10 @@ TRAIN_STEPS = 100
 
 
 @functools.cache
-def lecture_losses() -> tuple[float, ...]:
-    """This app's own losses for the training exercise: the lecture's loop from the lecture's weights."""
-    _, model = _lecture_weights()
+def lecture_losses(weights: tuple[float, ...] | None = None) -> tuple[float, ...]:
+    """This app's own losses for the training exercise: the lecture's loop, from the lecture's weights or the
+    ones given (each run of the checks draws its own)."""
+    model = _model(list(weights)) if weights is not None else _lecture_weights()[1]
     xs, ys = lecture_dataset()
     trainer = Trainer(model, xs, ys, loss="mse", learning_rate=0.05)
     return tuple(trainer.step().loss for _ in range(TRAIN_STEPS))
@@ -97,11 +110,11 @@ def lecture_losses() -> tuple[float, ...]:
 def train_check() -> Check:
     def spec(seed: int) -> dict:
         xs, ys = lecture_dataset()
-        return {"kind": "train", "modules": ["engine", "nn", "train"], "weights": _lecture_weights()[0],
+        return {"kind": "train", "modules": ["engine", "nn", "train"], "weights": _weights(seed),
                 "xs": xs, "ys": ys, "lr": 0.05, "steps": TRAIN_STEPS}
 
     def judge(result: dict, sent: dict) -> Verdict:
-        want = lecture_losses()
+        want = lecture_losses(tuple(sent["weights"]))
         losses = result.get("losses", [])
         if len(losses) > len(want):
             return Verdict(False, f"{len(losses)} losses came back for {len(want)} steps")
@@ -132,12 +145,17 @@ def _f(a: float, b: float, c: float) -> float:
 
 
 def gradf_check() -> Check:
-    def spec(seed: int) -> dict:
-        return {"kind": "gradf", "modules": ["exercises"], "points": GRADF_POINTS}
+    def spec(seed: int) -> dict:  # the first point fixed, the second drawn for the run (where f is defined)
+        import random
+
+        rng = random.Random(f"gradf-{seed}")
+        drawn = (round(rng.uniform(0.5, 3.0), 3), round(rng.uniform(0.2, 2.0), 3),
+                 round(rng.choice((-1, 1)) * rng.uniform(0.5, 4.0), 3))
+        return {"kind": "gradf", "modules": ["exercises"], "points": [GRADF_POINTS[0], drawn]}
 
     def judge(result: dict, sent: dict) -> Verdict:
         h = 1e-6
-        for point, got in zip(GRADF_POINTS, result["grads"], strict=True):
+        for point, got in zip([tuple(p) for p in sent["points"]], result["grads"], strict=True):
             if len(got) != 3:
                 return Verdict(False, f"gradf{point} gave {len(got)} numbers; expected 3: [df/da, df/db, df/dc]")
             for i, name in enumerate("abc"):
@@ -161,18 +179,23 @@ SOFTMAX_LABEL = 3
 
 
 def softmax_check() -> Check:
-    def spec(seed: int) -> dict:
-        return {"kind": "softmax", "modules": ["engine", "exercises"], "logits": SOFTMAX_LOGITS,
-                "label": SOFTMAX_LABEL}
+    def spec(seed: int) -> dict:  # logits and label drawn for the run
+        import random
+
+        rng = random.Random(f"softmax-{seed}")
+        return {"kind": "softmax", "modules": ["engine", "exercises"],
+                "logits": [round(rng.uniform(-3.0, 3.0), 3) for _ in SOFTMAX_LOGITS],
+                "label": rng.randrange(len(SOFTMAX_LOGITS))}
 
     def judge(result: dict, sent: dict) -> Verdict:
-        logits = [Value(x) for x in SOFTMAX_LOGITS]
+        label = sent["label"]
+        logits = [Value(x) for x in sent["logits"]]
         counts = [v.exp() for v in logits]
         denominator = sum(counts)
-        loss = -(counts[SOFTMAX_LABEL] / denominator).log()
+        loss = -(counts[label] / denominator).log()
         loss.backward()
         if not close_to(result["loss"], loss.data):
-            return Verdict(False, f"the loss -log(probs[{SOFTMAX_LABEL}]) is {shown_number(result['loss'])}, "
+            return Verdict(False, f"the loss -log(probs[{label}]) is {shown_number(result['loss'])}, "
                                   f"expected {fmt(loss.data)}: check exp, log, sum over Values (__radd__) and /")
         for i, (got, v) in enumerate(zip(result["grads"], logits, strict=True)):
             if not close_to(got, v.grad):

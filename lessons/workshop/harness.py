@@ -157,8 +157,15 @@ def _name_of(v, env):
 
 
 def check_graph(check, modules, events):
+    result = _graph(check["ops"], check, modules)
+    if "twin" in check:  # the same graph on this run's random values
+        result["twin"] = _graph(check["twin"], dict(check, dump=False), modules)
+    return result
+
+
+def _graph(ops, check, modules):
     Value = modules["engine"].Value
-    env = build(check["ops"], Value)
+    env = build(ops, Value)
     out = env[check["output"]]
     mode = check.get("backward", "none")
     if mode == "nodes":
@@ -170,7 +177,8 @@ def check_graph(check, modules, events):
     if check.get("dump", True):
         return dump(out, env)
     return {"names": {k: {"data": number(getattr(v, "data", None)), "grad": number(getattr(v, "grad", None)),
-                          "type": type(v).__name__} for k, v in env.items()}}
+                          "type": type(v).__name__, "op": str(getattr(v, "_op", "") or ""),
+                          "prev": [_name_of(c, env) for c in children(v)]} for k, v in env.items()}}
 
 
 def check_local(check, modules, events):
