@@ -323,7 +323,10 @@ class LabView(Vertical):
         for kind, (box_id, _, make) in WIDGETS.items():
             if kind not in self.lab.shows:
                 continue
-            box = self.query_one(f"#{box_id}", Vertical)
+            boxes = self.query(f"#{box_id}").results(Vertical)
+            box = next(iter(boxes), None)
+            if box is None:
+                return  # its boxes are gone: the view is being taken apart (the app closing, a quick lesson change)
             mine: list[Panel] = [p for p in panels if type(p) is kind]
             widgets: list[Widget] = list(box.children)
             if len(widgets) != len(mine):
