@@ -7,7 +7,7 @@ names, ``+ - * / **``, parentheses and a few functions can be expressed.
 Grammar (``;`` or a new line separates statements)::
 
     program   := statement ((";" | NEWLINE) statement)*
-    statement := NAME "=" expr | expr
+    statement := NAME ("=" | "+=" | "-=" | "*=" | "/=") expr | expr
     expr      := term (("+" | "-") term)*
     term      := unary (("*" | "/") unary)*
     unary     := ("-" | "+") unary | power
@@ -46,7 +46,7 @@ _TOKEN = re.compile(
   | (?P<newline>\n)
   | (?P<number>(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?)
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
-  | (?P<op>\*\*|[-+*/()=.;])
+  | (?P<op>\*\*|[-+*/]=|[-+*/()=.;])
     """,
     re.VERBOSE,
 )
@@ -217,6 +217,9 @@ class _Parser:
 
     def statement(self):
         t = self.peek()
+        after = self.tokens[self.i + 1] if t.kind == "name" else None
+        if after is not None and after.kind == "op" and after.text in ("+=", "-=", "*=", "/="):
+            return self.augmented(t)
         if t.kind == "name" and self.tokens[self.i + 1].kind == "op" and self.tokens[self.i + 1].text == "=":
             self.check_name(t)
             if t.text in FUNCTIONS:
@@ -234,6 +237,22 @@ class _Parser:
             self.names[t.text] = value
             return value
         return self.expr()
+
+    def augmented(self, t: Token):
+        """``c += e`` is ``c = c + (e)``: a new Value, also named c (lesson 0's code does this)."""
+        self.check_name(t)
+        if t.text not in self.names:
+            raise self.error(f"{t.text} has no value yet: give it one first ({t.text} = ...)", t)
+        self.take()
+        op = self.take()
+        right = self.expr()
+        value = self.binary(Token("op", op.text[0], op.pos), self.names[t.text], right)
+        if isinstance(value, Value):
+            value.label = t.text
+        else:
+            value = self.built(Value(value, t.text))
+        self.names[t.text] = value
+        return value
 
     def check_name(self, t: Token) -> None:
         if keyword.iskeyword(t.text) or keyword.issoftkeyword(t.text):

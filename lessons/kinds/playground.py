@@ -106,7 +106,7 @@ class PlaygroundLab(Lab):
 
     def panels(self) -> list[Panel]:
         if self.program is None:
-            return [FactsPanel((("functions", "tanh exp relu log sigmoid"), ("operators", "+ - * / **  ( )")))]
+            return [FactsPanel((("functions", "tanh exp relu log sigmoid"), ("operators", "+ - * / **  ( )  += -= *= /=")))]
         out = self.program.output
         rows = [(f"{out.label or 'output'}", fmt(out.data))]
         for name, v in self.program.names.items():
