@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from functools import partial
 
+from textual import work
 from textual.await_complete import AwaitComplete
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.css.query import NoMatches
 
 from .keys import with_keys
 
@@ -48,6 +50,29 @@ class OnceClosingPalette(CommandPalette):
             return AwaitComplete(_nothing())
         self._dismissed = True
         return super().dismiss(result)
+
+    # Its search runs in a worker that can finish after a quick enter has closed it; the watchers it then sets
+    # off look for the list that is gone (NoMatches ended the app in the fast-typist fuzz).
+    def _watch__list_visible(self) -> None:
+        try:
+            super()._watch__list_visible()
+        except NoMatches:
+            pass
+
+    async def _watch__show_busy(self) -> None:
+        try:
+            await super()._watch__show_busy()
+        except NoMatches:
+            pass
+
+    @work(exclusive=True, group=CommandPalette._GATHER_COMMANDS_GROUP)
+    async def _gather_commands(self, search_value: str) -> None:
+        if self._dismissed:
+            return
+        try:
+            await CommandPalette._gather_commands.__wrapped__(self, search_value)  # type: ignore[attr-defined]
+        except NoMatches:
+            pass
 
     def _action_command_list(self, action: str) -> None:
         try:
