@@ -189,27 +189,18 @@ def test_random_expressions_agree_with_float_arithmetic(expr):
 def test_augmented_assignment_runs_lesson_0s_own_code():
     """The playground lacked += (issue 29): lesson 0's program failed there. c += e is c = c + (e)."""
     from micrograd_tui.engine import Value
+    from micrograd_tui.lessons.expressions import readme_example
     from micrograd_tui.lessons.language import ExprError, evaluate
 
     program = evaluate("a = -4.0; b = 2.0; c = a + b; d = a * b + b**3; c += c + 1; c += 1 + c + (-a); "
                        "d += d * 2 + (b + a).relu(); d += 3 * d + (b - a).relu(); e = c - d; f = e**2; "
                        "g = f / 2; g += 10 / f")
-    a, b = Value(-4.0), Value(2.0)
-    c = a + b
-    d = a * b + b**3
-    c += c + 1
-    c += 1 + c + (-a)
-    d += d * 2 + (b + a).relu()
-    d += 3 * d + (b - a).relu()
-    e = c - d
-    f = e**2
-    g = f / 2
-    g += 10 / f
+    g, leaves = readme_example(Value)
     assert program.output.data == g.data and abs(g.data - 24.7041) < 1e-4
     assert program.output.label == "g"
     program.output.backward()
     g.backward()
-    assert (program.names["a"].grad, program.names["b"].grad) == (a.grad, b.grad)
+    assert (program.names["a"].grad, program.names["b"].grad) == (leaves["a"].grad, leaves["b"].grad)
     x = evaluate("x = 6; x -= 1; x *= 3; x /= 5").output
     assert x.data == 3.0 and x.label == "x"
     try:
