@@ -27,11 +27,6 @@ def data_dir() -> Path:
     return Path(user_data_dir("micrograd-tui", appauthor=False))
 
 
-def temp_prefix(path: Path) -> str:
-    """The name a write to ``path`` starts its temporary file with (``.progress.json-``)."""
-    return f".{path.name}-"
-
-
 def remove_stale_temps(folder: Path, min_age: float = 30.0) -> int:
     """Remove the temporary files of writes that were killed before their rename (``.NAME-*.tmp`` in
     ``folder``, older than ``min_age`` seconds, so a write under way in another process is left alone).
@@ -56,7 +51,7 @@ def remove_stale_temps(folder: Path, min_age: float = 30.0) -> int:
 
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` (UTF-8) to ``path`` atomically; OSError when it cannot be written (nothing is left behind)."""
-    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)

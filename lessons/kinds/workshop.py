@@ -112,7 +112,7 @@ class WorkshopLab(Lab):
         """One run of the checks, an event per step, so losses stream while the training check runs."""
         run = CheckRun(self.exercise, self.folder)
 
-        def snapshot() -> Results:
+        def snapshot() -> Results:  # in the job's thread; the losses are worked out once (lecture_losses caches)
             return Results(tuple(run.outcomes), tuple(run.losses), run.finished, run.output if run.finished else "",
                            _expected_losses(run))
 

@@ -67,8 +67,8 @@ class CheckRun:
         except StopIteration:
             self._end()
             return
-        kind = event.get("event") if isinstance(event, dict) else None
-        check = next((c for c in self.exercise.checks if c.name == event.get("check")), None) if kind else None
+        kind = event.get("event")  # JsonLines passes on JSON objects only
+        check = next((c for c in self.exercise.checks if c.name == event.get("check")), None)
         if kind == "loss" and check is not None:
             loss = event.get("loss")
             self.losses.append(loss if isinstance(loss, (int, float)) else float("nan"))
@@ -85,7 +85,7 @@ class CheckRun:
                 self.outcomes.append(Outcome(check, False, error_text(event.get("error") or {})))
         else:
             what = "a second result for" if check is not None else "a line this run did not ask for:"
-            self._tampered = f"{what} {str(event.get('check') if isinstance(event, dict) else event)[:60]!r}"
+            self._tampered = f"{what} {str(event.get('check', event))[:60]!r}"
 
     def _end(self) -> None:
         self.finished = True

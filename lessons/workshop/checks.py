@@ -167,7 +167,7 @@ def graph_check(name: str, ops: list, output: str, backward: str = "none", struc
             return verdict
         twin = judge_ops(sent["twin"], result["twin"])
         if not twin.ok:
-            seed = sent["twin_seed"] if "twin_seed" in sent else "?"
+            seed = sent["twin_seed"]
             twin.message = (f"right on the lecture's values, wrong on this run's random ones (seed {seed}: "
                             f"`micrograd-tui check --seed {seed}` replays it): {twin.message}")
         return twin

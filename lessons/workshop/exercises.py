@@ -97,7 +97,7 @@ def nn_check() -> Check:
 TRAIN_STEPS = 100
 
 
-@functools.cache
+@functools.lru_cache(maxsize=8)  # a run's own weights each time: keep the last few
 def lecture_losses(weights: tuple[float, ...] | None = None) -> tuple[float, ...]:
     """This app's own losses for the training exercise: the lecture's loop, from the lecture's weights or the
     ones given (each run of the checks draws its own)."""

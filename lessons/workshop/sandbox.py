@@ -5,7 +5,7 @@ with ``python -I -S`` (no site-packages: neither micrograd-tui nor anything inst
 beside it can be imported, only the standard library), a scrubbed environment, a
 session of its own, and limits on time, memory and output.
 
-Where bubblewrap works (found out once, :func:`box_available`), it runs in a box
+Where bubblewrap works (found out once, :func:`box_works`), it runs in a box
 (:func:`box_prefix`): no network, a file system of just the standard library, the
 harness file and the learner's own workspace (no site-packages, no worked solutions,
 no other session), a private /tmp and /dev/shm of a few MiB, its own process tree

@@ -108,7 +108,7 @@ def files_inside(workspace: Path) -> tuple[list[Path], list[str]]:
                 skipped.append(os.path.relpath(os.path.join(folder, name), workspace))
         for name in sorted(names):
             path = Path(folder, name)
-            if real_inside(workspace, path) == path.resolve() and not path.is_symlink():
+            if not path.is_symlink() and real_inside(workspace, path) is not None:
                 taken.append(path)
             else:
                 skipped.append(os.path.relpath(path, workspace))
