@@ -138,13 +138,30 @@ def error_text(error: dict) -> str:
         text += ("\n    something called is None: a _backward set to what _backward() returns? "
                  "Store the function itself, `out._backward = _backward`, without the parentheses")
     if kind == "RecursionError":
-        if any("topo" in f["name"] or f["name"] == "backward" for f in frames):
-            text += ("\n    Python stops about 1,000 calls deep: sort the graph with a loop and a stack of your own, "
-                     "not recursion")
-        else:
-            text += "\n    a function that calls itself without end? (an op that calls itself through another op?)"
+        text += "\n    " + _recursion_reading(frames, error.get("deep"))
     return text
 
+
+
+def _recursion_reading(frames: list[dict], deep: bool | None) -> str:
+    """Why Python stopped: a graph deeper than recursion goes (the stretch check), or a function that calls
+    itself without end (on a small graph nothing legitimately recurses 1,000 deep)."""
+    sorting = any("topo" in f["name"] or f["name"] == "backward" for f in frames)
+    if deep or (deep is None and sorting):
+        return "Python stops about 1,000 calls deep: sort the graph with a loop and a stack of your own, not recursion"
+    names = [f["name"] for f in frames]
+    if not names:
+        return "a function that calls itself without end? (an op that calls itself through another op?)"
+    again = [f for f in frames if f["name"] == "backward" and ".backward()" in f["text"]]
+    if again:
+        f = again[-1]
+        return (f"`backward` calls itself without end ({f['file']}:{f['line']} `{f['text']}`): node.backward() "
+                "starts a whole new pass from each node, which starts another; call the node's own step, "
+                "node._backward()")
+    loop = max(names, key=names.count)
+    f = next(f for f in reversed(frames) if f["name"] == loop)
+    return (f"`{loop}` calls itself without end ({f['file']}:{f['line']} `{f['text']}`): on a graph this "
+            "small nothing needs 1,000 calls")
 
 
 def graph_check(name: str, ops: list, output: str, backward: str = "none", structure: bool = False,
@@ -154,7 +171,7 @@ def graph_check(name: str, ops: list, output: str, backward: str = "none", struc
     and compares every named node with this app's engine."""
     dump = not any(op[0] == "chain" for op in ops)
     base = {"kind": "graph", "modules": ["engine"], "ops": ops, "output": output, "backward": backward,
-            "dump": dump}
+            "dump": dump, "deep": not dump}
 
     def spec(seed: int) -> dict:
         """The lecture's values, and the same graph on values drawn for this run (so no table of answers
@@ -213,7 +230,7 @@ def graph_check(name: str, ops: list, output: str, backward: str = "none", struc
                 verdict.message = f"`{_text(op)}`: {why}; look at `{where}`"
                 return verdict
         if backward != "none":
-            message = _grad_blame(ops, output, names, expected, env, backward)
+            message = _grad_blame(ops, output, names, expected, env, backward, result.get("calls"))
             if message:
                 verdict.message = message
                 return verdict
@@ -272,7 +289,41 @@ def _local_share(op: list, name: str, env: dict[str, Value]) -> float:
     return leaves[name].grad
 
 
-def _grad_blame(ops: list, output: str, names: dict, expected: dict, env: dict[str, Value], backward: str) -> str:
+def order_slip(ops: list, output: str, calls: list | None) -> str:
+    """The order slip in the learner's backward(), read from the order its _backward calls ran in (the
+    harness notes each call and the node's grad then). Empty when the order was right or is unknown."""
+    if not calls:
+        return ""
+    ran = [name for name, _ in calls if name]
+    inner = [op for op in ops if op[0] != "leaf"]
+    seeded = [grad for name, grad in calls if name == output]
+    if seeded and seeded[0] is not None and close_to(seeded[0], 0.0):
+        return (f"{output}._backward ran while {output}.grad was still 0: `self.grad = 1.0` came after the loop. "
+                "Seed the output first, then call each _backward, so the 1.0 flows down")
+    for op in inner:
+        if ran.count(op[1]) > 1:
+            return (f"{op[1]}._backward ran {ran.count(op[1])} times, passing its grad on each time: "
+                    f"{op[1]} is reached through more than one path, and your backward() runs it once per path. "
+                    "List each node once (a visited set of the nodes already listed), in topological order")
+    first = {name: ran.index(name) for name in set(ran)}
+    for op in inner:
+        node = op[1]
+        late = [u[1] for u in inner if node in u[2:] and first.get(u[1], -1) > first.get(node, len(ran))]
+        if not late:
+            continue
+        if all(first.get(o[1], 0) < first.get(u[1], 0) for o in inner for u in inner if o[1] in u[2:]):
+            return (f"{node}._backward ran before {late[0]}'s, its user: your loop runs the topological order "
+                    "children first; backward() runs _backward in reverse topological order, "
+                    "`for node in reversed(topo)`, the output first")
+        return (f"{node}._backward ran before {late[0]}._backward, which uses {node}: {node} passed on a grad that "
+                f"was missing {late[0]}'s share. Your backward() runs each node as it reaches it; {node} is "
+                "reached by more than one path, so first list every node in topological order (a node after "
+                "all its children), then run _backward over that list reversed")
+    return ""
+
+
+def _grad_blame(ops: list, output: str, names: dict, expected: dict, env: dict[str, Value], backward: str,
+                calls: list | None = None) -> str:
     """The first op, output first, whose _backward did not pass on what it got: each node's grad is
     checked against the learner's own grads of the nodes that use it (so an error above does not
     blame the ops below it). Empty when every grad is right."""
@@ -283,6 +334,9 @@ def _grad_blame(ops: list, output: str, names: dict, expected: dict, env: dict[s
     if not close_to(got_out, 1.0):
         return (f"your {output}.grad is {shown_number(got_out)}, expected 1.0: backward() starts "
                 "with self.grad = 1.0")
+    order = order_slip(ops, output, calls) if backward == "backward" else ""
+    if order:
+        return order
     for op in reversed(ops):
         node = op[1]
         users = [u for u in ops if node in u[2:]]

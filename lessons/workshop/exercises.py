@@ -19,6 +19,16 @@ from .checks import (LESSON3, NEURON, NEURON_EXP, Check, Exercise, Verdict, clos
                      graph_check)
 from .local import local_check
 
+# an inner node used twice: with every wrong order (no sort, no visited set, the walk's own order, not
+# reversed), some node passes its grad on before it is complete, whichever way a set of children iterates
+REUSED_INNER = [["leaf", "a", 2.0], ["leaf", "b", -3.0], ["leaf", "c", 10.0], ["mul", "e", "a", "b"],
+                ["add", "p", "e", "c"], ["mul", "q", "e", "c"], ["mul", "L", "p", "q"]]
+# e's users are two levels apart (p one step from L, q1 three), so a breadth-first walk reaches e before q1 too
+DEEP_DIAMOND = [["leaf", "a", 2.0], ["leaf", "b", -1.5], ["leaf", "c", 0.5], ["mul", "e", "a", "b"],
+                ["mul", "p", "e", "c"], ["add", "q1", "e", "c"], ["mul", "q2", "q1", "b"], ["add", "q3", "q2", "a"],
+                ["mul", "L", "p", "q3"]]
+
+
 def earlier_check(slugs: tuple[str, ...]) -> Check:
     """The required checks of the exercises this one builds on, run first: when one of them fails,
     the message names that exercise and its check, not the code that only uses it."""
@@ -254,6 +264,8 @@ EXERCISES: tuple[Exercise, ...] = (
             graph_check("f = (a*b)*(a+b)",
                         [["leaf", "a", -2.0], ["leaf", "b", 3.0], ["mul", "d", "a", "b"], ["add", "e", "a", "b"],
                          ["mul", "f", "d", "e"]], "f", backward="backward"),
+            graph_check("e = a*b used twice: L = (e + c)*(e*c)", REUSED_INNER, "L", backward="backward"),
+            graph_check("a deeper diamond: L = (e*c)*((e + c)*b + a)", DEEP_DIAMOND, "L", backward="backward"),
             graph_check("a chain 5,000 deep (stretch)",
                         [["leaf", "x", 0.0], ["chain", "y", "x", 5000]], "y", backward="backward", stretch=True),
         ),

@@ -117,13 +117,53 @@ def topo(root):
     return order
 
 
+def trace_calls(out, env):
+    """Each node's ``_backward`` wrapped to note, when it runs, the node's name and its grad then: the order
+    the learner's backward() used, to name an order slip. None when a node does not take the wrapper."""
+    names = {id(v): k for k, v in env.items()}
+    calls: list = []
+    for v in topo(out):
+        step = getattr(v, "_backward", None)
+        if step is None:
+            continue
+
+        def traced(v=v, step=step):
+            calls.append([names.get(id(v)), number(getattr(v, "grad", None))])
+            return step()
+        try:
+            v._backward = traced
+        except (AttributeError, TypeError):
+            return None
+    return calls
+
+
 def run_backward(v):
     """A node's _backward, as the learner's backward() would call it: a leaf may have none (None, or no
     attribute), which a backward() that skips leaves allows."""
     step = getattr(v, "_backward", None)
     if step is None and not children(v):
         return
-    step()  # type: ignore[misc]  # None on an inner node: the TypeError names the learner's slip
+    if not callable(step):  # an inner node's _backward that is None (or a number): say which op made it
+        error = TypeError(f"'{type(step).__name__}' object is not callable: the _backward of a node made by "
+                          f"{str(getattr(v, '_op', '') or '?')!r}")
+        error.where = maker(v)  # type: ignore[attr-defined]
+        raise error
+    step()
+
+
+MAKERS = {"+": "__add__", "*": "__mul__", "**": "__pow__", "tanh": "tanh", "exp": "exp", "log": "log",
+          "ReLU": "relu", "relu": "relu"}
+
+
+def maker(v):
+    """Where in the learner's file the method that made ``v`` starts (by its ``_op``), or None."""
+    op = str(getattr(v, "_op", "") or "")
+    method = getattr(type(v), MAKERS.get(op, op) or "__init__", None) if op else None
+    code = getattr(method, "__code__", None)
+    if code is None:
+        return None
+    return {"file": os.path.basename(code.co_filename), "line": code.co_firstlineno, "name": code.co_name,
+            "text": f"def {code.co_name}(...)"}
 
 
 def dump(root, env):
@@ -172,13 +212,15 @@ def _graph(ops, check, modules):
         out.grad = 1.0
         for v in reversed(topo(out)):
             run_backward(v)
-    elif mode == "backward":
+    calls = None
+    if mode == "backward":
+        calls = None if check.get("deep") else trace_calls(out, env)
         out.backward()
     if check.get("dump", True):
-        return dump(out, env)
+        return dict(dump(out, env), calls=calls)
     return {"names": {k: {"data": number(getattr(v, "data", None)), "grad": number(getattr(v, "grad", None)),
                           "type": type(v).__name__, "op": str(getattr(v, "_op", "") or ""),
-                          "prev": [_name_of(c, env) for c in children(v)]} for k, v in env.items()}}
+                          "prev": [_name_of(c, env) for c in children(v)]} for k, v in env.items()}, "calls": calls}
 
 
 def check_local(check, modules, events):
@@ -279,7 +321,10 @@ def check_group(check, modules, events):
                     modules[name] = importlib.import_module(name)
             results.append({"result": CHECKS[sub["kind"]](sub, modules, events)})
         except Exception as e:
-            results.append({"error": describe(e, os.path.abspath(check["workspace"]))})
+            error = describe(e, os.path.abspath(check["workspace"]))
+            if isinstance(e, RecursionError):
+                error["deep"] = bool(sub.get("deep"))
+            results.append({"error": error})
     return {"results": results}
 
 
@@ -294,6 +339,11 @@ def describe(error, workspace):
         if os.path.dirname(os.path.abspath(fs.filename)) == workspace:
             frames.append({"file": os.path.basename(fs.filename), "line": fs.lineno, "name": fs.name,
                            "text": (fs.line or "").strip()})
+    where = getattr(error, "where", None)
+    if not frames and where is None and isinstance(error, AttributeError):
+        where = owner(getattr(error, "obj", None), workspace)
+    if not frames and where:
+        frames.append(where)  # raised by the check on the learner's object: point at that object's code
     info: dict = {"type": type(error).__name__, "message": str(error)[:2000], "frames": frames[-8:]}
     if isinstance(error, SyntaxError):
         info["syntax"] = {"file": os.path.basename(error.filename or ""), "line": error.lineno,
@@ -301,6 +351,22 @@ def describe(error, workspace):
     if isinstance(error, SystemExit):
         info["message"] = f"your code called sys.exit({error.code!r})"
     return info
+
+
+def owner(obj, workspace):
+    """The learner's class of ``obj`` (file and line), when it is defined in the workspace."""
+    cls = type(obj)
+    module = sys.modules.get(getattr(cls, "__module__", ""), None)
+    path = getattr(module, "__file__", None) or ""
+    if obj is None or os.path.dirname(os.path.abspath(path)) != workspace:
+        return None
+    try:
+        import inspect
+
+        line = inspect.getsourcelines(cls)[1]
+    except (OSError, TypeError):
+        line = 1
+    return {"file": os.path.basename(path), "line": line, "name": cls.__name__, "text": f"class {cls.__name__}"}
 
 
 def main():
@@ -320,7 +386,10 @@ def main():
             result = CHECKS[check["kind"]](check, modules, events)
             events.send(event="result", check=check["name"], result=result)
         except BaseException as e:  # noqa: B036 - SystemExit and KeyboardInterrupt are the learner's to raise
-            events.send(event="error", check=check["name"], error=describe(e, workspace))
+            error = describe(e, workspace)
+            if isinstance(e, RecursionError):
+                error["deep"] = bool(check.get("deep"))  # a graph deeper than recursion goes, or endless calls
+            events.send(event="error", check=check["name"], error=error)
     events.send(event="done")
 
 

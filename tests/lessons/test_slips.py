@@ -18,8 +18,72 @@ SOLUTION = Path(__file__).parent / "solution"
 MUL_BACKWARD = "            self.grad += other.data * out.grad\n            other.grad += self.data * out.grad"
 ADD_BACKWARD = "            self.grad += 1.0 * out.grad\n            other.grad += 1.0 * out.grad"
 
+# backward() as the lecture writes it, and the order slips learners make in it (issue 28)
+BACKWARD = """        topo = []
+        visited = set()
+
+        def build_topo(v):
+            if v not in visited:
+                visited.add(v)
+                for child in v._prev:
+                    build_topo(child)
+                topo.append(v)
+        build_topo(self)
+        self.grad = 1.0
+        for node in reversed(topo):
+            node._backward()
+"""
+NO_SORT = """        self.grad = 1.0
+
+        def go(v):
+            v._backward()
+            for child in v._prev:
+                go(child)
+        go(self)
+"""
+STACK_WALK = """        self.grad = 1.0
+        stack, seen = [self], set()
+        while stack:
+            v = stack.pop()
+            if v not in seen:
+                seen.add(v)
+                v._backward()
+                stack.extend(v._prev)
+"""
+BREADTH_FIRST = """        self.grad = 1.0
+        queue, seen = [self], {self}
+        while queue:
+            v = queue.pop(0)
+            v._backward()
+            for child in v._prev:
+                if child not in seen:
+                    seen.add(child)
+                    queue.append(child)
+"""
+NO_VISITED = BACKWARD.replace("""            if v not in visited:
+                visited.add(v)
+                for child in v._prev:
+                    build_topo(child)
+                topo.append(v)""", """            for child in v._prev:
+                build_topo(child)
+            topo.append(v)""")
+SEED_LAST = BACKWARD.replace("        self.grad = 1.0\n", "") + "        self.grad = 1.0\n"
+WALKED = ["ran before", "first list every node in topological order"]
+
 # slip, exercise that teaches the op, file, what the lecture's code says, what the learner wrote, words expected
 SLIPS = [
+    ("backward with no sort", "build-backward", "engine.py", BACKWARD, NO_SORT, ["e._backward ran 2 times", "once per path"]),
+    ("a sort without a visited set", "build-backward", "engine.py", BACKWARD, NO_VISITED,
+     ["ran 2 times", "visited set"]),
+    ("a stack walk that runs _backward as it visits", "build-backward", "engine.py", BACKWARD, STACK_WALK, WALKED),
+    ("a breadth-first walk that runs _backward as it visits", "build-backward", "engine.py", BACKWARD, BREADTH_FIRST,
+     WALKED + ["q1"]),
+    ("the seed set after the loop", "build-backward", "engine.py", BACKWARD, SEED_LAST,
+     ["o.grad was still 0", "came after the loop"]),
+    ("node.backward() in the loop", "build-backward", "engine.py", "            node._backward()\n",
+     "            node.backward()\n", ["`backward` calls itself without end", "engine.py:", "node._backward()"]),
+    ("no sort, met in build-more-ops", "build-more-ops", "engine.py", BACKWARD, NO_SORT,
+     ["exercise build-backward fails first", "ran 2 times"]),
     ("tanh without the chain factor", "build-backward-ops", "engine.py",
      "self.grad += (1 - t**2) * out.grad", "self.grad += (1 - t**2)", ["`tanh`", "chain-rule factor missing"]),
     ("log without the chain factor", "build-more-ops", "engine.py",

@@ -84,7 +84,7 @@ MISTAKES = [
     ("build-backward", "engine.py", "        self.grad = 1.0\n        for node in reversed(topo):",
      "        for node in reversed(topo):", ["your o.grad is 0.0000, expected 1.0", "self.grad = 1.0"]),
     ("build-backward", "engine.py", "        for node in reversed(topo):", "        for node in topo:",
-     ["grad is 0.0000", "reverse topological order"]),
+     ["x1w1._backward ran before x1w1+x2w2's", "reverse topological order"]),
     ("build-more-ops", "engine.py", "            self.grad += out.data * out.grad",
      "            self.grad += self.data * out.grad", ["exp on its own", "`exp`'s _backward", "d(out)/da is 4.4817"]),
     ("build-more-ops", "engine.py", "    def __radd__(self, other):\n        return self + other\n", "",
