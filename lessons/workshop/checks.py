@@ -123,24 +123,77 @@ def error_text(error: dict) -> str:
     if frames:
         f = frames[-1]
         text += f"\n    at {f['file']}:{f['line']} in {f['name']}: {f['text']}"
-    reflected = re.search(r"unsupported operand type\(s\) for ([^:]+): '(int|float)' and '(\w+)'", message)
-    if kind == "TypeError" and reflected:
-        op = reflected.group(1).strip()
-        method = {"+": "__radd__", "*": "__rmul__", "-": "__rsub__", "/": "__rtruediv__"}.get(op, "a reflected op")
-        code = f" (`return self {op} other`)" if op in ("+", "*") else ""
-        text += (f"\n    a plain number on the left of a {reflected.group(3)} ({reflected.group(2)} {op} Value"
-                 + (", as in sum(), which starts from 0" if op == "+" else "") + f"): Python asks the Value's "
-                 f"`{method}`; write it{code} (exercise build-more-ops)")
-    if kind == "AttributeError" and re.search(r"'(int|float)' object has no attribute 'data'", message):
-        text += ("\n    a plain number reached an op that reads .data: wrap it first, "
-                 "`other = other if isinstance(other, Value) else Value(other)` (as in a + 2)")
-    if kind == "TypeError" and "'NoneType' object is not callable" in message:
-        text += ("\n    something called is None: a _backward set to what _backward() returns? "
-                 "Store the function itself, `out._backward = _backward`, without the parentheses")
+    reading = _reading(kind, message)
+    if reading:
+        text += "\n    " + reading
     if kind == "RecursionError":
         text += "\n    " + _recursion_reading(frames, error.get("deep"))
     return text
 
+
+
+def _reading(kind: str, message: str) -> str:
+    """A TypeError or AttributeError in plain words: what met what, and what the lecture's code does there."""
+    if kind == "TypeError":
+        reflected = re.search(r"unsupported operand type\(s\) for ([^:]+): '(int|float)' and '(\w+)'", message)
+        if reflected:
+            op = reflected.group(1).strip()
+            method = {"+": "__radd__", "*": "__rmul__", "-": "__rsub__", "/": "__rtruediv__"}.get(op, "a reflected op")
+            code = f" (`return self {op} other`)" if op in ("+", "*") else ""
+            return (f"a plain number on the left of a {reflected.group(3)} ({reflected.group(2)} {op} Value"
+                    + (", as in sum(), which starts from 0" if op == "+" else "") + f"): Python asks the Value's "
+                    f"`{method}`; write it{code} (exercise build-more-ops)")
+        operands = re.search(r"unsupported operand type\(s\) for ([^:]+): '(\w+)' and '(\w+)'", message)
+        if operands:
+            op, left, right = operands.groups()
+            return (f"Python found no way to do {left} {op.strip()} {right}: the class on the left needs the "
+                    f"method for {op.strip()} (or the right one its reflected twin), or one side is not what "
+                    "you meant (a list or None where a Value should be?)")
+        if "'NoneType' object is not callable" in message or "is not callable: the _backward" in message:
+            return ("something called is None: a _backward set to what _backward() returns? "
+                    "Store the function itself, `out._backward = _backward`, without the parentheses")
+        called = re.search(r"'(\w+)' object is not callable", message)
+        if called:
+            return (f"a {called.group(1)} was called like a function: a method name reused for data "
+                    "(self.data and a data() method?), or parentheses after something that is not a function")
+        arguments = re.search(r"([\w.]+)\(\) takes (\d+) positional arguments? but (\d+) (?:was|were) given", message)
+        if arguments:
+            name, takes, given = arguments.groups()
+            return (f"{name} was called with {given} arguments and takes {takes} (self counts as one): "
+                    "the check calls it as the lecture does, e.g. Neuron(nin), Layer(nin, nout), MLP(nin, nouts), "
+                    "train_step(model, xs, ys, lr)")
+        real = re.search(r"must be real number, not (\w+)", message)
+        if real:
+            return (f"the math module got a {real.group(1)}: math.tanh, math.exp and math.log work on plain "
+                    "floats, so pass self.data, then wrap the result in a new Value")
+        iterable = re.search(r"'(\w+)' object is not iterable", message)
+        if iterable and iterable.group(1) == "NoneType":
+            return ("a None was looped over (or unpacked) where a list was expected: a method that should "
+                    "give back its outputs returned nothing (a missing `return`?)")
+        if iterable:
+            return (f"a {iterable.group(1)} was looped over (or unpacked) where a list was expected: "
+                    "a layer of one neuron returns one Value, not a list")
+        return ""
+    if kind == "AttributeError":
+        if re.search(r"'(int|float)' object has no attribute 'data'", message):
+            return ("a plain number reached an op that reads .data: wrap it first, "
+                    "`other = other if isinstance(other, Value) else Value(other)` (as in a + 2)")
+        missing = re.search(r"'(\w+)' object has no attribute '(\w+)'", message)
+        if not missing:
+            return ""
+        owner, name = missing.groups()
+        if owner == "NoneType":
+            return (f"a None reached `.{name}`: a method that should give back a Value returned nothing "
+                    "(a missing `return out`?)")
+        if owner in ("list", "tuple"):
+            return (f"a {owner} reached `.{name}`: a layer's list of outputs where one Value was meant? "
+                    "A layer of one neuron returns outs[0]")
+        if owner in ("int", "float"):
+            return f"a plain number reached `.{name}`, which only a Value has: wrap it in Value(...) first"
+        return (f"your {owner} has no `{name}`, which is asked for here: define it on {owner} (the names the "
+                "checks use: Value's data, grad, _prev, _op, _backward and backward(); Neuron, Layer and MLP are "
+                "called and have parameters())")
+    return ""
 
 
 def _recursion_reading(frames: list[dict], deep: bool | None) -> str:

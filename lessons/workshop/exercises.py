@@ -74,34 +74,139 @@ def _model(weights: list[float]) -> MLP:
     return model
 
 
+def _drawn(seed: int, what: str, n: int) -> list[float]:
+    import random
+
+    rng = random.Random(f"nn-{what}-{seed}")
+    return [round(rng.uniform(-1.0, 1.0), 4) for _ in range(n)]
+
+
+def _neuron_slips(p: list[float], x: list[float]) -> dict[str, float]:
+    """What a Neuron(3) with parameters ``p`` (weights then bias) gives on ``x`` for each slip learners make
+    in it: the number each slip would give, to name the one that matches (plain arithmetic: never shown)."""
+    w, b = p[:3], p[3]
+    z = sum(wi * xi for wi, xi in zip(w, x)) + b
+    return {
+        "the bias is missing: tanh(w·x), without + b; start the sum at self.b (or add it)":
+            math.tanh(z - b),
+        "relu where the lecture's neuron uses tanh: return act.tanh()": max(0.0, z),
+        "no activation: w·x + b is returned as it is; the neuron returns act.tanh()": z,
+        "a sigmoid where the lecture's neuron uses tanh: return act.tanh()": 1 / (1 + math.exp(-z)),
+        "a double loop: every weight times every input; pair each weight with its input, zip(self.w, x)":
+            math.tanh(sum(w) * sum(x) + b),
+        "parameters() lists the bias first: list the weights, then the bias, `self.w + [self.b]`":
+            math.tanh(sum(wi * xi for wi, xi in zip(p[1:], x)) + p[0]),
+    }
+
+
+def _neuron(p: list[float], x: list[float]) -> Value:
+    """A Neuron(3)'s output on this app's engine, with parameters ``p`` (weights then bias)."""
+    act = sum((Value(wi) * xi for wi, xi in zip(p[:3], x)), Value(p[3]))
+    return act.tanh()
+
+
+def _unchained(weights: list[float], x: list[float]) -> float:
+    """MLP(3, [4, 4, 1]) whose layers are each given x instead of the last layer's output (zip stops at
+    x's 3 numbers): the slip's number, to name it."""
+    out: list[float] = []
+    k = 0
+    for nin, nout in ((3, 4), (4, 4), (4, 1)):
+        out = []
+        for _ in range(nout):
+            w, b = weights[k:k + nin], weights[k + nin]
+            k += nin + 1
+            out.append(math.tanh(sum(wi * xi for wi, xi in zip(w, x)) + b))
+    return out[0]
+
+
 def nn_check() -> Check:
     x = [2.0, 3.0, -1.0]
 
     def spec(seed: int) -> dict:
-        return {"kind": "nn", "modules": ["engine", "nn"], "weights": _weights(seed), "x": x, "seed": seed}
+        return {"kind": "nn", "modules": ["engine", "nn"], "weights": _weights(seed), "x": x, "seed": seed,
+                "neuron": _drawn(seed, "neuron", 4), "layer": _drawn(seed, "layer", 16)}
 
     def judge(result: dict, sent: dict) -> Verdict:
-        want = _model(sent["weights"])(x)
-        assert isinstance(want, Value)
-        for what, n in {"Neuron(3)": 4, "Layer(3, 4)": 16, "MLP(3, [4, 4, 1])": 41}.items():
-            got = result["counts"][what]
-            if got != n:
-                return Verdict(False, f"{what}.parameters() gave {got} Values; expected {n} "
-                                      "(each neuron has a weight per input and a bias)")
-        for what, key, back in (("Layer(3, 1)(x)", "single_type", "return outs[0] if len(outs) == 1 else outs"),
-                                ("MLP(3, [4, 4, 1])(x)", "out_type", "return x, the last layer's output")):
-            if result[key] == "NoneType":
-                return Verdict(False, f"returned None: {what} gave None; `__call__` must end with `{back}`")
+        counts = result["counts"]
+        if counts["Neuron(3)"] != 4:
+            return Verdict(False, f"Neuron(3).parameters() gave {counts['Neuron(3)']} Values; expected 4 "
+                                  "(a weight per input, then the bias)")
+        verdict = _judge_neuron(result["neuron"], sent["neuron"])
+        if verdict:
+            return verdict
+        verdict = _judge_layer(counts["Layer(3, 4)"], result["layer"], sent["layer"])
+        if verdict:
+            return verdict
+        if result["single_type"] == "NoneType":
+            return Verdict(False, "returned None: Layer(3, 1)(x) gave None; `__call__` must end with "
+                                  "`return outs[0] if len(outs) == 1 else outs`")
         if not result["single_is_value"]:
             return Verdict(False, f"Layer(3, 1)(x) gave a {result['single_type']}; expected one Value "
                                   "(a layer of one neuron returns outs[0], so an MLP ending in 1 gives a Value)")
+        got = counts["MLP(3, [4, 4, 1])"]
+        if got != 41:
+            layers = {16: "1 layer (3→4)", 36: "2 layers (3→4, 4→4)", 5: "1 layer (4→1)", 25: "2 layers (4→4, 4→1)"}
+            if got in layers:
+                return Verdict(False, f"MLP(3, [4, 4, 1]).parameters() gave {got} Values, the parameters of "
+                                      f"{layers[got]}; expected 3 layers (3→4, 4→4, 4→1), 41 parameters: one "
+                                      "Layer(sizes[i], sizes[i+1]) per entry of nouts, with sizes = [nin] + nouts")
+            return Verdict(False, f"MLP(3, [4, 4, 1]).parameters() gave {got} Values; expected 41 "
+                                  "(16 + 20 + 5: each layer's neurons, each a weight per input and a bias)")
+        if result["out_type"] == "NoneType":
+            return Verdict(False, "returned None: MLP(3, [4, 4, 1])(x) gave None; `__call__` must end with "
+                                  "`return x`, the last layer's output")
+        want = _model(sent["weights"])(x)
+        assert isinstance(want, Value)
         if result["out_type"] != "Value" or not close_to(result["out"], want.data):
-            return Verdict(False, f"MLP(3, [4, 4, 1]) with this run's weights (seed {sent['seed']}), on [2, 3, -1]: yours is "
-                                  f"{shown_number(result['out'])}, expected {fmt(want.data)} (tanh(w·x + b) in each "
-                                  "neuron, parameters listed weights then bias, layer by layer)")
+            head = (f"MLP(3, [4, 4, 1]) with this run's weights (seed {sent['seed']}), on [2, 3, -1]: yours is "
+                    f"{shown_number(result['out'])}, expected {fmt(want.data)}")
+            if close_to(result["out"], _unchained(sent["weights"], x)):
+                return Verdict(False, f"{head}: each layer was given x, not the output of the layer before it; "
+                                      "in `MLP.__call__`, `x = layer(x)` feeds each layer the last one's output")
+            return Verdict(False, f"{head}: Neuron and Layer pass on their own, so look at how `MLP.__call__` "
+                                  "chains the layers and how `MLP.parameters()` lists them (layer by layer)")
         return Verdict(True)
 
     return Check("MLP(3, [4, 4, 1])", spec, judge)
+
+
+def _judge_neuron(got: dict, p: list[float]) -> Verdict | None:
+    """A Neuron(3) alone, its parameters set to ``p``: its output, and the slip it shows, named."""
+    want = _neuron(p, [2.0, 3.0, -1.0])
+    if got["type"] == "NoneType":
+        return Verdict(False, "returned None: Neuron(3)(x) gave None; `__call__` must end with `return out`")
+    value = got["outs"][0] if got["type"] not in ("list", "tuple") else None
+    if close_to(value, want.data):
+        return None
+    shown = ", ".join(f"{v:g}" for v in p)
+    head = (f"a Neuron(3) with parameters [{shown}] (w1, w2, w3, b), on x = [2, 3, -1]: yours gives "
+            f"{shown_number(value)}, expected tanh(w·x + b) = {fmt(want.data)}")
+    for slip, number in _neuron_slips(p, [2.0, 3.0, -1.0]).items():
+        if close_to(value, number):
+            return Verdict(False, f"{head}: {slip}")
+    return Verdict(False, f"{head}: act = w1·x1 + w2·x2 + w3·x3 + b, then act.tanh()")
+
+
+def _judge_layer(count: int, got: dict, p: list[float]) -> Verdict | None:
+    """A Layer(3, 4) alone: 4 neurons of 3 inputs, its parameters set to ``p``, neuron by neuron."""
+    outs = got["outs"]
+    if count == 15:
+        return Verdict(False, f"Layer(3, 4).parameters() gave 15 Values and Layer(3, 4)(x) gave {len(outs)} "
+                              "outputs: 3 neurons of 4 inputs, nin and nout swapped. A Layer(nin, nout) has nout "
+                              "neurons, each a Neuron(nin): [Neuron(nin) for _ in range(nout)]")
+    if count != 16:
+        return Verdict(False, f"Layer(3, 4).parameters() gave {count} Values; expected 16 "
+                              "(4 neurons, each 3 weights and a bias)")
+    if got["type"] not in ("list", "tuple") or len(outs) != 4:
+        return Verdict(False, f"Layer(3, 4)(x) gave {len(outs)} output{'s' if len(outs) != 1 else ''} "
+                              f"({got['type']}); expected a list of 4, one per neuron")
+    want = [_neuron(p[4 * k:4 * k + 4], [2.0, 3.0, -1.0]).data for k in range(4)]
+    for k, (g, w) in enumerate(zip(outs, want)):
+        if not close_to(g, w):
+            return Verdict(False, f"Layer(3, 4)(x): output {k} is {shown_number(g)}, expected {fmt(w)}, neuron {k} "
+                                  "with the parameters listed for it (Neuron alone passes: does each neuron get x, "
+                                  "and parameters() list them neuron by neuron?)")
+    return None
 
 
 TRAIN_STEPS = 100

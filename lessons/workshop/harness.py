@@ -259,23 +259,39 @@ def check_local(check, modules, events):
 
 def set_weights(params, weights):
     if len(params) != len(weights):
-        raise AssertionError(f"parameters() gave {len(params)} Values; MLP(3, [4, 4, 1]) has {len(weights)}")
+        raise AssertionError(f"parameters() gave {len(params)} Values; expected {len(weights)}")
     for p, w in zip(params, weights):
         p.data = w
 
 
+def _outputs(out):
+    """A call's result as numbers: one Value, or a list of them."""
+    if isinstance(out, (list, tuple)):
+        return {"type": type(out).__name__, "outs": [number(getattr(o, "data", o)) for o in out]}
+    return {"type": type(out).__name__, "outs": [number(getattr(out, "data", out))]}
+
+
 def check_nn(check, modules, events):
+    """The net piece by piece: a Neuron alone, a Layer alone, then the MLP, each with the run's weights put
+    into its parameters() in the order it lists them (weights then bias, neuron by neuron, layer by layer)."""
     nn = modules["nn"]
     random.seed(1337)
-    counts = {"Neuron(3)": len(nn.Neuron(3).parameters()), "Layer(3, 4)": len(nn.Layer(3, 4).parameters()),
-              "MLP(3, [4, 4, 1])": len(nn.MLP(3, [4, 4, 1]).parameters())}
+    x = check["x"]
+    neuron, layer, model = nn.Neuron(3), nn.Layer(3, 4), nn.MLP(3, [4, 4, 1])
+    counts = {"Neuron(3)": len(neuron.parameters()), "Layer(3, 4)": len(layer.parameters()),
+              "MLP(3, [4, 4, 1])": len(model.parameters())}
+    result = {"counts": counts, "out": None, "out_type": "not run"}
+    if counts["Neuron(3)"] == len(check["neuron"]):
+        set_weights(neuron.parameters(), check["neuron"])
+        result["neuron"] = _outputs(neuron(x))
+    if counts["Layer(3, 4)"] == len(check["layer"]):
+        set_weights(layer.parameters(), check["layer"])
+    result["layer"] = _outputs(layer(x))
     single = nn.Layer(3, 1)([1.0, 2.0, 3.0])
-    result = {"counts": counts, "single_is_value": type(single).__name__ == "Value",
-              "single_type": type(single).__name__, "out": None, "out_type": "not run"}
-    model = nn.MLP(3, [4, 4, 1])
-    if len(model.parameters()) == len(check["weights"]):  # else the counts already say what is wrong
+    result.update(single_is_value=type(single).__name__ == "Value", single_type=type(single).__name__)
+    if counts["MLP(3, [4, 4, 1])"] == len(check["weights"]):  # else the counts already say what is wrong
         set_weights(model.parameters(), check["weights"])
-        out = model(check["x"])
+        out = model(x)
         result.update(out=number(getattr(out, "data", out)), out_type=type(out).__name__)
     return result
 
@@ -342,6 +358,8 @@ def describe(error, workspace):
     where = getattr(error, "where", None)
     if not frames and where is None and isinstance(error, AttributeError):
         where = owner(getattr(error, "obj", None), workspace)
+    if not frames and where is None and isinstance(error, TypeError):
+        where = named_in_message(str(error), workspace)
     if not frames and where:
         frames.append(where)  # raised by the check on the learner's object: point at that object's code
     info: dict = {"type": type(error).__name__, "message": str(error)[:2000], "frames": frames[-8:]}
@@ -367,6 +385,25 @@ def owner(obj, workspace):
     except (OSError, TypeError):
         line = 1
     return {"file": os.path.basename(path), "line": line, "name": cls.__name__, "text": f"class {cls.__name__}"}
+
+
+def named_in_message(message, workspace):
+    """Where the learner's ``Class.method`` that a message names (``Neuron.__init__() takes ...``) starts."""
+    import re
+
+    found = re.search(r"\b(\w+)\.(\w+)\(\)", message)
+    if not found:
+        return None
+    cls_name, method_name = found.groups()
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None) or ""
+        if os.path.dirname(os.path.abspath(path)) != workspace:
+            continue
+        code = getattr(getattr(getattr(module, cls_name, None), method_name, None), "__code__", None)
+        if code is not None:
+            return {"file": os.path.basename(code.co_filename), "line": code.co_firstlineno, "name": code.co_name,
+                    "text": f"def {method_name}(...)"}
+    return None
 
 
 def main():
