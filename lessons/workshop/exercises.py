@@ -222,21 +222,79 @@ def lecture_losses(weights: tuple[float, ...] | None = None) -> tuple[float, ...
     return tuple(trainer.step().loss for _ in range(TRAIN_STEPS))
 
 
+@functools.lru_cache(maxsize=8)
+def _first_grads(weights: tuple[float, ...]) -> tuple[float, ...]:
+    """Every parameter's grad at the first step, from these weights: the lecture's loss, by this app's engine."""
+    model = _model(list(weights))
+    xs, ys = lecture_dataset()
+    loss = sum(((model(x) - y) ** 2 for x, y in zip(xs, ys)), Value(0.0))  # type: ignore[operator]
+    loss.backward()
+    return tuple(p.grad for p in model.parameters())
+
+
+def _step_taken(before: list[float], after: list, grads: tuple[float, ...]) -> float | None:
+    """The one number r with after = before + r·grad for every parameter (the update's -lr), or None when the
+    parameters moved by something else."""
+    ratios = [(a - b) / g for a, b, g in zip(after, before, grads) if a is not None and abs(g) > 1e-6]
+    if not ratios or any(not close_to(r, ratios[0], 1e-5) for r in ratios):
+        return None
+    return ratios[0]
+
+
+def _judge_update(result: dict, sent: dict) -> str:
+    """What the learner's update did at the first steps, named: no move (and why), ascent, a learning rate of
+    its own. Empty when step 1 moved every parameter by -lr·grad."""
+    before, lr = sent["weights"], sent["lr"]
+    after = result.get("after") or []
+    if not after:
+        return ""
+    still = [all(a is not None and abs(a - b) < 1e-15 for a, b in zip(s["data"], before)) for s in after]
+    if still[0]:
+        head = "the loss did not change at step 1: no parameter moved in the first step"
+        if len(still) > 1 and not still[1]:
+            return (f"{head}, and they moved in the second: your update runs before loss.backward(), so each step "
+                    "uses the grads of the step before (none, at the first). Update after backward()")
+        if all(g is not None and g == 0 for g in after[0]["grad"]):
+            return (f"{head}, and every grad is 0 after your step: the grads are zeroed between loss.backward() "
+                    "and the update, so the update sees 0. Zero them before backward()")
+        return (f"{head}, though loss.backward() gave them grads: the update, p.data += -lr * p.grad for every "
+                "parameter, must come after backward() (yours runs before it with zeroed grads, or not at all)")
+    grads = _first_grads(tuple(before))
+    step = _step_taken(before, after[0]["data"], grads)
+    if step is None or close_to(step, -lr, 1e-6):
+        return ""
+    if close_to(step, lr, 1e-6):
+        return (f"your first step moved each parameter uphill, by +{lr:g}·grad: gradient descent goes against "
+                "the gradient, p.data += -lr * p.grad")
+    probe = _step_taken(before, result["probe"]["data"], grads) if result.get("probe") else None
+    if probe is not None and close_to(probe, step, 1e-6):
+        return (f"your train_step ignores its lr: it stepped by {step:g}·grad both when passed lr = {lr:g} "
+                f"and lr = {sent['probe_lr']:g}; use the lr argument, p.data += -lr * p.grad")
+    return (f"your first step moved each parameter by {step:g}·grad; with lr = {lr:g} it is "
+            f"-{lr:g}·grad: p.data += -lr * p.grad")
+
+
 def train_check() -> Check:
     def spec(seed: int) -> dict:
         xs, ys = lecture_dataset()
         return {"kind": "train", "modules": ["engine", "nn", "train"], "weights": _weights(seed),
-                "xs": xs, "ys": ys, "lr": 0.05, "steps": TRAIN_STEPS}
+                "xs": xs, "ys": ys, "lr": 0.05, "probe_lr": 0.01, "steps": TRAIN_STEPS}
 
     def judge(result: dict, sent: dict) -> Verdict:
         want = lecture_losses(tuple(sent["weights"]))
         losses = result.get("losses", [])
         if len(losses) > len(want):
             return Verdict(False, f"{len(losses)} losses came back for {len(want)} steps")
+        update = _judge_update(result, sent) if losses and close_to(losses[0], want[0], 1e-6) else ""
+        if update:
+            return Verdict(False, update)
         for k, (got, exp) in enumerate(zip(losses, want)):
             if close_to(got, exp, 1e-6):
                 continue
-            if k == 0:
+            if k == 0 and close_to(got, exp / len(sent["xs"]), 1e-6):
+                why = (f"yours is the mean over the {len(sent['xs'])} samples; the lecture's loss is their sum, "
+                       "sum((yout - ygt)**2 for ...)")
+            elif k == 0:
                 why = "the loss is the sum over the four samples of (ypred - y)**2, measured before the update"
             elif k == 1 and got is not None and got > losses[0] > exp:
                 why = "the loss went up: move each parameter downhill, p.data += -lr * p.grad"
@@ -245,6 +303,8 @@ def train_check() -> Check:
             else:
                 why = "compare your loop with forward, loss, zero grads, backward, update"
             return Verdict(False, f"step {k}: your loss is {shown_number(got)}, expected {fmt(exp)}: {why}")
+        if "error" in result:
+            return Verdict(False, f"step {len(losses)}: " + error_text(result["error"]))
         if len(losses) < len(want):
             return Verdict(False, f"only {len(losses)} steps ran")
         return Verdict(True, f"loss {fmt(want[0])} → {fmt(want[-1])} in {TRAIN_STEPS} steps, on your engine")

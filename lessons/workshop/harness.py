@@ -297,16 +297,41 @@ def check_nn(check, modules, events):
 
 
 def check_train(check, modules, events):
+    """The learner's train_step, run for the check's steps from the run's weights; the parameters and grads
+    after the first steps (to tell what the update did), and one step with another learning rate (whether
+    train_step uses the lr it is given)."""
     nn, train = modules["nn"], modules["train"]
     random.seed(1337)
     model = nn.MLP(3, [4, 4, 1])
     set_weights(model.parameters(), check["weights"])
-    losses = []
+    losses, after = [], []
+    result = {"losses": losses, "after": after}
     for k in range(check["steps"]):
-        loss = train.train_step(model, check["xs"], check["ys"], check["lr"])
+        try:
+            loss = train.train_step(model, check["xs"], check["ys"], check["lr"])
+        except Exception as e:
+            if k == 0:
+                raise
+            result["error"] = describe(e, os.path.abspath(check["workspace"]))  # what the first steps did still counts
+            break
         losses.append(number(getattr(loss, "data", loss)))
+        if k < 3:
+            after.append(_snapshot(model))
         events.send(event="loss", check=check["name"], k=k, loss=losses[-1])
-    return {"losses": losses}
+    probe = nn.MLP(3, [4, 4, 1])
+    set_weights(probe.parameters(), check["weights"])
+    try:
+        train.train_step(probe, check["xs"], check["ys"], check["probe_lr"])
+        result["probe"] = _snapshot(probe)
+    except Exception:
+        result["probe"] = None
+    return result
+
+
+def _snapshot(model):
+    params = model.parameters()
+    return {"data": [number(getattr(p, "data", None)) for p in params],
+            "grad": [number(getattr(p, "grad", None)) for p in params]}
 
 
 def check_gradf(check, modules, events):

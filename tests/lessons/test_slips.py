@@ -68,6 +68,9 @@ NO_VISITED = BACKWARD.replace("""            if v not in visited:
                 build_topo(child)
             topo.append(v)""")
 SEED_LAST = BACKWARD.replace("        self.grad = 1.0\n", "") + "        self.grad = 1.0\n"
+ZERO = "    for p in model.parameters():\n        p.grad = 0.0\n"
+BACK = "    loss.backward()\n"
+UPDATE = "    for p in model.parameters():\n        p.data += -lr * p.grad\n"
 WALKED = ["ran before", "first list every node in topological order"]
 
 # slip, exercise that teaches the op, file, what the lecture's code says, what the learner wrote, words expected
@@ -97,6 +100,16 @@ SLIPS = [
      "            out = layer(x)\n        return out\n", ["each layer was given x"]),
     ("an MLP one layer short", "build-nn", "nn.py", "for i in range(len(nouts))]", "for i in range(len(nouts) - 1)]",
      ["2 layers (3→4, 4→4)", "expected 3 layers"]),
+    # the loop, judged by what it did
+    ("a learning rate of its own", "build-train", "train.py", "-lr * p.grad", "-100 * p.grad",
+     ["ignores its lr", "-100·grad", "lr = 0.01"]),
+    ("gradient ascent", "build-train", "train.py", "-lr * p.grad", "lr * p.grad", ["uphill"]),
+    ("grads zeroed between backward and the update", "build-train", "train.py", ZERO + BACK + UPDATE,
+     BACK + ZERO + UPDATE, ["did not change at step 1", "zeroed between loss.backward() and the update"]),
+    ("the update before backward", "build-train", "train.py", ZERO + BACK + UPDATE, UPDATE + ZERO + BACK,
+     ["did not change at step 1", "runs before loss.backward()"]),
+    ("the mean for the sum", "build-train", "train.py", "    loss = sum(", "    loss = (1 / len(xs)) * sum(",
+     ["step 0", "the mean over the 4 samples"]),
     ("no sort, met in build-more-ops", "build-more-ops", "engine.py", BACKWARD, NO_SORT,
      ["exercise build-backward fails first", "ran 2 times"]),
     ("tanh without the chain factor", "build-backward-ops", "engine.py",

@@ -94,7 +94,7 @@ MISTAKES = [
     ("build-nn", "nn.py", "return self.w + [self.b]", "return self.w", ["Neuron(3).parameters() gave 3", "expected 4"]),
     ("build-train", "train.py", "    for p in model.parameters():\n        p.grad = 0.0\n", "",
      ["step 2", "zero every grad"]),
-    ("build-train", "train.py", "p.data += -lr * p.grad", "p.data += lr * p.grad", ["step 1", "went up"]),
+    ("build-train", "train.py", "p.data += -lr * p.grad", "p.data += lr * p.grad", ["uphill", "-lr * p.grad"]),
     ("gradf", "exercises.py", "3 * math.cos(3 * b)", "math.cos(3 * b)",
      ["df/db at (a, b, c) = (2.0, 3.0, 4.0)", "symmetric difference"]),
     ("softmax-nll", "engine.py", "        return self * other**-1", "        return self * other**-1 * 1.5",
