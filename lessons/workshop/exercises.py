@@ -227,7 +227,7 @@ def _first_grads(weights: tuple[float, ...]) -> tuple[float, ...]:
     """Every parameter's grad at the first step, from these weights: the lecture's loss, by this app's engine."""
     model = _model(list(weights))
     xs, ys = lecture_dataset()
-    loss = sum(((model(x) - y) ** 2 for x, y in zip(xs, ys)), Value(0.0))  # type: ignore[operator]
+    loss = sum(((model(x) - y) ** 2 for x, y in zip(xs, ys)), Value(0.0))
     loss.backward()
     return tuple(p.grad for p in model.parameters())
 

@@ -280,7 +280,7 @@ def check_nn(check, modules, events):
     neuron, layer, model = nn.Neuron(3), nn.Layer(3, 4), nn.MLP(3, [4, 4, 1])
     counts = {"Neuron(3)": len(neuron.parameters()), "Layer(3, 4)": len(layer.parameters()),
               "MLP(3, [4, 4, 1])": len(model.parameters())}
-    result = {"counts": counts, "out": None, "out_type": "not run"}
+    result: dict = {"counts": counts, "out": None, "out_type": "not run"}
     if counts["Neuron(3)"] == len(check["neuron"]):
         set_weights(neuron.parameters(), check["neuron"])
         result["neuron"] = _outputs(neuron(x))
@@ -304,8 +304,9 @@ def check_train(check, modules, events):
     random.seed(1337)
     model = nn.MLP(3, [4, 4, 1])
     set_weights(model.parameters(), check["weights"])
-    losses, after = [], []
-    result = {"losses": losses, "after": after}
+    losses: list = []
+    after: list = []
+    result: dict = {"losses": losses, "after": after}
     for k in range(check["steps"]):
         try:
             loss = train.train_step(model, check["xs"], check["ys"], check["lr"])
