@@ -369,9 +369,21 @@ def softmax_check() -> Check:
         denominator = sum(counts)
         loss = -(counts[label] / denominator).log()
         loss.backward()
+        if close_to(result["loss"], -loss.data):
+            return Verdict(False, f"the loss is {shown_number(result['loss'])}, expected {fmt(loss.data)}: the sign is "
+                                  f"flipped. The loss is minus the log of the label's probability, "
+                                  f"-probs[{label}].log(), so a likelier label gives a smaller loss")
         if not close_to(result["loss"], loss.data):
             return Verdict(False, f"the loss -log(probs[{label}]) is {shown_number(result['loss'])}, "
                                   f"expected {fmt(loss.data)}: check exp, log, sum over Values (__radd__) and /")
+        cut = [i for i, (got, v) in enumerate(zip(result["grads"], logits, strict=True))
+               if got == 0 and not close_to(0.0, v.grad)]
+        if cut:
+            i = cut[0]
+            return Verdict(False, f"logit{i}.grad is 0, expected {fmt(logits[i].grad)}, though the loss is right: "
+                                  "a number taken out of the graph (a .data, as in a denominator summed from "
+                                  "c.data) is a constant to backward(), so no grad flows back through it. Keep "
+                                  "every step a Value")
         for i, (got, v) in enumerate(zip(result["grads"], logits, strict=True)):
             if not close_to(got, v.grad):
                 return Verdict(False, f"logit{i}.grad is {shown_number(got)}, expected {fmt(v.grad)}: one of exp, log, "

@@ -70,6 +70,16 @@ OPS: "dict[str, Callable[..., Any]]" = {
 }
 
 
+def name_it(v, name):
+    """A node's name for the picture, only where the learner's Value has a label of its own: the harness
+    adds nothing to a learner's object beyond the exercise's interface."""
+    if hasattr(v, "label"):
+        try:
+            v.label = name
+        except (AttributeError, TypeError):
+            pass
+
+
 def build(ops, Value):
     """The expression, op by op, on the learner's Value; every result named by its label."""
     env: dict = {}
@@ -83,10 +93,7 @@ def build(ops, Value):
                 v = v + 1.0
         else:
             v = OPS[kind](*[env[a] if isinstance(a, str) else a for a in args])
-        try:
-            v.label = name
-        except AttributeError:
-            pass
+        name_it(v, name)
         env[name] = v
     return env
 
@@ -233,10 +240,7 @@ def check_local(check, modules, events):
         leaves = [Value(x) for x in case["leaves"]]
         for leaf, name in zip(leaves, case["names"]):
             leaf.grad = case["prior"]
-            try:
-                leaf.label = name
-            except AttributeError:
-                pass
+            name_it(leaf, name)
         args = [leaves[a] if isinstance(a, int) else a["number"] for a in case["args"]]
         out = OPS[check["op"]](*args)
         if out is None or not hasattr(out, "grad"):
@@ -247,10 +251,7 @@ def check_local(check, modules, events):
             if v is not out and any(v is leaf for leaf in leaves):
                 continue  # a leaf's _backward does nothing
             run_backward(v)
-        try:
-            out.label = "out"
-        except AttributeError:
-            pass
+        name_it(out, "out")
         env = dict(zip(case["names"], leaves), out=out)
         cases.append({"out_type": type(out).__name__, "data": number(getattr(out, "data", None)),
                       "grads": [number(getattr(leaf, "grad", None)) for leaf in leaves], "graph": dump(out, env)})
@@ -344,10 +345,7 @@ def check_softmax(check, modules, events):
     Value, ex = modules["engine"].Value, modules["exercises"]
     logits = [Value(x) for x in check["logits"]]
     for i, v in enumerate(logits):
-        try:
-            v.label = f"logit{i}"  # a name for the picture; a Value with __slots__ and no label is fine too
-        except AttributeError:
-            pass
+        name_it(v, f"logit{i}")
     loss = ex.nll(logits, check["label"])
     loss.backward()
     return {"loss": number(loss.data), "grads": [number(v.grad) for v in logits]}

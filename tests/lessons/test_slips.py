@@ -110,6 +110,11 @@ SLIPS = [
      ["did not change at step 1", "runs before loss.backward()"]),
     ("the mean for the sum", "build-train", "train.py", "    loss = sum(", "    loss = (1 / len(xs)) * sum(",
      ["step 0", "the mean over the 4 samples"]),
+    # softmax and its loss
+    ("NLL without its minus sign", "softmax-nll", "exercises.py", "return -probs[label].log()",
+     "return probs[label].log()", ["the sign is flipped", "-probs["]),
+    ("a denominator from .data", "softmax-nll", "exercises.py", "denominator = sum(counts)",
+     "denominator = sum(c.data for c in counts)", ["grad is 0", "though the loss is right", ".data"]),
     ("no sort, met in build-more-ops", "build-more-ops", "engine.py", BACKWARD, NO_SORT,
      ["exercise build-backward fails first", "ran 2 times"]),
     ("tanh without the chain factor", "build-backward-ops", "engine.py",
