@@ -407,6 +407,8 @@ EXERCISES: tuple[Exercise, ...] = (
                                                            ["mul", "c", "a", "b"]], "c", structure=True),
             graph_check("c = a + 2 (a number)", [["leaf", "a", 2.0], ["add", "c", "a", 2.0]],
                         "c", structure=True),
+            graph_check("c = a * 2 (a number)", [["leaf", "a", 2.0], ["mul", "c", "a", 2.0]],
+                        "c", structure=True),
             graph_check("L = (a*b + c)*f", LESSON3, "L", structure=True),
         ),
         ("other = other if isinstance(other, Value) else Value(other) lets a + 2 work.",

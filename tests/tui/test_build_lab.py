@@ -24,13 +24,13 @@ async def test_a_fresh_workspace_is_made_and_checked_on_open(user_home):
     app = make_app("build-value")
     async with app.run_test(size=SIZE) as pilot:
         assert await wait_for(pilot, lambda: checks_done(app))
-        assert await wait_for(pilot, lambda: "0 of 4 pass" in screen_text(app))
+        assert await wait_for(pilot, lambda: "0 of 5 pass" in screen_text(app))
         text = screen_text(app)
         workspace = user_home / "workspace"
         assert (workspace / "engine.py").exists() and str(workspace / "engine.py") in app.lab_view.lab.message
         lab_side = "".join(line.split("│", 1)[-1].strip() for line in text.splitlines()[1:4])
         assert str(workspace / "engine.py") in lab_side  # the full path is on screen, however it wraps
-        assert "not written yet" in text and "0 of 4 pass" in text
+        assert "not written yet" in text and "0 of 5 pass" in text
 
 
 async def test_watch_reruns_the_checks_when_any_editor_saves(user_home):
@@ -39,9 +39,9 @@ async def test_watch_reruns_the_checks_when_any_editor_saves(user_home):
         assert await wait_for(pilot, lambda: checks_done(app))
         shutil.copy(SOLUTION / "engine.py", user_home / "workspace" / "engine.py")
         assert await wait_for(pilot, lambda: app.lab_view.lab.passed)
-        assert await wait_for(pilot, lambda: "4 of 4 pass" in screen_text(app))
+        assert await wait_for(pilot, lambda: "5 of 5 pass" in screen_text(app))
         text = screen_text(app)
-        assert "every check passes" in text and "4 of 4 pass" in text and app.lab_view.lab.done
+        assert "every check passes" in text and "5 of 5 pass" in text and app.lab_view.lab.done
         assert "build-value" in app.progress.finished
 
 
