@@ -39,6 +39,8 @@ def number_operand(v: Value) -> float | None:
 
 def op_text(v: Value) -> str:
     """The op that made ``v`` as the tree shows it: ``+``, ``*``, ``tanh``, ``**2``, ``* -1``."""
+    if v._op.startswith("**"):  # the exponent as it was written: **2, not **2.0
+        return f"**{_short(v._db)}"
     k = number_operand(v)
     if k is None:
         return v._op

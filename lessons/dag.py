@@ -23,7 +23,10 @@ from micrograd_tui.engine import Value
 from micrograd_tui.engine.graph import op_text
 from micrograd_tui.engine.value import topological_order
 
+from .names import count_values, value_names
 from .numtext import fmt
+
+__all__ = ["BOX_H", "LIMIT", "Box", "Picture", "count_values", "fits", "layout"]
 
 LIMIT = 60  # values drawn as boxes at most; a bigger graph reads better as the tree
 BOX_H = 4  # rows of a box: top border with the label, data, grad, bottom border
@@ -60,6 +63,12 @@ class _Node:
     col: int
     y: int = 0
     users: list[tuple[_Node, int]] = field(default_factory=list)  # (node it feeds, which input it is)
+    origin: Value | None = None  # a dummy: the value whose line passes through it
+
+    @property
+    def value(self) -> Value | None:
+        """Whose line leaves this node: its box's value, or the value a dummy carries."""
+        return self.box.value if self.box is not None else self.origin
 
     @property
     def h(self) -> int:
@@ -79,6 +88,7 @@ class Picture:
     ops: dict[Value, tuple[int, int, int]]  # value -> (x, y, width) of the op node before its box
     edges: dict[tuple[Value, Value], set[tuple[int, int]]]  # (input, user) -> the cells of its line(s)
     columns: list[list[Value]]  # the boxes of each column, top to bottom
+    names: dict[Value, str] = field(default_factory=dict)  # each value's name on screen (its box's title)
 
     @property
     def width(self) -> int:
@@ -103,17 +113,6 @@ class Picture:
         column = self.columns[self.boxes[v].col]
         i = column.index(v) + by
         return column[i] if 0 <= i < len(column) else None
-
-
-def count_values(root: Value, limit: int) -> int:
-    """How many Values root's graph has, counting no further than limit + 1."""
-    seen, stack = {root}, [root]
-    while stack and len(seen) <= limit:
-        for child in stack.pop()._prev:
-            if child not in seen:
-                seen.add(child)
-                stack.append(child)
-    return len(seen)
 
 
 def fits(root: Value, limit: int = LIMIT) -> bool:
@@ -143,14 +142,14 @@ def layout(root: Value) -> Picture:
         for i, child in enumerate(_inputs(v)):
             src = nodes[child]
             for col in range(boxes[child].col + 1, boxes[v].col):
-                dummy = _Node(None, col)
+                dummy = _Node(None, col, origin=child)
                 columns_n[col].append(dummy)
                 src.users.append((dummy, i))
                 src = dummy
             src.users.append((nodes[v], i))
     _order(columns_n)
     _place(columns_n)
-    return _draw(order, boxes, nodes, columns_n)
+    return _draw(order, boxes, nodes, columns_n, value_names(root))
 
 
 def _inputs(v: Value) -> list[Value]:
@@ -197,14 +196,14 @@ def _place(columns: list[list[_Node]]) -> None:
             n.y -= top
 
 
-def _box_width(v: Value) -> int:
-    label = v.label
+def _box_width(v: Value, names: dict[Value, str]) -> int:
+    label = names.get(v, v.label)
     return 2 + max(len(fmt(v.data)), len(fmt(v.grad)), len(label) + 2 if label else 0, 5)
 
 
-def _box_lines(v: Value, w: int) -> list[str]:
+def _box_lines(v: Value, w: int, names: dict[Value, str]) -> list[str]:
     inner = w - 2
-    label = v.label[: max(0, inner - 2)]
+    label = names.get(v, v.label)[: max(0, inner - 2)]
     top = "╭" + (f" {label} " if label else "") + "─" * (inner - len(label) - (2 if label else 0)) + "╮"
     return [top, ("┤" if v._prev else "│") + fmt(v.data).rjust(inner) + "│",
             "│" + fmt(v.grad).rjust(inner) + "│", "╰" + "─" * inner + "╯"]
@@ -214,11 +213,19 @@ def _glyph(v: Value) -> str:
     return f"({op_text(v)})" if v._prev else ""
 
 
-def _feeds(source: _Node, target: _Node) -> list[int]:
+def _feeds(source: _Node, target: _Node, column: list[_Node]) -> list[int]:
     """The rows (below the source's anchor) of each use of source by target: a value used twice by one
     op (a + a) leaves its box twice, the second line one row lower, so both are seen."""
     uses = [slot for u, slot in source.users if u is target]
-    return list(range(len(uses))) if source.box is not None else [0] * len(uses)
+    if source.box is None or len(uses) != 1:
+        return list(range(len(uses))) if source.box is not None else [0] * len(uses)
+    targets = [u for u, _ in source.users]
+    if len(targets) != len({id(u) for u in targets}):
+        return [0]  # a + a already leaves by both rows
+    straight = next((u for u in targets if u.anchor == source.anchor), None)
+    below = source.anchor + 1
+    free = not any(n.anchor == below for n in column)  # no op's line arrives on that row
+    return [1] if straight is not None and straight is not target and free else [0]
 
 
 class _Canvas:
@@ -226,20 +233,23 @@ class _Canvas:
 
     def __init__(self, width: int, height: int):
         self.rows = [[" "] * width for _ in range(height)]
-        self.bits: dict[tuple[int, int], list[int]] = {}
+        self.bits: dict[tuple[int, int], dict[int, list[int]]] = {}  # cell -> which line -> its directions
+        self._lines = 0
 
     def line(self, points: list[tuple[int, int]], cells: set[tuple[int, int]]) -> None:
         """A line through these points (each step straight across or straight down), its cells kept in ``cells``."""
+        self._lines += 1
+        owner = self._lines
         for (x0, y0), (x1, y1) in zip(points, points[1:]):
             if y0 == y1:
                 for x in range(min(x0, x1), max(x0, x1) + 1):
-                    b = self.bits.setdefault((x, y0), [0, 0, 0, 0])
+                    b = self.bits.setdefault((x, y0), {}).setdefault(owner, [0, 0, 0, 0])
                     b[_LEFT] |= x > min(x0, x1)
                     b[_RIGHT] |= x < max(x0, x1)
                     cells.add((x, y0))
             else:
                 for y in range(min(y0, y1), max(y0, y1) + 1):
-                    b = self.bits.setdefault((x0, y), [0, 0, 0, 0])
+                    b = self.bits.setdefault((x0, y), {}).setdefault(owner, [0, 0, 0, 0])
                     b[_UP] |= y > min(y0, y1)
                     b[_DOWN] |= y < max(y0, y1)
                     cells.add((x0, y))
@@ -248,38 +258,66 @@ class _Canvas:
         self.rows[y][x:x + len(text)] = list(text)
 
     def finish(self) -> list[list[str]]:
-        for (x, y), b in self.bits.items():
-            if self.rows[y][x] == " ":
+        """Each cell's character: the lines' directions joined (a junction), except where lines only
+        pass each other, each straight on, which is a crossing (┼). Four ways that do meet (a line
+        turning where another passes) are drawn ╋, so a crossing is never read as a junction."""
+        for (x, y), owners in self.bits.items():
+            if self.rows[y][x] != " ":
+                continue
+            b = [max(o[i] for o in owners.values()) for i in range(4)]
+            if b == [1, 1, 1, 1]:
+                straight = all(o in ([1, 1, 0, 0], [0, 0, 1, 1]) for o in owners.values())
+                self.rows[y][x] = "┼" if straight and len(owners) > 1 else "╋"
+            else:
                 self.rows[y][x] = _LINES.get((b[0], b[1], b[2], b[3]), "─")
         return self.rows
 
 
 def _tracks(columns: list[list[_Node]], col: int) -> dict[int, int]:
-    """The gap before ``col``: a track (a column of its own) for each target whose line turns up or down."""
-    spans = []
+    """The gap before ``col``: a track (a column of its own) for each target whose line turns up or down.
+
+    Two rules keep every line readable: targets whose lines overlap (or touch) in rows get different
+    tracks; and where a source's line leaves on the row a target's line arrives on (the source not
+    feeding it), the source's lines turn off before that target's track begins, so the two never share
+    a cell (which would read as the source feeding it)."""
+    spans: dict[int, tuple[int, int]] = {}
+    fed_from: dict[int, list[int]] = {}  # row of a source's line -> the targets it runs to
     for target in columns[col]:
         rows = [target.anchor]
         for s in columns[col - 1]:
-            rows += [s.anchor + d for d in _feeds(s, target)]
+            for d in _feeds(s, target, columns[col]):
+                rows.append(s.anchor + d)
+                fed_from.setdefault(s.anchor + d, []).append(id(target))
         if len(rows) > 1 and min(rows) != max(rows):
-            spans.append((min(rows), max(rows), id(target)))
-    ends: list[int] = []
+            spans[id(target)] = (min(rows), max(rows))
+    before: dict[int, set[int]] = {t: set() for t in spans}
+    for target in columns[col]:
+        if id(target) not in spans:
+            continue
+        going = fed_from.get(target.anchor, [])
+        if id(target) in going:
+            continue  # that row's source feeds this target: one value's lines
+        before[id(target)] |= {t for t in going if t in spans}
     found: dict[int, int] = {}
-    for lo, hi, tid in sorted(spans):
-        track = next((t for t, end in enumerate(ends) if end < lo - 1), len(ends))
-        if track == len(ends):
-            ends.append(hi)
-        ends[track] = hi
-        found[tid] = track
+    left = sorted(spans, key=lambda t: spans[t])
+    while left:
+        ready = [t for t in left if before[t] <= found.keys()] or left[:1]  # a cycle: draw it as it comes
+        t = ready[0]
+        left.remove(t)
+        lo, hi = spans[t]
+        track = max((found[b] + 1 for b in before[t] if b in found), default=0)
+        while any(found[o] == track and not (spans[o][1] < lo - 1 or hi < spans[o][0] - 1) for o in found):
+            track += 1
+        found[t] = track
     return found
 
 
 def _draw(order: list[Value], boxes: dict[Value, Box], nodes: dict[Value, _Node],
-          columns: list[list[_Node]]) -> Picture:
+          columns: list[list[_Node]], names: dict[Value, str]) -> Picture:
     ncols = len(columns)
-    widths = [max([_box_width(n.box.value) for n in column if n.box is not None] or [1]) for column in columns]
+    widths = [max([_box_width(n.box.value, names) for n in column if n.box is not None] or [1]) for column in columns]
     tracks: list[dict[int, int]] = [{}] + [_tracks(columns, c) for c in range(1, ncols)]
-    gaps = [0] + [max(1, len(set(tracks[c].values()))) +
+    gaps = [0] + [max(1, max(tracks[c].values(), default=-1) + 1) +
                   max([len(_glyph(n.box.value)) for n in columns[c] if n.box is not None] + [0]) for c in range(1, ncols)]
     xs, x = [], 0
     for col in range(ncols):
@@ -294,7 +332,8 @@ def _draw(order: list[Value], boxes: dict[Value, Box], nodes: dict[Value, _Node]
             if n.box is not None:
                 n.box.x, n.box.y, n.box.w = xs[col], n.y, widths[col]
             else:  # a dummy: its line crosses the column
-                canvas.line([(xs[col], n.anchor), (xs[col] + widths[col] - 1, n.anchor)], segments.setdefault((id(n), id(n)), set()))
+                canvas.line([(xs[col], n.anchor), (xs[col] + widths[col] - 1, n.anchor)],
+                            segments.setdefault((id(n), id(n)), set()))
         if col == 0:
             continue
         left_end = xs[col - 1] + widths[col - 1]
@@ -303,7 +342,7 @@ def _draw(order: list[Value], boxes: dict[Value, Box], nodes: dict[Value, _Node]
             track_x = left_end + tracks[col].get(id(target), 0)
             end_x = xs[col] - len(glyph)  # the op node's first cell, or the dummy's
             for s in columns[col - 1]:
-                for d in _feeds(s, target):
+                for d in _feeds(s, target, columns[col]):
                     row = s.anchor + d
                     canvas.line([(left_end - 1, row), (track_x, row), (track_x, target.anchor), (end_x, target.anchor)],
                                 segments.setdefault((id(s), id(target)), set()))
@@ -314,7 +353,7 @@ def _draw(order: list[Value], boxes: dict[Value, Box], nodes: dict[Value, _Node]
     rows = canvas.finish()
     for v in order:
         box = boxes[v]
-        for i, text in enumerate(_box_lines(v, box.w)):
+        for i, text in enumerate(_box_lines(v, box.w, names)):
             rows[box.y + i][box.x:box.x + box.w] = list(text)
     edges = _edges(nodes, segments)
     for (child, _), cells in edges.items():  # each line leaves its input's box through its right side
@@ -323,7 +362,7 @@ def _draw(order: list[Value], boxes: dict[Value, Box], nodes: dict[Value, _Node]
             if cx == b.x + b.w - 1 and b.y < cy < b.y + BOX_H - 1:
                 rows[cy][cx] = "├"
     columns_v = [[n.box.value for n in sorted(column, key=lambda n: n.y) if n.box is not None] for column in columns]
-    return Picture(rows, boxes, ops, edges, columns_v)
+    return Picture(rows, boxes, ops, edges, columns_v, names)
 
 
 def _edges(nodes: dict[Value, _Node], segments: dict) -> dict[tuple[Value, Value], set[tuple[int, int]]]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Iterator
 
 from micrograd_tui.engine import Value
-from micrograd_tui.engine.graph import backward_steps, local_rule, node_count, op_text, zero_grads
+from micrograd_tui.engine.graph import backward_steps, local_rule, node_count, zero_grads
 
 from ..expressions import NEURON_BIAS
 from ..lab import FactsPanel, Field, Focus, GraphPanel, Lab, Panel
 from ..language import ExprError, Program, evaluate
+from ..names import bracketed, name_of, value_names
 from ..numtext import fmt
 
 EXAMPLES = [
@@ -92,7 +93,7 @@ class PlaygroundLab(Lab):
             self.message = "backward is complete; [[step]] starts stepping again"
             return
         self.last = v
-        self.message = f"{v.label or op_text(v)}._backward(): {local_rule(v)}"
+        self.message = f"{name_of(v, value_names(root))}._backward(): {local_rule(v)}"
 
     def on_backward(self) -> None:
         if self.program is None:
@@ -108,10 +109,11 @@ class PlaygroundLab(Lab):
         if self.program is None:
             return [FactsPanel((("functions", "tanh exp relu log sigmoid"), ("operators", "+ - * / **  ( )  += -= *= /=")))]
         out = self.program.output
-        rows = [(f"{out.label or 'output'}", fmt(out.data))]
+        called = bracketed(name_of(out, value_names(out)))
+        rows = [(called, fmt(out.data))]
         for name, v in self.program.names.items():
             if v is not out:
-                rows.append((f"d{out.label or 'out'}/d{name}", fmt(v.grad)))
+                rows.append((f"d{called}/d{name}", fmt(v.grad)))
         rows.append(("nodes", str(node_count(out))))
         return [FactsPanel(tuple(rows)), GraphPanel(out, self.text[:60], highlight=self.last)]
 

@@ -8,6 +8,7 @@ from micrograd_tui.engine import Value
 from micrograd_tui.engine.graph import backward_steps, leaves, local_rule, op_text, topological_order
 
 from ..lab import FactsPanel, GraphPanel, Lab, ListPanel, Panel
+from ..names import name_of, value_names
 from ..numtext import fmt
 
 
@@ -21,6 +22,7 @@ class StepLab(Lab):
 
     def reset(self) -> None:
         self.root = self._build()
+        self.names = value_names(self.root)  # as the boxes, the tree and the chain rule name them
         self.order = [v for v in reversed(topological_order(self.root)) if v._op]
         self.steps: Iterator[Value] = backward_steps(self.root)
         self.last: Value | None = None
@@ -36,8 +38,8 @@ class StepLab(Lab):
             return
         self.last = v
         self.count += 1
-        ins = ", ".join(f"{c.label or op_text(c)} grad → {fmt(c.grad)}" for c in v._prev)
-        self.message = f"{v.label or op_text(v)}._backward(): {local_rule(v)}.   {ins}"
+        ins = ", ".join(f"{name_of(c, self.names)} grad → {fmt(c.grad)}" for c in v._prev)
+        self.message = f"{name_of(v, self.names)}._backward(): {local_rule(v)}.   {ins}"
         if self.count == len(self.order):
             self.done = True
 
@@ -52,7 +54,7 @@ class StepLab(Lab):
         items = []
         for i, v in enumerate(self.order):
             mark = "✓" if i < self.count else ("▶" if i == self.count else " ")
-            items.append(f"{mark} {v.label or op_text(v)}  ({op_text(v)})")
-        return [FactsPanel(tuple((f"{v.label}.grad", fmt(v.grad)) for v in leaves(self.root))),
+            items.append(f"{mark} {name_of(v, self.names)}  ({op_text(v)})")
+        return [FactsPanel(tuple((f"{name_of(v, self.names)}.grad", fmt(v.grad)) for v in leaves(self.root))),
                 ListPanel("backward order", tuple(items)),
                 GraphPanel(self.root, highlight=self.last)]

@@ -97,7 +97,7 @@ def test_check_fails_on_a_fresh_workspace_and_passes_on_a_solved_one(tmp_path):
     assert ok.returncode == 0, ok.stdout
     assert ok.stdout.splitlines()[-1].endswith(" passed, 0 failed")
     one = run("check", "3.1", "--workspace", str(solved))
-    assert one.returncode == 0 and one.stdout.splitlines()[-1] == "4 passed, 0 failed"
+    assert one.returncode == 0 and one.stdout.splitlines()[-1] == "5 passed, 0 failed"
     bad = run("check", "value", "--workspace", str(solved))
     assert bad.returncode == 2 and "not an exercise" in bad.stderr
 

@@ -21,6 +21,7 @@ from textual.widgets.tree import TreeNode
 
 from micrograd_tui.engine import Value
 from micrograd_tui.lessons.lab import GraphPanel
+from micrograd_tui.lessons.names import value_names
 from micrograd_tui.lessons.numtext import fmt
 
 from ..keys import GRAPH_KEYS
@@ -63,7 +64,8 @@ def _column(number: str) -> str:
 
 
 def row_text(ref: NodeRef, width: int, *, highlighted: bool = False, expanded: bool | None = None,
-             compare: Mapping[Value, tuple[float, float]] | None = None) -> Text:
+             compare: Mapping[Value, tuple[float, float]] | None = None,
+             names: Mapping[Value, str] | None = None) -> Text:
     """One row: icon, name and op, then data and grad right-aligned in fixed columns (and, when
     comparing with expected numbers, a column that marks each node right or wrong).
 
@@ -78,7 +80,7 @@ def row_text(ref: NodeRef, width: int, *, highlighted: bool = False, expanded: b
         icon = "▾ " if expanded else "▸ "
     extra = WANT_W if compare is not None else 0
     name_w = max(0, width - 2 - 2 * NUM_W - extra)  # the name shrinks first: the numbers stay in view
-    name = node_name(v, ref.is_ref)
+    name = node_name(v, ref.is_ref, names)
     if name_w > 0:
         name.truncate(name_w, overflow="ellipsis", pad=True)
     else:  # Rich leaves a text whole when truncated to 0: it would push the numbers out of their columns
@@ -118,6 +120,7 @@ class GraphTree(Tree[NodeRef]):
         self.root_value: Value | None = None
         self.highlight: Value | None = None
         self.compare: Mapping[Value, tuple[float, float]] | None = None
+        self.names: dict[Value, str] = {}  # each value's name on screen, as the boxes and the chain rule write it
         self._claimed: set[int] = set()
         self._rows: list[TreeNode[NodeRef]] = []
 
@@ -134,6 +137,7 @@ class GraphTree(Tree[NodeRef]):
             return
         expanded = self._expanded_paths() if self.root_value is not None else None
         self.root_value = root
+        self.names = value_names(root)
         self.clear()
         self._claimed = {id(root)}
         self._rows = [self.root]
@@ -211,7 +215,8 @@ class GraphTree(Tree[NodeRef]):
             return Text("")
         width = max(2 + 2 * NUM_W, self.scrollable_content_region.width - ref.depth * self.guide_depth - 1)
         expanded = node.is_expanded if node.allow_expand else None
-        text = row_text(ref, width, highlighted=ref.value is self.highlight, expanded=expanded, compare=self.compare)
+        text = row_text(ref, width, highlighted=ref.value is self.highlight, expanded=expanded, compare=self.compare,
+                        names=self.names)
         text.stylize(style)
         return text
 
@@ -266,6 +271,7 @@ class GraphPanelView(Vertical):
         self.chain = False  # write the chain rule under the header (the panel says)
         self.drawn = "tree"  # what is drawn now: "dag" (boxes) or "tree"
         self._uses: tuple[Value, dict | None] | None = None  # (root, each node's uses), walked once per graph
+        self._named: tuple[Value, dict[Value, str]] | None = None  # (root, each value's name on screen)
         self._chain_text = ""
 
     def compose(self):
@@ -316,9 +322,18 @@ class GraphPanelView(Vertical):
             return root
         return cursor.data.value
 
+    def _names(self, root: Value) -> dict[Value, str]:
+        """The graph's names on screen, worked out once per graph."""
+        from micrograd_tui.lessons.names import value_names
+
+        if self._named is None or self._named[0] is not root:
+            self._named = (root, value_names(root))
+        return self._named[1]
+
     def _chain(self) -> None:
         """Write the cursor node's line (the graph's uses are walked once per root, and only up to a size)."""
-        from micrograd_tui.lessons.chainrule import LIMIT, chain_rule, users
+        from micrograd_tui.lessons.chainrule import chain_rule, users
+        from micrograd_tui.lessons.names import LIMIT, name_of
 
         lines = list(self.query(ChainLine).results(ChainLine))
         panel = self._panel
@@ -328,8 +343,9 @@ class GraphPanelView(Vertical):
         node = self._cursor(root)
         if self.comparing and self.drawn == "dag":  # the tree has a column for it; the boxes say it here
             want = (panel.expected or {}).get(node)
-            text = (f"{node.label or 'this node'}: expected data {fmt(want[0])}, grad {fmt(want[1])}" if want
-                    else f"{node.label or 'this node'}: no expected numbers for it")
+            called = name_of(node, self._names(root))
+            text = (f"{called}: expected data {fmt(want[0])}, grad {fmt(want[1])}" if want
+                    else f"{called}: no expected numbers for it")
             line.display = True
         else:
             line.display = self.chain
@@ -341,7 +357,7 @@ class GraphPanelView(Vertical):
             if uses is None:
                 text = f"(the chain rule is written for graphs of up to {LIMIT:,} nodes)"
             else:
-                text = chain_rule(root, node if node in uses else root, uses)
+                text = chain_rule(root, node if node in uses else root, uses, self._names(root))
         if text != self._chain_text:
             self._chain_text = text
             line.update(Text(text))
