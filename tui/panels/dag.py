@@ -5,7 +5,9 @@ the selected node (a heavy border, and its edges in the accent colour, so it
 reads without colour too), the learner's wrong nodes (✗) and the arrow keys:
 left to an input, right to the node that uses it, up and down within a column.
 At the graph's left or right end they stay in the lesson (leaving would lose what
-the learner did there): a short note says n goes on and p goes back.
+the learner did there): a short note says n goes on and p goes back. The view follows
+the cursor with the cursor's inputs beside it, and a box the view's edge cuts shows
+… where it is cut, so no number is read without its sign.
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ class DagView(ScrollableContainer, can_focus=True):
         self.compare: Mapping[Value, tuple[float, float]] | None = None
         self._pointed: Value | None = None  # the node the lab last pointed at (a step, the grad asked for)
         self._end_said = -10.0  # when the note about the graph's end was last shown
+        self._cut: tuple = ()  # the boxes the view's edges cut, as last drawn (marked, so no number loses its sign)
 
     def compose(self):
         yield Static("")
@@ -135,6 +138,12 @@ class DagView(ScrollableContainer, can_focus=True):
         grad = self.get_component_rich_style("dag--grad", partial=True)
         bad = self.get_component_rich_style("dag--wrong", partial=True)
         rows = [row[:] for row in p.rows]
+        self._cut = self._cut_boxes()
+        for x, edge_x in self._cut:  # a box the view's edge cuts: its numbers' rows say so
+            for box in p.boxes.values():
+                if box.x <= x < box.x + box.w:
+                    for j in (1, 2):
+                        rows[box.y + j][edge_x] = "…"
         for x, y, w in p.ops.values():
             for i in range(w):
                 styles[(x + i, y)] = op
@@ -178,14 +187,57 @@ class DagView(ScrollableContainer, can_focus=True):
         self.query_one(Static).update(text)
         self.call_after_refresh(self._reveal, 5)
 
+    def _cut_boxes(self) -> tuple:
+        """(a column of a box the view's left or right edge cuts through, the cell to mark), for each such
+        box's column: a cut number would read as another number (-6.0000 as 6.0000)."""
+        p = self.picture
+        if p is None:
+            return ()
+        left, width = round(self.scroll_x), self.scrollable_content_region.width
+        if width <= 0:
+            return ()
+        right = left + width - 1
+        cut = set()
+        for box in p.boxes.values():
+            if box.x < left < box.x + box.w - 1:
+                cut.add((box.x, left))
+            if box.x < right < box.x + box.w - 1:
+                cut.add((box.x, right))
+        return tuple(sorted(cut))
+
+    def watch_scroll_x(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_x(old_value, new_value)
+        if self.picture is not None and self._cut_boxes() != self._cut:
+            self._draw()
+
+    def on_resize(self) -> None:
+        if self.picture is not None and self._cut_boxes() != self._cut:
+            self._draw()
+
     def _reveal(self, tries: int) -> None:
-        """Scroll the cursor's box into view, once the new picture is laid out (its size known)."""
+        """Scroll the cursor's box, the op that makes it and its inputs into view, once the new picture
+        is laid out (its size known): while the backward pass is stepped, the node running and the
+        inputs its grad goes to are seen together. The view's left edge stops at a column's start, so
+        it cuts no box when it need not."""
         p, sel = self.picture, self.selected
         if p is None or sel is None or sel not in p.boxes:
             return
-        box = p.boxes[sel]
         if self.virtual_size.width < p.width or self.virtual_size.height < p.height:
             if tries:
                 self.call_after_refresh(self._reveal, tries - 1)
             return
-        self.scroll_to_region(Region(box.x, box.y, box.w, BOX_H), animate=False, immediate=True)
+        box = p.boxes[sel]
+        view = self.scrollable_content_region.size
+        region = Region(box.x, box.y, box.w, BOX_H)
+        for v in p.inputs(sel):
+            wider = region.union(Region(p.boxes[v].x, p.boxes[v].y, p.boxes[v].w, BOX_H))
+            if wider.width <= view.width and wider.height <= view.height:
+                region = wider
+        starts = sorted({0} | {b.x for b in p.boxes.values()})
+        fits = [x for x in starts if x <= region.x and x + view.width >= region.right]
+        left = max(fits) if fits else region.x
+        if self.scroll_x <= region.x and self.scroll_x + view.width >= region.right:
+            left = round(self.scroll_x) if round(self.scroll_x) in starts else left  # in view already
+        self.scroll_to(x=left, animate=False, immediate=True)
+        self.scroll_to_region(Region(left, region.y, min(region.width, view.width), region.height),
+                              animate=False, immediate=True)
