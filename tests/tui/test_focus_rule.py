@@ -176,3 +176,30 @@ def quit_and_keys(app, after: list[str]) -> None:
     pilot's own presses wait for the app to go idle, and nothing arrives after the exit)."""
     for key in ["q", *after]:
         app.post_message(events.Key(key, key if len(key) == 1 else None))
+
+
+@pytest.mark.slow  # about a minute a size: 20 lessons opened, each waited on
+@pytest.mark.parametrize("size", SIZES)
+async def test_every_next_leaves_the_main_widget_holding_the_keyboard(tmp_path, size):
+    """20 presses of n from lesson 0, each as soon as the lesson before is on screen: every lesson opens
+    with its main widget (the graph, a field, the code) holding the keyboard, so its keys work at once."""
+    import os
+
+    os.environ["MICROGRAD_TUI_HOME"] = str(tmp_path)  # build exercises make their workspace here
+    app = make_app("micrograd")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        for _ in range(20):
+            before = app.lesson.index
+            await pilot.press("n")
+            assert await wait_for(pilot, lambda: app.lesson.index == before + 1), app.lesson.slug
+            want = None
+
+            def holds():
+                nonlocal want
+                want = app.lab_view.first_focus() if app.lab_view is not None else None
+                return want is not None and app.focused is want
+
+            settled = await wait_for(pilot, holds, timeout=5)
+            assert settled or want is None, (f"lesson {app.lesson.label}: the keyboard is with "
+                                             f"{type(app.focused).__name__}, not {type(want).__name__}")

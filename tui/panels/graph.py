@@ -267,6 +267,7 @@ class GraphPanelView(Vertical):
         super().__init__(**kwargs)
         self.title = title
         self._panel: GraphPanel | None = None  # the last one shown (or to show, once mounted)
+        self._shown_root: Value | None = None  # the graph drawn now
         self.comparing = False
         self.chain = False  # write the chain rule under the header (the panel says)
         self.drawn = "tree"  # what is drawn now: "dag" (boxes) or "tree"
@@ -283,10 +284,14 @@ class GraphPanelView(Vertical):
         yield DagView()
 
     def figure(self) -> Widget:
-        """The widget that draws the graph now (the one to focus)."""
+        """The widget that draws the graph (the one to focus): also before the graph is first shown,
+        when the focus of a lesson just opened is given out."""
         from .dag import DagView
 
-        return self.query_one(DagView) if self.drawn == "dag" else self.query_one(GraphTree)
+        drawn = self.drawn
+        if self._panel is not None and self._panel.root is not self._shown_root:
+            drawn = self._chosen(self._panel.root)  # not shown yet: what it will draw
+        return self.query_one(DagView) if drawn == "dag" else self.query_one(GraphTree)
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[NodeRef]) -> None:
         self._chain()
@@ -393,6 +398,7 @@ class GraphPanelView(Vertical):
         self.chain = panel.chain_rule and not comparing
         self.title, self.comparing = panel.title, comparing
         self.drawn = self._chosen(panel.root)
+        self._shown_root = panel.root
         tree, dag = trees[0], dags[0]
         if self.drawn == "dag":
             try:
@@ -404,6 +410,10 @@ class GraphPanelView(Vertical):
                 self.drawn = "tree"
         if self.drawn == "tree":
             tree.show(panel.root, panel.highlight, panel.expected)
+        hidden = dag if self.drawn == "tree" else tree
+        had_focus = hidden.has_focus  # focused before it was known which one this graph draws
         tree.display, dag.display = self.drawn == "tree", self.drawn == "dag"
+        if had_focus:
+            self.figure().focus()
         self._header()
         self._chain()  # the numbers may have changed (a backward ran)
