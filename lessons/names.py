@@ -62,23 +62,31 @@ def value_names(root: Value, limit: int = LIMIT) -> dict[Value, str]:
     labels = Counter(v.label for v in order if v.label)
     seen: Counter[str] = Counter()
     names: dict[Value, str] = {}
-    unnamed: list[Value] = []
-    for v in order:  # inputs first, so an expression can use its inputs' names
+    for v in order:
         if v.label:
             seen[v.label] += 1  # the last one made keeps the bare name, as the code's variable does at the end
             earlier = seen[v.label] < labels[v.label]
             names[v] = v.label + (str(seen[v.label]).translate(_SUBSCRIPT) if earlier else "")
-        else:
-            text = _expression(v, names)
-            names[v] = text if len(text) <= LONGEST else f"({op_text(v)})"
-            unnamed.append(v)
-    taken = Counter(names.values())
-    count: Counter[str] = Counter()
-    for v in unnamed:  # two unlabelled values that read the same: subscripts too
-        text = names[v]
-        if taken[text] > 1:
-            count[text] += 1
-            names[v] = text + str(count[text]).translate(_SUBSCRIPT)
+    unnamed = [v for v in order if not v.label]
+    for _ in range(6):  # an expression uses its inputs' final names: again until no name changes
+        shown = dict(names)  # this round reads the names the last round gave
+        base = {}
+        for v in unnamed:
+            text = _expression(v, shown)
+            base[v] = text if len(text) <= LONGEST else f"({op_text(v)})"
+            shown.setdefault(v, base[v])
+        taken = Counter(base.values()) + Counter(names[v] for v in order if v.label)
+        count: Counter[str] = Counter()
+        changed = False
+        for v in unnamed:  # two that read the same: subscripts, in the order the graph made them
+            text = base[v]
+            if taken[text] > 1:
+                count[text] += 1
+                text += str(count[text]).translate(_SUBSCRIPT)
+            changed |= names.get(v) != text
+            names[v] = text
+        if not changed:
+            break
     return names
 
 

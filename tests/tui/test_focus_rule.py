@@ -192,7 +192,7 @@ async def test_every_next_leaves_the_main_widget_holding_the_keyboard(tmp_path, 
         for _ in range(20):
             before = app.lesson.index
             await pilot.press("n")
-            assert await wait_for(pilot, lambda: app.lesson.index == before + 1), app.lesson.slug
+            assert await wait_for(pilot, lambda b=before: app.lesson.index == b + 1), app.lesson.slug
             want = None
 
             def holds():
