@@ -65,6 +65,9 @@ def _expected_losses(run) -> tuple[float, ...]:
     return ()
 
 
+WHOLE_AT = 60  # a failure longer than this (or of several lines) gets a panel with the whole message
+
+
 class WorkshopLab(Lab):
     def __init__(self, exercise: Exercise, folder: Path | None = None):
         super().__init__()
@@ -247,6 +250,7 @@ class WorkshopLab(Lab):
         return f"{where}\n✗ {bad.check.name}: {first}"
 
     # --- what to show -------------------------------------------------------------------
+    # (a failure's first line longer than this is cut in the status above: its panel has the whole of it)
     def panels(self) -> list[Panel]:
         r = self.results
         rows = [("exercise", self.exercise.slug), ("file", self.exercise.file)]
@@ -266,7 +270,7 @@ class WorkshopLab(Lab):
         if graph is not None:
             shown.append(graph)
         bad = self.first_failure() if r is not None and r.finished else None
-        if bad is not None and "\n" in bad.message:
+        if bad is not None and ("\n" in bad.message or len(bad.message) > WHOLE_AT):  # too long for the status
             shown.append(CodePanel(f"why `{bad.check.name}` fails", bad.message, plain=True))
         if self.exercise.live and r is not None:
             shown.append(self._losses(r))
