@@ -231,6 +231,7 @@ class EditFile:
 
     path: Path
     external: bool = False
+    line: int | None = None  # where to put the cursor: the line a failure points at (else the first to write)
 
 
 @dataclass(frozen=True)

@@ -116,9 +116,10 @@ class Editor(ModalScreen[bool]):
     """
     STATUS_SECONDS = 0.2  # how often the line under the text asks for the latest check result
 
-    def __init__(self, path: Path, on_save, status=None):
+    def __init__(self, path: Path, on_save, status=None, line: int | None = None):
         super().__init__()
         self.path = path
+        self.line = line  # the line to start on (a failure's), else the first thing to write
         self.on_save = on_save
         self.status = status  # () -> the latest result in a line, shown under the text as you save
         self.saved_once = False
@@ -137,7 +138,13 @@ class Editor(ModalScreen[bool]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one(TextArea).focus()
+        area = self.query_one(TextArea)
+        area.focus()
+        row = start_row(area.text, self.line)
+        if row is not None:
+            column = len(area.document.get_line(row)) - len(area.document.get_line(row).lstrip())
+            area.cursor_location = (row, column)
+            self.call_after_refresh(area.scroll_cursor_visible, center=True, animate=False)
         if self.status is not None:
             self._show_status()
             self.set_interval(self.STATUS_SECONDS, self._show_status)
@@ -175,6 +182,18 @@ class Editor(ModalScreen[bool]):
 
         self.app.push_screen(Confirm(f"{self.path.name} has changes that are not saved. Close and lose them?"),
                              answered)
+
+
+def start_row(text: str, line: int | None) -> int | None:
+    """Where the editor's cursor starts (a row from 0): the line a failure points at, else the first
+    ``raise NotImplementedError`` (the starter's "write this here"), else None (the top)."""
+    lines = text.splitlines()
+    if line is not None and 1 <= line <= len(lines):
+        return line - 1
+    for row, text_line in enumerate(lines):
+        if text_line.strip().startswith("raise NotImplementedError"):
+            return row
+    return None
 
 
 def edit_outside(app, path: Path) -> str | None:

@@ -216,7 +216,8 @@ class LabView(Vertical):
             else:
                 from .dialogs import Editor
 
-                self.app.push_screen(Editor(request.path, on_save=self._poll_files, status=self._result_line))
+                self.app.push_screen(Editor(request.path, on_save=self._poll_files, status=self._result_line,
+                                            line=request.line))
 
     def _result_line(self) -> str:
         """The lab's latest word on the file (its message's last lines: checking…, ✓, ✗ and why), for the editor."""

@@ -4,6 +4,8 @@ learner's own graph with this app's numbers beside theirs."""
 
 from __future__ import annotations
 
+import re
+
 import math
 import os
 from dataclasses import dataclass
@@ -178,7 +180,7 @@ class WorkshopLab(Lab):
 
     # --- the learner's actions ------------------------------------------------------
     def on_edit(self) -> None:
-        self.requests.append(EditFile(self.path))
+        self.requests.append(EditFile(self.path, line=self._failing_line()))
 
     def on_edit_external(self) -> None:
         self.requests.append(EditFile(self.path, external=True))
@@ -248,6 +250,14 @@ class WorkshopLab(Lab):
         if bad.verdict is not None and bad.verdict.goto:
             return f"{where}\n✗ {first}. [[open_earlier]] opens it"
         return f"{where}\n✗ {bad.check.name}: {first}"
+
+    def _failing_line(self) -> int | None:
+        """The line of this exercise's file that the first failure points at (``engine.py:34``), if any."""
+        bad = self.first_failure() if self.results is not None and self.results.finished else None
+        if bad is None or bad.check.stretch:
+            return None
+        found = re.findall(rf"\b{re.escape(self.exercise.file)}:(\d+)", bad.message)
+        return int(found[-1]) if found else None
 
     # --- what to show -------------------------------------------------------------------
     # (a failure's first line longer than this is cut in the status above: its panel has the whole of it)

@@ -245,3 +245,36 @@ async def test_an_exercise_that_builds_on_a_failing_one_opens_it_on_a_key(user_h
         assert await wait_for(pilot, lambda: checks_done(app))
         assert "open_earlier" not in app.lab_view.lab.actions  # here the log check itself fails: nothing earlier
         assert await wait_for(pilot, lambda: "chain-rule factor missing in `log`" in screen_text(app))
+
+
+async def test_the_editor_opens_on_the_first_thing_to_write_then_on_the_failing_line(user_home):
+    """Issue 29: the cursor starts where the learner types (the starter's first `raise NotImplementedError`),
+    and after a failure that names a line of the file, on that line."""
+    from textual.widgets import TextArea
+
+    app = make_app("build-value")
+    async with app.run_test(size=SIZE) as pilot:
+        assert await wait_for(pilot, lambda: checks_done(app))
+        engine = user_home / "workspace" / "engine.py"
+        first = next(i for i, line in enumerate(engine.read_text().splitlines())
+                     if line.strip().startswith("raise NotImplementedError"))
+        await pilot.press("e")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, Editor))
+        area = app.screen.query_one(TextArea)
+        assert await wait_for(pilot, lambda: area.cursor_location[0] == first), area.cursor_location
+        assert area.cursor_location[1] == 8  # on the raise, past its indentation: typing replaces the body there
+        await pilot.press("escape")
+        assert await wait_for(pilot, lambda: not isinstance(app.screen, Editor))
+        # a solved engine with one slip that raises: the failure names engine.py:<line>
+        shutil.copy(SOLUTION / "engine.py", engine)
+        text = engine.read_text().replace("        out = Value(self.data + other.data, (self, other), \"+\")",
+                                          "        out = Value(self.data + other.datum, (self, other), \"+\")")
+        engine.write_text(text)
+        slip = next(i for i, line in enumerate(text.splitlines()) if "other.datum" in line)
+        await pilot.press("c")
+        assert await wait_for(pilot, lambda: checks_done(app) and "datum" in (app.lab_view.lab.first_failure() or
+                                                                              type("", (), {"message": ""})).message)
+        await pilot.press("e")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, Editor))
+        area = app.screen.query_one(TextArea)
+        assert await wait_for(pilot, lambda: area.cursor_location[0] == slip), (area.cursor_location, slip)
