@@ -280,7 +280,8 @@ class WorkshopLab(Lab):
         if graph is not None:
             shown.append(graph)
         bad = self.first_failure() if r is not None and r.finished else None
-        if bad is not None and ("\n" in bad.message or len(bad.message) > WHOLE_AT):  # too long for the status
+        if bad is not None and ("\n" in bad.message or len(bad.message) > WHOLE_AT) and not (
+                bad.message.startswith("not written yet")):  # too long for the status ("not written yet" fits)
             shown.append(CodePanel(f"why `{bad.check.name}` fails", bad.message, plain=True))
         if self.exercise.live and r is not None:
             shown.append(self._losses(r))
