@@ -242,6 +242,6 @@ async def test_the_palette_over_the_editor_offers_nothing_that_acts_beneath_it(u
         assert not [t for t in titles if t.startswith(("Next", "Prev", "Contents", "Reset"))], titles
         assert not app.check_action("next_lesson", ()) and app.check_action("quit", ())
         lesson = app.lesson
-        app.run_action("next_lesson")
+        await app.run_action("next_lesson")
         await pilot.pause(0.2)
         assert app.lesson is lesson  # nothing moved beneath the editor
