@@ -203,3 +203,27 @@ async def test_every_next_leaves_the_main_widget_holding_the_keyboard(tmp_path, 
             settled = await wait_for(pilot, holds, timeout=5)
             assert settled or want is None, (f"lesson {app.lesson.label}: the keyboard is with "
                                              f"{type(app.focused).__name__}, not {type(want).__name__}")
+
+
+def _graph_lessons() -> list[str]:
+    from micrograd_tui.lessons.lab import GraphPanel
+
+    return [lesson.slug for lesson in LESSONS if not lesson.sub and lesson.slug != "playground"
+            and any(isinstance(p, GraphPanel) for p in lesson.make_lab().panels())]
+
+
+@pytest.mark.parametrize("slug", _graph_lessons())
+async def test_arrows_at_the_ends_of_every_graph_stay_in_the_lesson(slug):
+    """Issue 29: an arrow off either end of a graph (or held down) keeps the lesson, and what was done in it."""
+    app = make_app(slug)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        lab = app.lab_view.lab
+        if "backward" in lab.actions:
+            await pilot.press("g")  # something done in the lesson, to keep
+            await settle(pilot)
+        grads = [v.grad for p in lab.panels() if hasattr(p, "root") for v in [p.root]]
+        await pilot.press(*["right"] * 6, *["left"] * 15, *["right"] * 15, "up", "down", "left")
+        await settle(pilot)
+        assert app.lesson.slug == slug and app.lab_view.lab is lab
+        assert [v.grad for p in lab.panels() if hasattr(p, "root") for v in [p.root]] == grads

@@ -106,6 +106,10 @@ class GraphTree(Tree[NodeRef]):
     BINDINGS = [
         # The tree's own space (toggle a node) would hide the app's run/pause key; enter still toggles.
         Binding("space", "app.lab('run')", "Run/pause", show=False),
+        # Left and right stay in the tree (to the node's input, back to its user): off the ends they would
+        # reach the app's previous and next lesson and lose what was done here.
+        Binding("left", "tree_move(-1)", "Move", key_display="←→↑↓", tooltip="Left: back to the node that uses it"),
+        Binding("right", "tree_move(1)", "Move", show=False, tooltip="Right: open the node, then to its first input"),
     ]
 
     DEFAULT_CSS = """
@@ -123,6 +127,25 @@ class GraphTree(Tree[NodeRef]):
         self.names: dict[Value, str] = {}  # each value's name on screen, as the boxes and the chain rule write it
         self._claimed: set[int] = set()
         self._rows: list[TreeNode[NodeRef]] = []
+        self._end_said = -10.0  # when the note about the graph's end was last shown
+
+    def action_tree_move(self, way: int) -> None:
+        """Left to the node that uses this one (its parent row), right to its first input (opening it first)."""
+        node = self.cursor_node
+        if node is None:
+            return
+        if way < 0 and node.parent is not None:
+            self.move_cursor(node.parent)
+        elif way > 0 and node.allow_expand and not node.is_expanded:
+            node.expand()
+        elif way > 0 and node.children:
+            self.move_cursor(node.children[0])
+        else:
+            import time
+
+            if time.monotonic() - self._end_said > 3:  # one note at a time, however often the key repeats
+                self._end_said = time.monotonic()
+                self.notify("end of the graph: n next lesson, p previous", timeout=3)
 
     # --- building ---------------------------------------------------------------
     def show(self, root: Value, highlight: Value | None = None,
