@@ -280,6 +280,7 @@ class Lab(ABC):
         self.done = False
         self.history: list[str] | None = None  # earlier inputs, walked with up/down in the field
         self.pending_input: str | None = None  # text the lab puts into its first field (an example)
+        self.under_cursor: Value | None = None  # the node under the learner's cursor (see cursor_on)
         self.requests: list[EditFile | SaveScreen | OpenLesson | Deliver] = []  # what the lab asks the app to do for it; the app takes them
 
     # --- what to show ------------------------------------------------------------
@@ -289,6 +290,11 @@ class Lab(ABC):
 
     def fields(self) -> list[Field]:
         return []
+
+    def cursor_on(self, value: Value | None) -> None:
+        """The node the learner's cursor is on in a graph panel (None: none): a lab whose keys act on
+        "this node" (``f`` checks it by a finite difference) keeps it."""
+        self.under_cursor = value
 
     def current_field(self) -> str | None:
         """The field that typing goes into (the screen marks it): the first, unless a lab says."""

@@ -246,6 +246,9 @@ class LabView(Vertical):
         else:
             self._poll_files()
 
+    def on_graph_panel_view_pointed(self, message) -> None:
+        self.lab.cursor_on(message.value)  # nothing to redraw: a key that acts on the node reads it
+
     def on_job_update(self, message: JobUpdate) -> None:
         if self._ready and self.runner.take(message):
             self.sync()

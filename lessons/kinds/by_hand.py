@@ -162,7 +162,9 @@ class ByHandLab(Lab):
             self.message = f"d{self.ex.output}/d{cur} = {fmt(self.truth[cur])}. next: d{self.ex.output}/d{self.current}"
 
     def on_check(self) -> None:
-        cur = self.current or self.ex.order[-1]
+        """A finite difference for the node under the cursor (an input it can nudge), else the one asked for."""
+        under = next((label for label, v in self.nodes.items() if v is self.under_cursor and label in self.ex.order), None)
+        cur = under or self.current or self.ex.order[-1]
         self.message = self.finite_difference(cur)
 
     def finite_difference(self, label: str) -> str:

@@ -227,3 +227,17 @@ async def test_arrows_at_the_ends_of_every_graph_stay_in_the_lesson(slug):
         await settle(pilot)
         assert app.lesson.slug == slug and app.lab_view.lab is lab
         assert [v.grad for p in lab.panels() if hasattr(p, "root") for v in [p.root]] == grads
+
+
+async def test_f_checks_the_node_under_the_cursor():
+    """Issue 29: f's finite difference is for the node the learner is looking at, not the question asked."""
+    app = make_app("manual-backprop")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("escape")  # the graph takes the keyboard; the question is dL/dL
+        assert await wait_for(pilot, lambda: type(app.focused).__name__ == "DagView")
+        await pilot.press("left")  # from L to d
+        assert await wait_for(pilot, lambda: app.query_one("DagView").selected.label == "d")
+        await pilot.press("f")
+        assert await wait_for(pilot, lambda: "finite difference for d:" in app.lab_view.lab.message), \
+            app.lab_view.lab.message

@@ -15,6 +15,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
@@ -316,11 +317,24 @@ class GraphPanelView(Vertical):
             drawn = self._chosen(self._panel.root)  # not shown yet: what it will draw
         return self.query_one(DagView) if drawn == "dag" else self.query_one(GraphTree)
 
+    class Pointed(Message):
+        """The cursor is on another node: the lab hears of it (its keys may act on that node)."""
+
+        def __init__(self, value: Value) -> None:
+            super().__init__()
+            self.value = value
+
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[NodeRef]) -> None:
         self._chain()
+        self._pointed()
 
     def on_dag_view_moved(self, event) -> None:
         self._chain()
+        self._pointed()
+
+    def _pointed(self) -> None:
+        if self._panel is not None and self.is_mounted:
+            self.post_message(self.Pointed(self._cursor(self._panel.root)))
 
     def _chosen(self, root: Value) -> str:
         """Boxes unless the learner chose the tree, or the graph is too big for boxes and they did not ask."""
