@@ -36,8 +36,7 @@ class FunctionLab(Lab):
         self.plot_range = plot_range
         self.show_graph = show_graph
         self.formula = formula
-        self.actions = frozenset({"reset", "less", "more", "h_less", "h_more"}
-                                 | ({"next_var"} if len(variables) > 1 else set()))
+        self.actions = frozenset({"reset", "less", "more", "h_less", "h_more", "next_var"})  # v: the next field, h too
         self.shows = frozenset({FactsPanel} | ({GraphPanel} if show_graph else set())
                                | ({PlotPanel} if plot_var else set()))
         self.reset()
@@ -45,6 +44,7 @@ class FunctionLab(Lab):
     def reset(self) -> None:
         self.vars = [Var(v.name, v.value, v.step) for v in self.initial]
         self.selected = 0
+        self.at_h = False  # the marked field (▶) is h's: what is typed goes there
         self.h = self.h0
         self._compute()
 
@@ -104,18 +104,28 @@ class FunctionLab(Lab):
         self._explored()
 
     def on_next_var(self) -> None:
-        self.selected = (self.selected + 1) % len(self.vars)
-        self.message = f"now moving {self.var.name}"
+        """The next field, in the order they are shown: each variable, then h (then the first again)."""
+        if self.at_h:
+            self.at_h, self.selected = False, 0
+        elif self.selected + 1 < len(self.vars):
+            self.selected += 1
+        else:
+            self.at_h = True
+        self.message = ("type a new h and press enter ([[h_less]] and [[h_more]] step it)" if self.at_h
+                        else f"now moving {self.var.name}")
 
     def current_field(self) -> str | None:
-        return self.var.name
+        return "h" if self.at_h else self.var.name
 
     def key_words(self) -> dict[str, str]:
         words = {"less": f"{self.var.name} − {self.var.step:g}", "more": f"{self.var.name} + {self.var.step:g}",
                  "h_less": "h ÷ 10", "h_more": "h × 10"}
-        if len(self.vars) > 1:
-            nxt = self.vars[(self.selected + 1) % len(self.vars)].name
-            words["next_var"] = f"move {nxt} instead"
+        if self.at_h:
+            words["next_var"] = f"type {self.vars[0].name} instead"
+        elif self.selected + 1 < len(self.vars):
+            words["next_var"] = f"move {self.vars[self.selected + 1].name} instead"
+        else:
+            words["next_var"] = "type h instead"
         return words
 
     def fields(self) -> list[Field]:

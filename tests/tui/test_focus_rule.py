@@ -241,3 +241,18 @@ async def test_f_checks_the_node_under_the_cursor():
         await pilot.press("f")
         assert await wait_for(pilot, lambda: "finite difference for d:" in app.lab_view.lab.message), \
             app.lab_view.lab.message
+
+
+async def test_v_reaches_every_field_of_lesson_1_and_typing_goes_there():
+    """Issue 29: lesson 1's h took three tabs; v moves the ▶ to it, and a number typed goes into it."""
+    app = make_app("derivative")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        lab = app.lab_view.lab
+        assert lab.current_field() == "x"
+        await pilot.press("v")
+        assert await wait_for(pilot, lambda: lab.current_field() == "h")
+        await pilot.press("0", "full_stop", "0", "1", "enter")
+        assert await wait_for(pilot, lambda: lab.h == 0.01), lab.message
+        await pilot.press("escape", "v")
+        assert await wait_for(pilot, lambda: lab.current_field() == "x")

@@ -93,8 +93,8 @@ class DagView(ScrollableContainer, can_focus=True):
         if not new and before == (self.picture.rows, self.selected):
             return  # nothing to draw again (most updates of a lab leave its graph as it was)
         self._draw()
-        if new:
-            self.post_message(self.Moved())
+        if new or before[1] is not self.selected:
+            self.post_message(self.Moved())  # the cursor is on another node (the lab moved it, or a new graph)
 
     def _first_wrong(self) -> Value | None:
         """The learner's wrong node nearest the output (where the slip is), or None."""
