@@ -132,6 +132,24 @@ def error_text(error: dict) -> str:
 
 
 
+# a TypeError's message, and its reading in plain words (from what the message names)
+_TYPE_ERRORS: list[tuple[str, Callable[..., str]]] = [
+    (r"'NoneType' object is not iterable",
+     lambda: "a None was looped over (or unpacked) where a list was expected: a method that should give back its "
+             "outputs returned nothing (a missing `return`?)"),
+    (r"'(\w+)' object is not callable",
+     lambda what: f"a {what} was called like a function: a method name reused for data (self.data and a data() "
+                  "method?), or parentheses after something that is not a function"),
+    (r"([\w.]+)\(\) takes (\d+) positional arguments? but (\d+) (?:was|were) given",
+     lambda name, takes, given: f"{name} was called with {given} arguments and takes {takes} (self counts as one): "
+                                "the check calls it as the lecture does, e.g. Neuron(nin), Layer(nin, nout), "
+                                "MLP(nin, nouts), train_step(model, xs, ys, lr)"),
+    (r"must be real number, not (\w+)",
+     lambda what: f"the math module got a {what}: math.tanh, math.exp and math.log work on plain floats, so pass "
+                  "self.data, then wrap the result in a new Value"),
+]
+
+
 def _reading(kind: str, message: str) -> str:
     """A TypeError or AttributeError in plain words: what met what, and what the lecture's code does there."""
     if kind == "TypeError":
@@ -152,24 +170,11 @@ def _reading(kind: str, message: str) -> str:
         if "'NoneType' object is not callable" in message or "is not callable: the _backward" in message:
             return ("something called is None: a _backward set to what _backward() returns? "
                     "Store the function itself, `out._backward = _backward`, without the parentheses")
-        called = re.search(r"'(\w+)' object is not callable", message)
-        if called:
-            return (f"a {called.group(1)} was called like a function: a method name reused for data "
-                    "(self.data and a data() method?), or parentheses after something that is not a function")
-        arguments = re.search(r"([\w.]+)\(\) takes (\d+) positional arguments? but (\d+) (?:was|were) given", message)
-        if arguments:
-            name, takes, given = arguments.groups()
-            return (f"{name} was called with {given} arguments and takes {takes} (self counts as one): "
-                    "the check calls it as the lecture does, e.g. Neuron(nin), Layer(nin, nout), MLP(nin, nouts), "
-                    "train_step(model, xs, ys, lr)")
-        real = re.search(r"must be real number, not (\w+)", message)
-        if real:
-            return (f"the math module got a {real.group(1)}: math.tanh, math.exp and math.log work on plain "
-                    "floats, so pass self.data, then wrap the result in a new Value")
+        for pattern, reading in _TYPE_ERRORS:
+            found = re.search(pattern, message)
+            if found:
+                return reading(*found.groups())
         iterable = re.search(r"'(\w+)' object is not iterable", message)
-        if iterable and iterable.group(1) == "NoneType":
-            return ("a None was looped over (or unpacked) where a list was expected: a method that should "
-                    "give back its outputs returned nothing (a missing `return`?)")
         if iterable:
             return (f"a {iterable.group(1)} was looped over (or unpacked) where a list was expected: "
                     "a layer of one neuron returns one Value, not a list")

@@ -13,24 +13,11 @@ import pytest
 
 from micrograd_tui.lessons.workshop.checking import CheckRun
 from micrograd_tui.lessons.workshop.exercises import find_exercise
+from test_slips import BACKWARD as SORT  # the lecture's backward(), as the slips table has it
 
 SOLUTION = Path(__file__).parent / "solution"
 ENGINE_ALL = ("build-value", "build-backward-ops", "build-backward", "build-more-ops", "softmax-nll")
 
-SORT = """        topo = []
-        visited = set()
-
-        def build_topo(v):
-            if v not in visited:
-                visited.add(v)
-                for child in v._prev:
-                    build_topo(child)
-                topo.append(v)
-        build_topo(self)
-        self.grad = 1.0
-        for node in reversed(topo):
-            node._backward()
-"""
 STACK_SORT = """        topo, seen, stack = [], set(), [(self, False)]
         while stack:
             v, done = stack.pop()
