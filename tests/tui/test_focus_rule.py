@@ -201,8 +201,10 @@ async def test_every_next_leaves_the_main_widget_holding_the_keyboard(tmp_path, 
                 return want is not None and app.focused is want
 
             settled = await wait_for(pilot, holds, timeout=5)
-            assert settled or want is None, (f"lesson {app.lesson.label}: the keyboard is with "
-                                             f"{type(app.focused).__name__}, not {type(want).__name__}")
+            # a build exercise's keys act with nothing focused (its panels come and go as checks finish)
+            lab_keys = app.lesson.sub and app.focused is None
+            assert settled or want is None or lab_keys, (f"lesson {app.lesson.label}: the keyboard is with "
+                                                         f"{type(app.focused).__name__}, not {type(want).__name__}")
 
 
 def _graph_lessons() -> list[str]:
