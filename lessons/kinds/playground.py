@@ -38,6 +38,7 @@ class PlaygroundLab(Lab):
 
     def reset(self) -> None:
         self.program: Program | None = None
+        self.names: dict[Value, str] = {}  # each value's name on screen, for the program shown
         self.text = ""
         self.steps: Iterator[Value] | None = None
         self.last: Value | None = None
@@ -55,6 +56,7 @@ class PlaygroundLab(Lab):
             self._remember(text)
             return False  # the previous graph stays on screen: nothing is lost
         self.program = program
+        self.names = value_names(program.output)  # worked out once per expression: panels() runs on every update
         self.text = text
         self._remember(text)
         program.output.backward()
@@ -93,7 +95,7 @@ class PlaygroundLab(Lab):
             self.message = "backward is complete; [[step]] starts stepping again"
             return
         self.last = v
-        self.message = f"{name_of(v, value_names(root))}._backward(): {local_rule(v)}"
+        self.message = f"{name_of(v, self.names)}._backward(): {local_rule(v)}"
 
     def on_backward(self) -> None:
         if self.program is None:
@@ -109,7 +111,7 @@ class PlaygroundLab(Lab):
         if self.program is None:
             return [FactsPanel((("functions", "tanh exp relu log sigmoid"), ("operators", "+ - * / **  ( )  += -= *= /=")))]
         out = self.program.output
-        called = bracketed(name_of(out, value_names(out)))
+        called = bracketed(name_of(out, self.names))
         rows = [(called, fmt(out.data))]
         for name, v in self.program.names.items():
             if v is not out:

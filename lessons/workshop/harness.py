@@ -158,14 +158,15 @@ def run_backward(v):
     step()
 
 
-MAKERS = {"+": "__add__", "*": "__mul__", "**": "__pow__", "tanh": "tanh", "exp": "exp", "log": "log",
-          "ReLU": "relu", "relu": "relu"}
+MAKERS = {"+": "__add__", "*": "__mul__", "**": "__pow__", "ReLU": "relu"}  # else the op is the method's name
 
 
 def maker(v):
-    """Where in the learner's file the method that made ``v`` starts (by its ``_op``), or None."""
+    """Where in the learner's file the method that made ``v`` starts (by its ``_op``: ``**2`` is __pow__'s),
+    or None."""
     op = str(getattr(v, "_op", "") or "")
-    method = getattr(type(v), MAKERS.get(op, op) or "__init__", None) if op else None
+    op = "**" if op.startswith("**") else op
+    method = getattr(type(v), MAKERS.get(op, op), None) if op else None
     code = getattr(method, "__code__", None)
     if code is None:
         return None

@@ -19,20 +19,7 @@ MUL_BACKWARD = "            self.grad += other.data * out.grad\n            othe
 ADD_BACKWARD = "            self.grad += 1.0 * out.grad\n            other.grad += 1.0 * out.grad"
 
 # backward() as the lecture writes it, and the order slips learners make in it (issue 28)
-BACKWARD = """        topo = []
-        visited = set()
-
-        def build_topo(v):
-            if v not in visited:
-                visited.add(v)
-                for child in v._prev:
-                    build_topo(child)
-                topo.append(v)
-        build_topo(self)
-        self.grad = 1.0
-        for node in reversed(topo):
-            node._backward()
-"""
+BACKWARD = (SOLUTION / "engine.py").read_text().split("    def backward(self):\n")[1]  # to the end of the file
 NO_SORT = """        self.grad = 1.0
 
         def go(v):
