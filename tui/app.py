@@ -135,9 +135,10 @@ class MicrogradApp(App):
         self.exit()
 
     def _open(self, lesson: Lesson) -> None:
-        host = self.query_one("#lab-host")
-        if self._leaving or not host.is_attached:
-            return  # the app is closing: nothing new is mounted
+        hosts = self.query("#lab-host")
+        if self._leaving or self._exit or not hosts or not hosts.first().is_attached:
+            return  # the app is closing (by q, by Textual's own exit, its widgets going): nothing new is mounted
+        host = hosts.first()
         if self.lab_view is not None:
             self.lab_view.prune()
             self.lab_view.remove()
