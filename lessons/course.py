@@ -28,6 +28,7 @@ class Entry:
     slug: str
     make_lab: Callable[[], Lab]
     exercise: bool = False
+    counted: bool = True  # in the course's "done" count (the review, never finished for good, is not)
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class Lesson:
     make_lab: Callable[[], Lab]
     sub: int = 0  # 0 for a lesson; 1, 2, ... for the exercises after it
     index: int = 0  # the place in the course, from 0: what next and previous walk
+    counted: bool = True  # in the course's "done" count
 
     @property
     def label(self) -> str:
@@ -91,7 +93,7 @@ class Course:
             else:
                 number, sub = number + 1, 0
             title, prose = read_prose(prose_file(entry.slug, prose_dirs))
-            lessons.append(Lesson(number, entry.slug, title, prose, entry.make_lab, sub, index))
+            lessons.append(Lesson(number, entry.slug, title, prose, entry.make_lab, sub, index, entry.counted))
         self.lessons: tuple[Lesson, ...] = tuple(lessons)
         slugs = [lesson.slug for lesson in self.lessons]
         if len(set(slugs)) != len(slugs):

@@ -74,6 +74,7 @@ ACTIONS = {
     "next_file": "next file",
     "open_earlier": "open the earlier exercise that fails first",
     "download": "download your files (your workspace, zipped)",
+    "predict": "predicting on/off: backward asks for each grad first",
 }
 
 ACTION_MARK = re.compile(r"\[\[([a-z_]+)\]\]")  # how a message or prose names an action
@@ -274,6 +275,9 @@ class Lab(ABC):
     keep_input: ClassVar[bool] = False
     #: show only the current field (a lab with many knobs lists their values in its facts)
     one_field: bool = False
+    #: the lab's field takes any text (the playground): every printable key goes to it, wherever the
+    #: focus is in the lab, so the lab's actions are on keys that type nothing (the app binds them)
+    types_text: ClassVar[bool] = False
 
     def __init__(self) -> None:
         self.message = ""

@@ -257,6 +257,12 @@ def demo() -> Lab:
     return DemoLab(DEMO)
 
 
+def review() -> Lab:
+    from .kinds.review import ReviewLab
+
+    return ReviewLab()
+
+
 def playground() -> Lab:
     from .kinds.playground import PlaygroundLab
 
@@ -294,6 +300,7 @@ LESSON_ENTRIES: tuple[Entry, ...] = (
     Entry("what-we-built", what_we_built),
     Entry("demo", demo),
     Entry("playground", playground),
+    Entry("review", review, counted=False),
 )
 
 

@@ -18,6 +18,12 @@ def user_home(tmp_path, monkeypatch):
         monkeypatch.delenv(editor, raising=False)
     # the build checks' random cases, fixed so a slip's message is the same every run (tests that vary it say so)
     monkeypatch.setenv("MICROGRAD_TUI_SEED", "18")
+    # predict mode off, as the labs were before it (issue 30's acceptance: the existing tests pass with P);
+    # the tests of predicting turn it on. And a fresh skill book, not the last test's answers.
+    from micrograd_tui.lessons import predict, skills
+
+    monkeypatch.setattr(predict.Settings, "on", False)
+    monkeypatch.setattr(skills, "BOOK", skills.SkillBook())
     return home
 
 

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from micrograd_tui.lessons import predict, skills
 from micrograd_tui.lessons.lab import Finish
 from micrograd_tui.lessons.course import Course, Lesson
 from micrograd_tui.lessons.registry import COURSE
@@ -21,7 +22,7 @@ from micrograd_tui.lessons.registry import COURSE
 from .footer import LabFooter
 from .help import HelpScreen
 from .palette import Lessons, OnceClosingPalette
-from .keys import ALL_KEYS, key_label, lab_action, with_keys
+from .keys import ALL_KEYS, TYPING_KEYS, key_label, lab_action, typing_key, with_keys
 from .lab_input import LabInput
 from .lab_view import NUMBER_START, LabChanged, LabView
 from .progress import Progress
@@ -73,6 +74,10 @@ class MicrogradApp(App):
             except KeyError:
                 start = 0
         self.lesson: Lesson = course.find(start)
+        if self.progress.predict is not None:
+            predict.Settings.on = self.progress.predict
+        skills.BOOK.load(self.progress.skills)
+        skills.BOOK.load_misses(self.progress.misses)
         self.lab_view: LabView | None = None
         self._said: set[str] = set()
         self._words: dict[str, str] = {}
@@ -94,6 +99,11 @@ class MicrogradApp(App):
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         for notice in self.notices:
             self.notify(notice, timeout=10)
+        due = skills.BOOK.due()
+        if due and self.lesson.slug != "review":
+            review = self.course.find("review")
+            self.notify(f"{len(due)} skill{'s are' if len(due) > 1 else ' is'} due for review: lesson {review.label}, "
+                        f"{review.title} (the contents list it)", timeout=10)
         self.query_one("#toc").display = False  # filled when first shown: not needed for first paint
         self._open(self.lesson)
         self._say_warnings()
@@ -143,6 +153,7 @@ class MicrogradApp(App):
             self.lab_view.prune()
             self.lab_view.remove()
         self.lesson = lesson
+        skills.BOOK.where = lesson.slug  # a wrong prediction is filed under the lesson it was made in
         lab = lesson.make_lab()
         state = self.progress.exercises.get(lesson.slug)
         if state:
@@ -172,7 +183,8 @@ class MicrogradApp(App):
         from textual.widgets import Markdown
 
         prose = self.query_one("#prose", ProseView)
-        text = with_keys(lesson.prose, code=True)
+        typing = self.lab_view is not None and self.lab_view.lab.types_text
+        text = with_keys(lesson.prose, code=True, typing=typing)
         existing = list(prose.query(Markdown))
         if existing:
             existing[0].update(text)
@@ -246,6 +258,11 @@ class MicrogradApp(App):
             else:
                 self.progress.exercises.pop(self.lesson.slug, None)
             self._save()
+        if skills.BOOK.changed:  # an answer moved a skill
+            self.progress.skills = skills.BOOK.to_json()
+            self.progress.misses = skills.BOOK.misses_json()
+            skills.BOOK.changed = False
+            self._save()
         if not self.screen_stack:
             return  # the app is closing (a quit chosen in the palette): saved, nothing left to show
         if lab.done:
@@ -257,8 +274,9 @@ class MicrogradApp(App):
 
     # --- header, contents, progress -------------------------------------------------
     def _update_top(self) -> None:
-        done = len(self.progress.finished & {lesson.slug for lesson in self.course.lessons})
-        total = len(self.course)
+        counted = {lesson.slug for lesson in self.course.lessons if lesson.counted}
+        done = len(self.progress.finished & counted)
+        total = len(counted)
         bar_w = 10
         filled = round(bar_w * done / total)
         tick = " ✓" if self.lesson.slug in self.progress.finished else ""
@@ -279,6 +297,16 @@ class MicrogradApp(App):
         for lesson in self.course.lessons:
             mark = "✓" if lesson.slug in self.progress.finished else " "
             toc.add_option(Option(f"{mark} {lesson.column_label} {lesson.title}", id=lesson.slug))
+        # each skill: the app's estimate that the learner has it, and what it rests on (lessons.skills)
+        toc.add_option(None)
+        due = set(skills.BOOK.due())
+        toc.add_option(Option(Text("skills (bar: the estimate that you have it, from your answers)", style="italic"),
+                              disabled=True))
+        for skill in skills.SKILLS:
+            p = skills.BOOK.mastery(skill.id)
+            rests = f"  · rests on {', '.join(skills.BY_ID[r].short for r in skill.rests_on)}" if skill.rests_on else ""
+            mark = "  due for review" if skill.id in due else ""
+            toc.add_option(Option(f"  {skills.bar(p, 8)} {p:4.0%}  {skill.words}{rests}{mark}", disabled=True))
         if highlighted is not None:
             toc.highlighted = highlighted
 
@@ -312,6 +340,9 @@ class MicrogradApp(App):
     def action_lab(self, action: str) -> None:
         if self.lab_view is not None:
             self.lab_view.perform(action)
+            if action == "predict" and self.progress.predict != predict.Settings.on:  # kept for every lab
+                self.progress.predict = predict.Settings.on
+                self._save()
 
     def key_words(self) -> dict[str, str]:
         """What the open lab's keys do in it, for the footer and the help."""
@@ -349,8 +380,10 @@ class MicrogradApp(App):
             return
         actions = self.lab_view.lab.actions if self.lab_view else frozenset()
         over_dialog = self.screen is not self.screen_stack[0]
+        typing = self.lab_view is not None and self.lab_view.lab.types_text
         self.push_screen(HelpScreen(frozenset() if over_dialog else actions, self.key_words(),
-                                    self._focused_keys(app_keys_too=over_dialog), alone=over_dialog))
+                                    self._focused_keys(app_keys_too=over_dialog), alone=over_dialog,
+                                    typing=typing and not over_dialog))
 
     def _focused_keys(self, app_keys_too: bool) -> tuple[str, list[tuple[str, str]]] | None:
         """The keys of the widget that has the keyboard (the code editor, the graph's tree, a field) and of
@@ -411,9 +444,20 @@ class MicrogradApp(App):
                 field.start_typing(event.character)
                 return
         ch = event.character
+        if self.lab_view.lab.types_text and event.is_printable and ch and self._lab_has_keys():
+            # A lab whose field takes any text: every printable key is text, also with the graph focused.
+            if self.lab_view.type_into_field(ch):
+                event.stop()
+                event.prevent_default()
+            return
         if ch and ch in NUMBER_START and self.lab_view.type_into_field(ch):
             event.stop()
             event.prevent_default()
+
+    def _lab_has_keys(self) -> bool:
+        """The keyboard is in the open lab (a figure of it, or nothing focused), not the contents."""
+        focused = self.focused
+        return focused is None or (self.lab_view is not None and self.lab_view in focused.ancestors)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The lesson's keys, in the footer's words, then Textual's own (less its Quit and Keys, which ours
@@ -423,10 +467,14 @@ class MicrogradApp(App):
             yield from textual_own
             return
         actions = self.lab_view.lab.actions if self.lab_view else frozenset()
+        typing = self.lab_view is not None and self.lab_view.lab.types_text
+        typed = {b.action for b in TYPING_KEYS}
         for b in ALL_KEYS:
             act = lab_action(b)
             if act is not None and act not in actions:
                 continue
+            if typing_key(b) != typing and (typing_key(b) or b.action in typed):
+                continue  # one entry per command: a typing lab's control key, or elsewhere the usual key
             if b.id in ("quit-now", "leave-input"):
                 continue
             yield SystemCommand(f"{b.description} ({key_label(b)})", b.tooltip,

@@ -16,9 +16,11 @@ import io
 import json
 import secrets
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from micrograd_tui.lessons.skills import BY_ID, SkillBook
 from micrograd_tui.lessons.userdata import write_atomic
 
 LEARNER = "learner.json"
@@ -83,6 +85,8 @@ class Row:
     exercises: int  # build exercises in the course
     checks: tuple[tuple[str, str], ...]  # (exercise, its last check: "✓" or the first failing check's line)
     idle: float  # seconds since the browser last sent anything
+    skills: tuple[tuple[str, float], ...] = ()  # (skill's short name, mastery) for each skill answered
+    misses: tuple[tuple[str, str, str], ...] = ()  # the latest wrong predictions: (lesson, grad asked, number)
 
 
 def roster(data: Path, last_seen: dict[str, float], now: float | None = None) -> list[Row]:
@@ -108,8 +112,12 @@ def roster(data: Path, last_seen: dict[str, float], now: float | None = None) ->
         checks = tuple((slug, str(states[slug]["last"])) for slug in exercises
                        if isinstance(states.get(slug), dict) and "last" in states[slug])
         seen = last_seen.get(folder.name) or float(who.get("joined") or now)  # its last key, or when it joined
+        book = SkillBook()
+        book.load(progress.get("skills"))
+        book.load_misses(progress.get("misses"))
+        known = tuple((BY_ID[s].short, book.mastery(s)) for s in BY_ID if s in book.records)
         rows.append(Row(who["name"], f"{labels.get(current, '?')} {current}", len(finished & set(exercises)),
-                        len(exercises), checks, max(0.0, now - seen)))
+                        len(exercises), checks, max(0.0, now - seen), known, tuple(book.misses)))
     return sorted(rows, key=lambda r: r.name.lower())
 
 
@@ -127,21 +135,33 @@ def roster_csv(rows: list[Row]) -> str:
     return out.getvalue()
 
 
+def common_misses(rows: list[Row], top: int = 10) -> list[tuple[int, str, str, str]]:
+    """The class's most common wrong predictions: (how many learners typed it, lesson, grad asked, number)."""
+    counts = Counter(m for r in rows for m in set(r.misses))
+    return [(n, *m) for m, n in counts.most_common(top)]
+
+
 def roster_html(rows: list[Row], csv_url: str) -> str:
-    """The teacher's page: a table that reloads itself every few seconds, and the CSV link."""
+    """The teacher's page: a table that reloads itself every few seconds, and the CSV link; each learner's
+    skills (the app's estimate from their answers), and the class's most common wrong predictions."""
     e = html.escape
     body = "".join(
         f"<tr><td>{e(r.name)}</td><td>{e(r.lesson)}</td><td>{r.done} of {r.exercises}</td>"
-        f"<td>{e(_idle(r.idle))}</td><td>{'<br>'.join(f'{e(s)}: {e(last)}' for s, last in r.checks) or '—'}</td></tr>"
+        f"<td>{e(_idle(r.idle))}</td><td>{'<br>'.join(f'{e(s)}: {e(last)}' for s, last in r.checks) or '—'}</td>"
+        f"<td>{' · '.join(f'{e(name)} {p:.0%}' for name, p in r.skills) or '—'}</td></tr>"
         for r in rows)
-    empty = "" if rows else "<tr><td colspan=5>nobody has joined yet</td></tr>"
+    empty = "" if rows else "<tr><td colspan=6>nobody has joined yet</td></tr>"
+    misses = common_misses(rows)
+    wrong = ("<h2>Most common wrong predictions</h2><table><tr><th>learners</th><th>lesson</th><th>asked</th>"
+             "<th>typed</th></tr>" + "".join(f"<tr><td>{n}</td><td>{e(lesson)}</td><td>{e(asked)}</td><td>{e(typed)}</td>"
+                                            "</tr>" for n, lesson, asked, typed in misses) + "</table>") if misses else ""
     return ("<!doctype html><meta charset=utf-8><meta http-equiv=refresh content=5>"
             "<title>micrograd-tui: the class</title>"
             "<style>body{font-family:sans-serif}td,th{padding:.3em .8em;text-align:left;vertical-align:top}"
             "tr:nth-child(even){background:#f3f3f3}</style>"
             f"<h1>The class ({len(rows)})</h1><p><a href='{e(csv_url)}'>download as CSV</a> · reloads every 5 s</p>"
-            "<table><tr><th>name</th><th>lesson</th><th>exercises</th><th>idle</th><th>last check</th></tr>"
-            f"{body}{empty}</table>")
+            "<table><tr><th>name</th><th>lesson</th><th>exercises</th><th>idle</th><th>last check</th>"
+            f"<th>skills</th></tr>{body}{empty}</table>{wrong}")
 
 
 def join_page(message: str = "", status_note: str = "") -> str:

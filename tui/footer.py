@@ -9,14 +9,19 @@ from __future__ import annotations
 
 from typing import Callable
 
+from textual.keys import key_to_character
 from textual.widgets import Footer, Input
 from textual.widgets._footer import FooterKey
 
+from .keys import TYPING_KEYS
 from .lab_input import LabInput
 
+_TYPING_BY_ACTION = {b.action: b for b in TYPING_KEYS}
+_TYPING_KEYS = {b.key for b in TYPING_KEYS}
+
 # The order in which keys leave a narrow footer: the last go first.
-KEEP_FIRST = ["next_lesson", "previous_lesson", "help", "quit"]
-DROP_FIRST = ["lab('reset')", "toggle_maximize", "toggle_toc", "command_palette"]
+KEEP_FIRST = ["next_lesson", "previous_lesson", "help", "quit", "command_palette"]
+DROP_FIRST = ["lab('reset')", "toggle_maximize", "toggle_toc"]
 
 
 class LabFooter(Footer):
@@ -30,12 +35,17 @@ class LabFooter(Footer):
     def compose(self):
         items = [w for w in super().compose() if isinstance(w, FooterKey)]
         focused = self.app.focused
+        words = self.words()
+        lab_view = getattr(self.app, "lab_view", None)
+        typing = lab_view is not None and lab_view.lab.types_text
         if isinstance(focused, Input):
-            items = self._field_keys(focused)
+            fields = self._field_keys(focused)
+            items = fields[:-1] + (self._typing_keys(items) if typing else []) + fields[-1:]
+        elif typing:
+            items = self._typing_keys(items) + [FooterKey("f1", "f1", "Help", "app.help")]
         else:
-            words = self.words()
-            items = [self._worded(item, words) for item in items]
-        yield from self._fit(items)
+            items = [item for item in items if item.key not in _TYPING_KEYS]
+        yield from self._fit([self._worded(item, words) for item in items])
 
     def _field_keys(self, field: Input) -> list[FooterKey]:
         keys = [FooterKey("enter", "enter", "Submit", "app.submit_field"),
@@ -44,6 +54,21 @@ class LabFooter(Footer):
             keys.append(FooterKey("up", "↑↓", "Earlier inputs", "app.noop"))
         keys.append(FooterKey("f1", "f1", "Help", "app.help"))
         return keys
+
+    @staticmethod
+    def _typing_keys(items: list[FooterKey]) -> list[FooterKey]:
+        """A typing lab's keys (the playground's): every printable key types there, so its actions show
+        with their control keys, and what has only a letter is left to the palette."""
+        out = []
+        for item in items:
+            b = _TYPING_BY_ACTION.get(item.action)
+            if b is not None:
+                out.append(FooterKey(b.key, b.key_display or b.key, item.description, item.action,
+                                     tooltip=str(b.tooltip or "")))
+            elif item.action != "help" and key_to_character(item.key) is None and item.key not in _TYPING_KEYS:
+                out.append(item)
+        return out + [FooterKey("ctrl+p", "^p", "Commands", "app.command_palette"),
+                      FooterKey("ctrl+q", "^q", "Quit", "app.quit")]
 
     @staticmethod
     def _worded(item: FooterKey, words: dict[str, str]) -> FooterKey:

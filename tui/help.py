@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from .keys import APP_KEYS, LAB_KEYS, key_label, lab_action
+from .keys import APP_KEYS, LAB_KEYS, TYPING_KEYS, key_label, lab_action
 
 
 class HelpScreen(ModalScreen[None]):
@@ -18,8 +18,10 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close", id="close-help", tooltip="Close help")]
 
     def __init__(self, lab_actions: frozenset[str], words: dict[str, str] | None = None,
-                 here: tuple[str, list[tuple[str, str]]] | None = None, alone: bool = False):
+                 here: tuple[str, list[tuple[str, str]]] | None = None, alone: bool = False,
+                 typing: bool = False):
         super().__init__()
+        self.typing = typing  # the lab's field takes any text: letters type, its keys are control keys
         self.lab_actions = lab_actions
         self.words = words or {}
         self.here = here  # what has the keyboard (the editor, the tree) and its own keys
@@ -33,6 +35,10 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("what it does")
         if self.alone:  # over a dialog: only its keys work
             self._here(table)
+            yield from self._box(table)
+            return
+        if self.typing:
+            self._typing(table)
             yield from self._box(table)
             return
         for b in APP_KEYS:
@@ -58,6 +64,20 @@ class HelpScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#help-box").focus()  # so the arrows and page keys scroll a list longer than the screen
+
+    def _typing(self, table) -> None:
+        """A typing lab's keys: every printable key types into its field, so only keys that type nothing act."""
+        table.add_row("a-z 0-9 …", "Type into the expression: every printable key does, wherever the cursor is")
+        for b in TYPING_KEYS:
+            if (action := lab_action(b)) is None or action in self.lab_actions:
+                table.add_row(b.key, self.words.get(action or "", str(b.tooltip)))
+        table.add_row("ctrl+p", "Command palette: go to any lesson (Prev, Next), run any command")
+        table.add_row("tab", "Move between the text field and the graph")
+        table.add_row("escape", "Leave the text field for the graph")
+        table.add_row("ctrl+q", "Quit (your progress is saved)")
+        if self.here and self.here[1]:
+            table.add_row("", "")
+            self._here(table)
 
     def _here(self, table) -> None:
         """The keys of what has the keyboard now (the editor, the tree, a field), in Textual's own words."""

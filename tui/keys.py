@@ -62,6 +62,7 @@ _LAB_KEYS: dict[str, tuple[str, str, bool]] = {
     "next_file": ("greater_than_sign", "Next file", True),
     "open_earlier": ("x", "Open it", True),
     "download": ("D", "Download", True),
+    "predict": ("P", "Predict on/off", True),
 }
 
 _DISPLAY = {"left_square_bracket": "[", "right_square_bracket": "]", "left_curly_bracket": "{", "right_curly_bracket": "}",
@@ -87,7 +88,20 @@ def _lab_binding(action: str, words: str) -> Binding:
 
 LAB_KEYS: list[Binding] = [_lab_binding(action, words) for action, words in ACTIONS.items()]
 
-ALL_KEYS: list[Binding] = APP_KEYS + LAB_KEYS
+# In a lab whose field takes any text (the playground, ``Lab.types_text``) every printable key types, so its
+# actions, the contents and the palette are on control keys there; these bindings work in every lab, but only
+# a typing lab's footer, help and messages name them.
+_TYPING: dict[str, str] = {"step": "ctrl+s", "backward": "ctrl+g", "example": "ctrl+l", "reset": "ctrl+r"}
+TYPING_KEYS: list[Binding] = [
+    Binding(key, f"lab('{action}')", _LAB_KEYS[action][1], id=f"typing-{action}", tooltip=_sentence(ACTIONS[action]),
+            key_display="^" + key[-1])
+    for action, key in _TYPING.items()
+] + [
+    Binding("ctrl+o", "toggle_toc", "Contents", id="typing-toc", key_display="^o",
+            tooltip="Show or hide the table of contents (any lesson from there)"),
+]
+
+ALL_KEYS: list[Binding] = APP_KEYS + LAB_KEYS + TYPING_KEYS
 
 
 def lab_action(binding: Binding) -> str | None:
@@ -112,14 +126,22 @@ def _keys_by_name() -> dict[str, str]:
     return shown
 
 
+def typing_key(binding: Binding) -> bool:
+    """Whether ``binding`` is one of the keys a typing lab acts on (they type nothing)."""
+    return binding.id is not None and binding.id.startswith("typing-")
+
+
 _SHOWN = _keys_by_name()
+_SHOWN_TYPING = _SHOWN | {a: k for a, k in _TYPING.items()} | {"toc": "ctrl+o"}
 
 
-def with_keys(text: str, code: bool = False) -> str:
-    """``text`` with each ``[[action]]`` written as the key bound to it now (in backticks for Markdown)."""
+def with_keys(text: str, code: bool = False, typing: bool = False) -> str:
+    """``text`` with each ``[[action]]`` written as the key bound to it now (in backticks for Markdown);
+    ``typing``: as a lab whose field takes any text binds them (see TYPING_KEYS)."""
+    shown = _SHOWN_TYPING if typing else _SHOWN
 
     def key(m: re.Match) -> str:
-        k = _SHOWN.get(m.group(1))
+        k = shown.get(m.group(1))
         if k is None:
             return m.group(0)  # not an action: leave the text as it was written
         return f"`{k}`" if code else k

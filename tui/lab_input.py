@@ -52,9 +52,10 @@ class LabInput(Input):
         self._started = False  # typing began outside: keep what was typed, do not select it
 
     def start_typing(self, ch: str) -> None:
-        """The first character of a number typed while the field was not focused: it replaces the old text."""
+        """The first character typed while the field was not focused: a number replaces the old text; free
+        text (the playground's expression) goes on from its end."""
         # Keys typed quickly can arrive before the focus does: they add to what was typed so far.
-        self.value = self.value + ch if self._started else ch
+        self.value = self.value + ch if self._started or self.restrict is None else ch
         self._started = True
         self.cursor_position = len(self.value)
         self.focus()

@@ -18,7 +18,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 from textual.widgets.input import Selection
 
-from micrograd_tui.lessons.lab import PICKED, Deliver, Focus, Lab, OpenLesson, Panel, SaveScreen
+from micrograd_tui.lessons.lab import PICKED, Deliver, Field, Focus, Lab, OpenLesson, Panel, SaveScreen
 
 from .keys import with_keys
 from .lab_input import NUMBER_CHARS, LabInput, NumberText
@@ -63,6 +63,10 @@ class LabView(Vertical):
         self._pruned = False  # the app has left this view: it must never become ready
         self._stamps: dict[Path, tuple[int, int] | None] = {}
 
+    def _keys(self, text: str) -> str:
+        """``text`` with each [[action]] written as this lab's key for it (a typing lab's are control keys)."""
+        return with_keys(text, typing=self.lab.types_text)
+
     # --- layout ---------------------------------------------------------------
     def compose(self):
         # A box for each panel type this lab shows, and no more: every widget costs styling
@@ -72,22 +76,8 @@ class LabView(Vertical):
         lab = self.lab
         yield Static("", id="lab-message")
         fields = lab.fields()
-        if fields:
-            with Horizontal(id="lab-fields"):
-                for f in fields:
-                    yield Label(f.label, id=f"label-{f.name}", classes="field-label")
-                    if f.choices:
-                        yield Label(Text(with_keys(f.placeholder)), id=f"field-{f.name}", classes="field-choice")
-                        continue
-                    common = {"placeholder": with_keys(f.placeholder), "name": f.name, "id": f"field-{f.name}",
-                              "select_on_focus": False}
-                    if f.number:
-                        yield LabInput(**common, max_length=200, restrict=NUMBER_CHARS, validators=[NumberText()],
-                                       valid_empty=True)
-                    elif f.chars:
-                        yield LabInput(**common, max_length=200, restrict=f.chars)
-                    else:
-                        yield LabInput(**common, max_length=10_000, history=lab.history)
+        self._names = [f.name for f in fields]
+        yield Horizontal(*self._field_widgets(fields), id="lab-fields", classes="" if fields else "-none")
         initial = lab.panels()
         boxes: dict[str, list[Vertical]] = {"side": [], "main": []}
         for kind, (box_id, where, make) in WIDGETS.items():
@@ -132,7 +122,7 @@ class LabView(Vertical):
                 if yes:
                     self._perform(action)
 
-            self.app.push_screen(Confirm(with_keys(question)), answered)
+            self.app.push_screen(Confirm(self._keys(question)), answered)
             return
         self._perform(action)
 
@@ -221,7 +211,7 @@ class LabView(Vertical):
 
     def _result_line(self) -> str:
         """The lab's latest word on the file (its message's last lines: checking…, ✓, ✗ and why), for the editor."""
-        lines = with_keys(self.lab.message).splitlines()
+        lines = self._keys(self.lab.message).splitlines()
         return "\n".join(lines[1:] if len(lines) > 1 else lines)
 
     def _save_screen(self, path: Path) -> None:
@@ -268,15 +258,17 @@ class LabView(Vertical):
         self._ready = False
 
     def sync(self) -> None:
-        if not (self._ready and self.is_attached):
-            return  # a key or an update that came before the view was built, or after it was left
+        if not (self._ready and self.is_attached) or self.app._exit:
+            # a key or an update that came before the view was built, after it was left, or while Textual
+            # takes the app apart (a palette's Quit: its children may already be gone)
+            return
         lab = self.lab
         self.runner.follow(lab.job())
         just_done = lab.done and not self._was_done
         self._was_done = lab.done
         if lab.message != self._message or just_done:
             # A lab names only its own actions; going on is the app's, so the app says it.
-            text = with_keys((lab.message or " ") + ("  → [[next]] goes on" if just_done else ""))
+            text = self._keys((lab.message or " ") + ("  → [[next]] goes on" if just_done and not lab.types_text else ""))
             relayout = text.count("\n") != (self._message or " ").count("\n") or len(text) > 60
             self._message = lab.message
             self.query_one("#lab-message", Static).update(Text(text), layout=relayout)
@@ -289,8 +281,39 @@ class LabView(Vertical):
         self._sync_panels()
         self.app.post_message(LabChanged(lab))
 
+    def _field_widgets(self, fields: list[Field]) -> list[Widget]:
+        out: list[Widget] = []
+        for f in fields:
+            out.append(Label(f.label, id=f"label-{f.name}", classes="field-label"))
+            if f.choices:
+                out.append(Label(Text(self._keys(f.placeholder)), id=f"field-{f.name}", classes="field-choice"))
+                continue
+            common = {"placeholder": self._keys(f.placeholder), "name": f.name, "id": f"field-{f.name}",
+                      "select_on_focus": False}
+            if f.number:
+                out.append(LabInput(**common, max_length=200, restrict=NUMBER_CHARS, validators=[NumberText()],
+                                    valid_empty=True))
+            elif f.chars:
+                out.append(LabInput(**common, max_length=200, restrict=f.chars))
+            else:
+                out.append(LabInput(**common, max_length=10_000, history=self.lab.history))
+        return out
+
     def _sync_fields(self) -> None:
         fields = self.lab.fields()
+        names = [f.name for f in fields]
+        if names != self._names:  # fields came or went (a prediction began or ended): the row anew
+            self._names = names
+            self._fields = None
+            row = self.query_one("#lab-fields", Horizontal)
+            had_focus = self.app.focused is not None and row in self.app.focused.ancestors
+            row.remove_children()
+            row.set_class(not fields, "-none")
+            if fields:
+                row.mount(*self._field_widgets(fields))
+                self.call_after_refresh(self._focus_new_field)
+            elif had_focus:
+                self.leave_field()
         current = self.lab.current_field() if len(fields) > 1 else None
         if (fields, current) == self._fields:
             return
@@ -302,18 +325,26 @@ class LabView(Vertical):
                 for widget in self.query(f"#label-{f.name}, #field-{f.name}"):
                     widget.display = shown
             for label in self.query(f"#label-{f.name}").results(Label):
-                label.update((PICKED if f.name == current else "") + with_keys(f.label))
+                label.update((PICKED if f.name == current else "") + self._keys(f.label))
                 label.set_class(f.name == current, "-current")
             for field in self.query(f"#field-{f.name}").results(LabInput):
-                field.placeholder = with_keys(f.placeholder)
+                field.placeholder = self._keys(f.placeholder)
             for choice in self.query(f"#field-{f.name}").results(Label):
-                choice.update(Text(with_keys(f.placeholder) + "   (" + with_keys("[[less]] / [[more]] change it)")))
+                choice.update(Text(self._keys(f.placeholder) + "   (" + self._keys("[[less]] / [[more]] change it)")))
+
+    def _focus_new_field(self) -> None:
+        """A field that came with an action (a prediction's) takes the keyboard: typing is what comes next."""
+        if self.is_attached:
+            for field in self.query(LabInput).results(LabInput):
+                field.focus()
+                return
 
     def type_into_field(self, ch: str) -> bool:
-        """A number typed anywhere in the lab goes into the current number field, replacing its text."""
+        """A number typed anywhere in the lab goes into the current number field, replacing its text; in a
+        typing lab any printable key goes on with the text in its field."""
         name = self.lab.current_field()
         for field in self.query(f"#field-{name}").results(LabInput):
-            if field.restrict is None:
+            if field.restrict is None and not self.lab.types_text:
                 return False
             field.start_typing(ch)
             return True

@@ -30,6 +30,9 @@ class Progress:
         self.finished: set[str] = set()
         self.exercises: dict[str, dict] = {}
         self.theme: str | None = None  # the colour theme chosen in the palette
+        self.predict: bool | None = None  # predict mode as the learner last set it (None: never set)
+        self.skills: dict[str, dict] = {}  # lessons.skills' records, as SkillBook.to_json writes them
+        self.misses: list = []  # the latest wrong predictions, as SkillBook.misses_json writes them
         self.warnings: list[str] = []
         self.can_save = True
 
@@ -76,6 +79,12 @@ class Progress:
         self.current, self.finished, self.exercises = current, set(finished), dict(exercises)
         theme = data.get("theme")
         self.theme = theme if isinstance(theme, str) else None
+        predict = data.get("predict")
+        self.predict = predict if isinstance(predict, bool) else None
+        skills = data.get("skills", {})
+        self.skills = skills if isinstance(skills, dict) else {}  # each record is checked as it is read
+        misses = data.get("misses", [])
+        self.misses = misses if isinstance(misses, list) else []
 
     def _set_aside(self, why: str) -> None:
         stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -100,6 +109,9 @@ class Progress:
             "finished": sorted(self.finished),
             "exercises": self.exercises,
             **({"theme": self.theme} if self.theme else {}),
+            **({"predict": self.predict} if self.predict is not None else {}),
+            **({"skills": self.skills} if self.skills else {}),
+            **({"misses": self.misses} if self.misses else {}),
         }
 
     def save(self) -> bool:

@@ -7,22 +7,24 @@ from typing import Callable
 from micrograd_tui.engine import Value
 from micrograd_tui.engine.graph import zero_grads
 
-from ..lab import FactsPanel, GraphPanel, Lab, Panel
+from ..lab import FactsPanel, Field, GraphPanel, Lab, Panel
 from ..numtext import fmt
+from .predicting import Predicting
 
 
-class BuildLab(Lab):
+class BuildLab(Predicting, Lab):
     """``stages()`` makes the graph anew and returns its nodes in the order they were made."""
 
     def __init__(self, stages: Callable[[], list[Value]], note: str = ""):
         super().__init__()
         self._stages = stages
         self.note = note
-        self.actions = frozenset({"reset", "build", "backward"})
+        self.actions = frozenset({"reset", "build", "backward", "predict"})
         self.shows = frozenset({FactsPanel, GraphPanel})
         self.reset()
 
     def reset(self) -> None:
+        self.predictor = None
         self.stages = self._stages()
         self.shown = len(self.stages)  # opens fully built
         self.building = False
@@ -33,6 +35,7 @@ class BuildLab(Lab):
         return self.stages[self.shown - 1]
 
     def on_build(self) -> None:
+        self.predictor = None
         if not self.building or self.shown == len(self.stages):
             self.stages = self._stages()
             self.building = True
@@ -47,6 +50,8 @@ class BuildLab(Lab):
             self.message += "   (complete)"
 
     def on_backward(self) -> None:
+        if self.start_predicting(self.root):
+            return
         zero_grads(self.root)
         self.root.backward()
         self.message = "backward() ran: every grad is d(output)/d(node)"
@@ -57,4 +62,14 @@ class BuildLab(Lab):
         for v in self.stages[: self.shown]:
             prev = ", ".join(c.label for c in v._prev)
             rows.append((v.label, f"{fmt(v.data)}   " + (f"{v._op} of ({prev})" if v._op else "leaf")))
-        return [FactsPanel(tuple(rows)), GraphPanel(self.root)]
+        asked = self.predictor.current if self.predicting() and self.predictor else None
+        return [FactsPanel(tuple(rows)), GraphPanel(self.root, highlight=asked, chain_rule=asked is None)]
+
+    def fields(self) -> list[Field]:
+        return self.predict_fields()
+
+    def submit(self, name: str, text: str) -> bool:
+        return self.submit_prediction(text) if name == "predict" and self.predicting() else super().submit(name, text)
+
+    def awaits_input(self) -> bool:
+        return self.predicting()

@@ -7,8 +7,10 @@ from typing import Callable
 from micrograd_tui.engine import Value
 from micrograd_tui.engine.graph import node_count, op_text, topological_order, zero_grads
 
-from ..lab import FactsPanel, Finish, GraphPanel, Lab, ListPanel, Panel
+from ..lab import FactsPanel, Field, Finish, GraphPanel, Lab, ListPanel, Panel
 from ..numtext import fmt
+from ..predict import Predictor
+from .predicting import Predicting
 
 Facts = Callable[[list[Value]], list[tuple[str, str]]]
 
@@ -19,11 +21,12 @@ def describe(v: Value) -> str:
     return f"{name} = {fmt(v.data)}"
 
 
-class GraphLab(Lab):
+class GraphLab(Predicting, Lab):
     """``build()`` returns a list of (title, root); ``facts(roots)`` reads rows off the built graphs.
 
     With ``backward_on_open`` the grads are filled at once and visiting finishes the
-    lab; otherwise the backward action fills them, and that is the task.
+    lab; otherwise the backward action fills them, and that is the task: in predict mode, for one
+    small graph, by asking for each grad first (see ``predicting``).
     """
 
     def __init__(self, build: Callable[[], list[tuple[str, Value]]], facts: Facts = lambda roots: [], *,
@@ -38,8 +41,11 @@ class GraphLab(Lab):
         self.shows = frozenset({FactsPanel, GraphPanel} | ({ListPanel} if show_order else set()))
         self.finish = Finish.VISIT if backward_on_open else Finish.TASK
         self.reset()
+        if not backward_on_open and len(self.roots) == 1 and Predictor.fits(self.roots[0]):
+            self.actions |= {"predict"}
 
     def reset(self) -> None:
+        self.predictor = None
         self.built = self._build()
         self.roots = [root for _, root in self.built]
         if self.backward_on_open:
@@ -57,11 +63,22 @@ class GraphLab(Lab):
             self.message = "reset"
 
     def on_backward(self) -> None:
+        if "predict" in self.actions and self.start_predicting(self.roots[0]):
+            return
         for r in self.roots:
             zero_grads(r)
             r.backward()
         self.message = "backward() ran: every grad is d(output)/d(node)"
         self.done = True
+
+    def fields(self) -> list[Field]:
+        return self.predict_fields()
+
+    def submit(self, name: str, text: str) -> bool:
+        return self.submit_prediction(text) if name == "predict" and self.predicting() else super().submit(name, text)
+
+    def awaits_input(self) -> bool:
+        return self.predicting()
 
     def panels(self) -> list[Panel]:
         rows = self._facts(self.roots)
@@ -71,5 +88,6 @@ class GraphLab(Lab):
         if self.show_order:
             order = topological_order(self.roots[0])
             out.append(ListPanel("topological order", tuple(f"{i + 1:>2}. {describe(v)}" for i, v in enumerate(order))))
-        out += [GraphPanel(root, title) for title, root in self.built]
+        asked = self.predictor.current if self.predicting() and self.predictor else None
+        out += [GraphPanel(root, title, highlight=asked, chain_rule=asked is None) for title, root in self.built]
         return out

@@ -27,6 +27,7 @@ HISTORY_LIMIT = 100
 class PlaygroundLab(Lab):
     focus = Focus.INPUT
     keep_input = True
+    types_text = True
 
     def __init__(self) -> None:
         super().__init__()
@@ -42,7 +43,7 @@ class PlaygroundLab(Lab):
         self.text = ""
         self.steps: Iterator[Value] | None = None
         self.last: Value | None = None
-        self.message = "type an expression and press enter (or escape, then [[example]] for an example)"
+        self.message = "type an expression and press enter ([[example]] for an example)"
 
     def fields(self) -> list[Field]:
         return [Field("expr", "expr", "a = 2; b = -3; L = (a*b + 10) * -2", number=False)]

@@ -7,28 +7,32 @@ from typing import Callable
 from micrograd_tui.engine import Value
 from micrograd_tui.engine.graph import backward_overwrite
 
-from ..lab import FactsPanel, GraphPanel, Lab, Panel
+from ..lab import FactsPanel, Field, GraphPanel, Lab, Panel
 from ..numtext import fmt
+from ..predict import Settings
+from .predicting import BeforeSwitch
 
 
 Make = Callable[[], tuple[Value, list[Value]]]
 
 
-class ReuseLab(Lab):
+class ReuseLab(BeforeSwitch, Lab):
     """``builders``: (title, make) pairs; ``make()`` returns (root, the leaves whose grads to show).
 
     With ``again`` (a title and a make), the backward_again action calls ``backward()`` on that graph
-    once more without zeroing, and the facts show how far each leaf's grad has piled up."""
+    once more without zeroing, and the facts show how far each leaf's grad has piled up. In predict
+    mode each switch first asks what its first leaf's grad will be (``BeforeSwitch``)."""
 
     def __init__(self, builders: list[tuple[str, Make]], again: tuple[str, Make] | None = None):
         super().__init__()
         self.builders = builders
         self.again = again
-        self.actions = frozenset({"reset", "overwrite"} | ({"backward_again"} if again else set()))
+        self.actions = frozenset({"reset", "overwrite", "predict"} | ({"backward_again"} if again else set()))
         self.shows = frozenset({FactsPanel, GraphPanel})
         self.reset()
 
     def reset(self) -> None:
+        self.pending = None
         self.accumulate = False
         self._compute()
         self.seen = {False}
@@ -36,6 +40,20 @@ class ReuseLab(Lab):
         self.calls = 0
 
     def on_backward_again(self) -> None:
+        assert self.again is not None
+        if self.pending is None:
+            root, leaves = self.again[1]()
+            times = self.calls + 1 if self.piled is not None else 2
+            for _ in range(times):
+                root.backward()
+            asked = f"d{root.label}/d{leaves[0].label}"
+            if self.ask_before("backward_again", asked, leaves[0].grad, "zero_grad",
+                               f"after {root.label}.backward() {times} times without zeroing, what will {asked} be?"):
+                return
+        self.pending = None
+        self._backward_again()
+
+    def _backward_again(self) -> None:
         assert self.again is not None
         if self.piled is None:
             root, leaves = self.again[1]()
@@ -61,6 +79,37 @@ class ReuseLab(Lab):
         self.message = f"backward with {mode}.  [[overwrite]] switches"
 
     def on_overwrite(self) -> None:
+        if self.pending is None:
+            title, make = self.builders[0]
+            root, leaves = make()
+            if self.accumulate:
+                backward_overwrite(root)
+            else:
+                root.backward()
+            asked = f"d{root.label}/d{leaves[0].label}"
+            mode = "= (overwrite)" if self.accumulate else "+= (accumulate)"
+            if self.ask_before("overwrite", asked, leaves[0].grad, "accumulate",
+                               f"with {mode}, what will {asked} be in {title}?"):
+                return
+        self.pending = None
+        self._overwrite()
+
+    def run_switch(self, action: str) -> None:
+        self._overwrite() if action == "overwrite" else self._backward_again()
+
+    def on_predict(self) -> None:
+        Settings.on = not Settings.on
+        self.pending = None
+        self.message = ("predicting is on: each switch first asks what it will do" if Settings.on else
+                        "predicting is off: each switch happens at once ([[predict]] turns it on)")
+
+    def fields(self) -> list[Field]:
+        return self.switch_fields()
+
+    def submit(self, name: str, text: str) -> bool:
+        return self.submit_switch(text) if name == "predict" and self.pending else super().submit(name, text)
+
+    def _overwrite(self) -> None:
         self.accumulate = not self.accumulate
         self.seen.add(self.accumulate)
         self._compute()

@@ -78,3 +78,18 @@ def test_in_a_browser_share_hands_the_run_over(user_home, monkeypatch):
     lab.do("share")
     [request] = [r for r in lab.requests if isinstance(r, Deliver)]
     assert json.loads(request.path.read_text())["lesson"] == "demo" and "downloads" in lab.message
+
+
+def test_the_teachers_page_shows_each_learners_skills_and_the_class_common_wrong_predictions(tmp_path):
+    """Issue 30: skills from each learner's own answers; wrong predictions grouped with how many typed them."""
+    sessions = tmp_path / "sessions"
+    for folder, name, typed in (("a", "Ada", "4"), ("b", "Bob", "4"), ("c", "Cy", "-6")):
+        classroom.join(sessions / folder, name)
+        (sessions / folder / "progress.json").write_text(json.dumps({
+            "format": 1, "skills": {"mul": {"p": 0.58, "right": 1, "wrong": 0, "streak": 1, "due": 5.0}},
+            "misses": [["value", "dL/da", typed], ["value", "dL/da", typed]]}))
+    rows = classroom.roster(tmp_path, {})
+    assert rows[0].skills == (("*", 0.58),)
+    assert classroom.common_misses(rows) == [(2, "value", "dL/da", "4"), (1, "value", "dL/da", "-6")]
+    page = classroom.roster_html(rows, "/x.csv")
+    assert "* 58%" in page and "Most common wrong predictions" in page and "<td>2</td><td>value</td>" in page

@@ -165,16 +165,17 @@ async def test_lifecycle_bursts_end_without_a_traceback(run):
         while app.screen is not app.screen_stack[0]:  # the course-complete dialog
             app.pop_screen()
         await settle(pilot)
-        app.screen.set_focus(None)  # q in the playground's field is a q typed
-        quit_and_keys(app, rng.choices(["n", "p", "right", "left", "t", "M"], k=rng.randint(1, 4)))
+        app.screen.set_focus(None)
+        quit_and_keys(app, rng.choices(["n", "p", "right", "left", "t", "M"], k=rng.randint(1, 4)),
+                      quit="ctrl+q" if app.lab_view and app.lab_view.lab.types_text else "q")  # q types there
         await pilot.pause()
     assert app.return_code == 0
 
 
-def quit_and_keys(app, after: list[str]) -> None:
+def quit_and_keys(app, after: list[str], quit: str = "q") -> None:
     """q, then keys that arrive while the app closes (as a learner's quick q n in a terminal does:
     pilot's own presses wait for the app to go idle, and nothing arrives after the exit)."""
-    for key in ["q", *after]:
+    for key in [quit, *after]:
         app.post_message(events.Key(key, key if len(key) == 1 else None))
 
 
@@ -205,6 +206,35 @@ async def test_every_next_leaves_the_main_widget_holding_the_keyboard(tmp_path, 
             lab_keys = app.lesson.sub and app.focused is None
             assert settled or want is None or lab_keys, (f"lesson {app.lesson.label}: the keyboard is with "
                                                          f"{type(app.focused).__name__}, not {type(want).__name__}")
+
+
+async def test_in_the_playground_every_printable_key_types_and_control_keys_act():
+    """The playground's field takes any text, so no printable key acts there, with the graph picked or
+    not: q, r, p, t, ? and the graph's L are text (they quit, reset, left and covered the lesson before)."""
+    from micrograd_tui.tui.footer import LabFooter
+
+    app = make_app("playground")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press(*keys("a = 2; b = a*a"), "enter")
+        await settle(pilot)
+        field = app.query_one("#field-expr", LabInput)
+        await pilot.press("tab")
+        await settle(pilot)
+        assert app.focused is not field and app.focused is app.lab_view.figure()
+        footer = " ".join(str(k.description) + "=" + k.key_display for k in app.query_one(LabFooter).query("FooterKey"))
+        assert "Step=^s" in footer and "Quit=^q" in footer and "=q " not in footer + " ", footer
+        await pilot.press("semicolon", "space", "q", "r", "p", "n", "t", "M", "question_mark", "L")
+        await settle(pilot)
+        assert app.is_running and app.screen is app.screen_stack[0] and app.lesson.slug == "playground"
+        assert field.value == "a = 2; b = a*a; qrpntM?L" and app.focused is field
+        field.value = "a = 2; b = a*a"
+        await pilot.press("enter", "ctrl+s")  # a control key acts from the field itself
+        await settle(pilot)
+        assert "_backward" in app.lab_view.lab.message and app.focused is field
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert app.query_one("#toc").display
 
 
 def _graph_lessons() -> list[str]:
@@ -258,3 +288,22 @@ async def test_v_reaches_every_field_of_lesson_1_and_typing_goes_there():
         assert await wait_for(pilot, lambda: lab.h == 0.01), lab.message
         await pilot.press("escape", "v")
         assert await wait_for(pilot, lambda: lab.current_field() == "x")
+
+
+async def test_after_a_wrong_answer_h_shows_the_hint_at_once():
+    """A wrong answer leaves the field holding the keyboard and its text; h is not a number's, so it acts
+    there and then (it did nothing until escape)."""
+    from micrograd_tui.lessons.registry import find
+
+    twin = find("manual-backprop").make_lab()  # the same lab, answered the same way, asked for its hint
+    twin.submit("answer", "1")
+    twin.do("hint")
+    app = make_app("manual-backprop")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_answers(pilot, ["1", "5"])  # dL/dd is -2
+        lab = app.lab_view.lab
+        assert lab.current == "d" and "not quite" in lab.message and isinstance(app.focused, LabInput)
+        await pilot.press("h")
+        await settle(pilot)
+        assert lab.message == twin.message and twin.message.split()[0] in screen_text(app)

@@ -129,6 +129,9 @@ class GraphTree(Tree[NodeRef]):
         self._claimed: set[int] = set()
         self._rows: list[TreeNode[NodeRef]] = []
         self._end_said = -10.0  # when the note about the graph's end was last shown
+        # the rows opened without asking, for the depth that fitted then: redone for the width the tree
+        # ends up with while the learner has opened or closed nothing (the first show often precedes layout)
+        self._auto: tuple[int, set[tuple[int, ...]]] | None = None
 
     def action_tree_move(self, way: int) -> None:
         """Left to the node that uses this one (its parent row), right to its first input (opening it first)."""
@@ -146,7 +149,10 @@ class GraphTree(Tree[NodeRef]):
 
             if time.monotonic() - self._end_said > 3:  # one note at a time, however often the key repeats
                 self._end_said = time.monotonic()
-                self.notify("end of the graph: n next lesson, p previous", timeout=3)
+                lab_view = getattr(self.app, "lab_view", None)
+                typing = lab_view is not None and lab_view.lab.types_text
+                self.notify("end of the graph: " + ("ctrl+p for another lesson" if typing else "n next lesson, p previous"),
+                            timeout=3)
 
     # --- building ---------------------------------------------------------------
     def show(self, root: Value, highlight: Value | None = None,
@@ -167,12 +173,26 @@ class GraphTree(Tree[NodeRef]):
         self._rows = [self.root]
         self.root.data = NodeRef(root, 0, False, ())
         self.root.allow_expand = bool(root._prev)
+        self._auto = None
         if expanded:
             self._reopen(expanded)
         elif self.auto_expand:
-            self._open_first_rows(AUTO_ROWS)
+            deepest = self._deepest()
+            self._open_first_rows(AUTO_ROWS, deepest)
+            self._auto = (deepest, self._expanded_paths())
         self.refresh_values()
         self._scroll_to_highlight()
+
+    def on_resize(self) -> None:
+        """The first rows were opened for another width (before layout, or before the side panel took its
+        room) and the learner has changed none of them: open them again for this one."""
+        if self._auto is None or self.root_value is None:
+            return
+        deepest, paths = self._auto
+        if deepest == self._deepest() or self._expanded_paths() != paths or self.cursor_line > 0:
+            return
+        root, self.root_value = self.root_value, None
+        self.show(root, self.highlight, self.compare)
 
     def _load(self, node: TreeNode[NodeRef]) -> None:
         """Add a node's children the first time it opens."""
@@ -188,10 +208,13 @@ class GraphTree(Tree[NodeRef]):
             tn = node.add("", data=data, allow_expand=not leaf)
             self._rows.append(tn)
 
-    def _open_first_rows(self, limit: int) -> None:
-        """Open breadth first, but only as deep as rows still fit their data and grad columns."""
+    def _deepest(self) -> int:
+        """How deep rows may go and still fit their data and grad columns."""
         width = self.scrollable_content_region.width or self.app.size.width // 2
-        deepest = max(1, (width - 3 - 2 * NUM_W - 4) // self.guide_depth)
+        return max(1, (width - 3 - 2 * NUM_W - 4) // self.guide_depth)
+
+    def _open_first_rows(self, limit: int, deepest: int) -> None:
+        """Open breadth first, but only ``deepest`` deep."""
         queue = [self.root]
         rows = 1
         while queue and rows < limit:

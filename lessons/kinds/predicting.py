@@ -1,0 +1,146 @@
+"""What a graph lab does in predict mode: backward asks for each grad before it shows it.
+
+A lab kind that mixes this in calls :meth:`Predicting.start_predicting` where backward would fill the
+grads; while a prediction runs, the lab has one number field (the grad asked for), its message is the
+chain-rule line with the factors the stage hides left blank, and its graph marks the node asked.
+``P`` switches the mode off (and on) for every lab; off, ``backward`` fills every grad at once, as it
+always did.
+"""
+
+from __future__ import annotations
+
+import math
+
+from micrograd_tui.engine import Value
+from micrograd_tui.engine.graph import zero_grads
+
+from .. import skills
+from ..lab import Field
+from ..numtext import fmt, parse_number
+from ..predict import TOLERANCE, Predictor, Settings
+
+
+class Predicting:
+    """A mixin for a Lab whose backward may be predicted first."""
+
+    predictor: Predictor | None = None
+    message: str
+    done: bool
+
+    def start_predicting(self, root: Value) -> bool:
+        """Ask root's grads before showing them, if predict mode is on and the graph is small enough;
+        False: the caller runs backward as usual."""
+        self.predictor = None
+        if not Settings.on or not Predictor.fits(root):
+            return False
+        self.predictor = Predictor(root, stage=skills.BOOK.fade_stage())
+        self._ask("predict first: ")
+        return True
+
+    def _ask(self, lead: str = "") -> None:
+        p = self.predictor
+        assert p is not None and p.current is not None
+        off = "; [[predict]]: predicting off" if "predict" in getattr(self, "actions", ()) else ""
+        # the line first: on a short screen the message has two rows, and the numbers matter most
+        self.message = f"{p.line()}\n{lead}type {p.symbol(p.current)}: enter alone shows it{off}"
+
+    def predicting(self) -> bool:
+        return self.predictor is not None and not self.predictor.done
+
+    def predict_fields(self) -> list[Field]:
+        p = self.predictor
+        if p is None or p.current is None:
+            return []
+        return [Field("predict", f"{p.symbol(p.current)} =", "its grad (enter alone shows it)")]
+
+    def submit_prediction(self, text: str) -> bool:
+        p = self.predictor
+        assert p is not None
+        v = p.current
+        assert v is not None
+        right, said = p.answer(text)
+        if not right and text.strip() and said.startswith("✗") and "\n" in said:  # a number, and wrong
+            skills.BOOK.missed(p.symbol(v), fmt(parse_number(text)))
+        skills.BOOK.record(skills.of_node(p.uses.get(v, []), p.root), right if text.strip() else False)
+        if p.done:
+            self.predictor = None
+            shown = sum(1 for _, how, _ in p.log if how == "shown")
+            right_first = _right_first_time(p)
+            self.message = (f"{said}. Every grad is in: {right_first} of {len(p.order)} right at the first try"
+                            + (f", {shown} shown" if shown else "") + ".")
+            self.done = True
+            return True
+        if right or not text.strip():
+            self._ask(said + "   ")
+            return True
+        self.message = said  # a wrong number (or not a number): the field keeps it, to be typed over
+        return False
+
+    def on_predict(self) -> None:
+        Settings.on = not Settings.on
+        if not Settings.on and self.predictor is not None:
+            root = self.predictor.root
+            self.predictor = None
+            zero_grads(root)
+            root.backward()  # what backward does with predicting off: every grad at once
+            self.done = True
+        self.message = ("predicting is on: backward asks for each grad before it shows it" if Settings.on else
+                        "predicting is off: backward fills every grad at once ([[predict]] turns it on)")
+
+
+def _right_first_time(p: Predictor) -> int:
+    tried: set[Value] = set()
+    right = 0
+    for v, how, _ in p.log:
+        if v not in tried and how == "right":
+            right += 1
+        tried.add(v)
+    return right
+
+
+class BeforeSwitch:
+    """A mixin for a Lab with switches whose outcome can be predicted (lesson 9's = / +=, backward twice):
+    in predict mode the key first asks for one number, then the switch happens and the answer is checked
+    against what it did. ``enter`` alone switches without predicting."""
+
+    pending: tuple[str, str, float, str] | None = None  # (action, the number asked, expected, skill)
+    message: str
+
+    def ask_before(self, action: str, asked: str, expected: float, skill: str, question: str) -> bool:
+        """Ask for ``asked`` before ``action`` runs (True), or, predict mode off, let it run now (False)."""
+        if not Settings.on:
+            return False
+        self.pending = (action, asked, expected, skill)
+        self.message = f"before it happens: {question} Type {asked} (enter alone just does it)"
+        return True
+
+    def switch_fields(self) -> list[Field]:
+        if self.pending is None:
+            return []
+        return [Field("predict", f"{self.pending[1]} =", "your prediction (enter alone just does it)")]
+
+    def submit_switch(self, text: str) -> bool:
+        assert self.pending is not None
+        action, asked, expected, skill = self.pending
+        given = None
+        if text.strip():
+            try:
+                given = parse_number(text)
+            except ValueError as e:
+                self.message = f"✗ {e}"
+                return False
+        self.pending = None
+        self.run_switch(action)
+        if given is None:
+            return True
+        right = math.isclose(given, expected, rel_tol=TOLERANCE, abs_tol=TOLERANCE)
+        skills.BOOK.record({skill}, right)
+        if not right:
+            skills.BOOK.missed(asked, fmt(given))
+        verdict = (f"✓ you predicted it: {asked} = {fmt(expected)}. " if right else
+                   f"✗ you predicted {asked} = {fmt(given)}; it is {fmt(expected)}. ")
+        self.message = verdict + self.message
+        return True
+
+    def run_switch(self, action: str) -> None:
+        raise NotImplementedError
