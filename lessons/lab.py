@@ -120,6 +120,14 @@ class Field:
     choices: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Question:
+    """A one-key prediction asked before an action runs (predict mode): ``choices`` are (key, words)."""
+
+    text: str
+    choices: tuple[tuple[str, str], ...]
+
+
 PICKED = "▶ "  # a facts row or field label starting with this is the control the lab's keys change now
 
 
@@ -337,6 +345,14 @@ class Lab(ABC):
         """Take typed text for field ``name``; False (with a message) when it was not usable."""
         self.message = "nothing to type here"
         return False
+
+    def before(self, action: str) -> Question | None:
+        """A prediction to ask before ``action`` runs (predict mode), or None to run it at once."""
+        return None
+
+    def predicted(self, action: str, key: str | None) -> None:
+        """The learner's answer to :meth:`before` (None: skipped); ``action`` runs right after."""
+        return None
 
     def confirm(self, action: str) -> str | None:
         """A question to ask before ``action`` runs (revealing, wiping), or None to run it at once."""

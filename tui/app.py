@@ -294,19 +294,20 @@ class MicrogradApp(App):
         toc = self.query_one("#toc", OptionList)
         highlighted = toc.highlighted
         toc.clear_options()
-        for lesson in self.course.lessons:
-            mark = "✓" if lesson.slug in self.progress.finished else " "
-            toc.add_option(Option(f"{mark} {lesson.column_label} {lesson.title}", id=lesson.slug))
-        # each skill: the app's estimate that the learner has it, and what it rests on (lessons.skills)
-        toc.add_option(None)
+        # First each skill: the app's estimate that the learner has it (lessons.skills), what it rests on
+        # (after ←), and whether it is due for review; then the lessons.
         due = set(skills.BOOK.due())
-        toc.add_option(Option(Text("skills (bar: the estimate that you have it, from your answers)", style="italic"),
+        toc.add_option(Option(Text("skills: how sure the app is you have each (← rests on)", style="italic"),
                               disabled=True))
         for skill in skills.SKILLS:
             p = skills.BOOK.mastery(skill.id)
-            rests = f"  · rests on {', '.join(skills.BY_ID[r].short for r in skill.rests_on)}" if skill.rests_on else ""
-            mark = "  due for review" if skill.id in due else ""
-            toc.add_option(Option(f"  {skills.bar(p, 8)} {p:4.0%}  {skill.words}{rests}{mark}", disabled=True))
+            rests = f" ← {', '.join(skills.BY_ID[r].short for r in skill.rests_on)}" if skill.rests_on else ""
+            mark = " (due)" if skill.id in due else ""
+            toc.add_option(Option(f"{skills.bar(p, 5)} {p:4.0%} {skill.short}{rests}{mark}", disabled=True))
+        toc.add_option(None)
+        for lesson in self.course.lessons:
+            mark = "✓" if lesson.slug in self.progress.finished else " "
+            toc.add_option(Option(f"{mark} {lesson.column_label} {lesson.title}", id=lesson.slug))
         if highlighted is not None:
             toc.highlighted = highlighted
 
@@ -315,7 +316,7 @@ class MicrogradApp(App):
         toc.display = not toc.display
         if toc.display:
             self._fill_toc()
-            toc.highlighted = self.lesson.index
+            toc.highlighted = toc.get_option_index(self.lesson.slug)
             toc.focus()
         else:
             self._focus_lab()

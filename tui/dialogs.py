@@ -44,6 +44,33 @@ class Confirm(ModalScreen[bool]):
         self.dismiss(yes)
 
 
+class Predict(ModalScreen[str | None]):
+    """A one-key prediction before an action runs (predict mode): each choice's key answers, escape skips."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Skip", id="predict-skip", tooltip="Run it without predicting")]
+    DEFAULT_CSS = """
+    Predict { align: center middle; }
+    Predict > Vertical { width: 64; max-width: 90%; height: auto; border: round $accent; background: $surface;
+                         padding: 1 2; }
+    """
+
+    def __init__(self, question: str, choices: tuple[tuple[str, str], ...]):
+        super().__init__()
+        self.question = question
+        self.choices = dict(choices)
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.question)
+            yield Static("\n" + "\n".join(f"{key}  {words}" for key, words in self.choices.items()))
+            yield Static("\nescape  run it without predicting", classes="dim")
+
+    def on_key(self, event: events.Key) -> None:
+        if event.character in self.choices:
+            event.stop()
+            self.dismiss(event.character)
+
+
 class CourseComplete(ModalScreen[str | None]):
     """The end of the course: what the learner did, and where to go next."""
 

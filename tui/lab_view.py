@@ -124,6 +124,17 @@ class LabView(Vertical):
 
             self.app.push_screen(Confirm(self._keys(question)), answered)
             return
+        ask = self.lab.before(action) if action in self.lab.actions else None
+        if ask is not None:
+            from .dialogs import Predict
+
+            def predicted(key: str | None) -> None:
+                if self._ready:
+                    self._change(lambda: self.lab.predicted(action, key))
+                    self._perform(action)
+
+            self.app.push_screen(Predict(self._keys(ask.text), ask.choices), predicted)
+            return
         self._perform(action)
 
     def _perform(self, action: str) -> None:

@@ -168,3 +168,23 @@ def test_lesson_9_asks_what_a_switch_will_do_then_does_it(predicting):
     assert lab.submit("predict", "24")
     assert lab.calls == 2 and lab.message.startswith("✓ you predicted it: dL/da = 24.0000")
     assert skills.BOOK.records["zero_grad"].right == 1 and skills.BOOK.records["accumulate"].wrong == 1
+
+
+@pytest.mark.parametrize("lr, bet, said", [(0.05, "d", "✓ you predicted it: the loss did go down"),
+                                           (0.05, "u", "✗ you predicted the loss would go up")])
+def test_lesson_14_asks_where_the_loss_will_go_and_checks_it_against_the_run(predicting, lr, bet, said):
+    from conftest import run_job
+
+    lab = find("gradient-descent").make_lab()
+    lab.knob("steps").value = 20
+    lab.knob("speed").value = 0
+    lab.knob("lr").value = lr
+    question = lab.before("run")
+    assert question is not None and "lr = 0.05" in question.text and {k for k, _ in question.choices} == {"d", "u", "b"}
+    lab.predicted("run", bet)
+    lab.do("run")
+    run_job(lab)
+    assert lab.message.startswith(said) and "done: loss" in lab.message
+    assert lab.snap.losses[-1] < lab.snap.losses[0]  # what the verdict was read from
+    assert skills.BOOK.records["lr"].right == (bet == "d")
+    assert lab.before("run") is None  # asked only before a run from step 0

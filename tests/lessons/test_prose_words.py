@@ -104,3 +104,16 @@ def test_relu_is_taught_before_the_demo_uses_it():
 def test_lesson_13_says_the_inputs_grads_are_of_no_use():
     text = " ".join(PROSE["loss"].split())
     assert "inputs get grads too" in text and "never changes" in text
+
+
+def test_every_code_line_of_the_prose_fits_its_column_at_120_wide():
+    """The prose column is 40 cells at 120x40 (app.tcss); a code block's frame and indent take 6 more:
+    lesson 8's comment was cut to "# kids firs" (issue 29)."""
+    import re
+
+    from micrograd_tui.lessons.registry import LESSONS
+
+    long = [(lesson.slug, line) for lesson in LESSONS
+            for block in re.findall(r"```[a-z]*\n(.*?)```", lesson.prose, re.S)
+            for line in block.splitlines() if len(line) > 33]
+    assert not long, long

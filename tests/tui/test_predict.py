@@ -84,3 +84,18 @@ async def test_answers_move_the_skills_and_are_saved(predicting):
         assert skills.BOOK.mastery("add") < skills.PRIOR and skills.BOOK.records["add"].wrong == 1
         assert app.progress.skills["add"]["wrong"] == 1
         assert app.progress.misses == [["value", "dL/de", "5.0000"]]  # for the teacher's page, grouped there
+
+
+async def test_the_contents_show_each_skill_its_estimate_and_what_it_rests_on(predicting):
+    app = make_app("value")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        await pilot.press(*keys("-2"), "enter", "escape", "t")  # dL/dd right: * and the output
+        await settle(pilot)
+        text = screen_text(app)
+        p = skills.BOOK.mastery("mul")
+        assert f"{skills.bar(p, 5)} {p:4.0%} *" in text and f"{skills.PRIOR:4.0%} tanh" in text
+        assert "/ ← **k, *" in text
+        assert app.query_one("#toc").highlighted == app.query_one("#toc").get_option_index("value")

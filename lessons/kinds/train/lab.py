@@ -13,8 +13,10 @@ import copy
 import math
 import random
 
-from ...lab import PICKED, FactsPanel, Field, Job, Lab, Panel, PlotPanel, Series
+from ... import skills
+from ...lab import PICKED, FactsPanel, Field, Job, Lab, Panel, PlotPanel, Question, Series
 from ...numtext import NumberError, fmt, parse_number
+from ...predict import Settings
 from .job import TrainingChild, training_job
 from .protocol import Line, Start
 from .setup import Setup, make_run, test_result
@@ -45,6 +47,7 @@ class TrainLab(Lab):
         self._job: Job | None = None  # the child process training while it runs ...
         self.child: TrainingChild | None = None  # ... and the process itself
         self._child_predictions: tuple[float, ...] | None = None
+        self.bet: str | None = None  # the learner's prediction for this run: "d", "u" or "b"
         self.stopped_reason = ""
         self._zero_grad = True
         self.reset()
@@ -81,6 +84,7 @@ class TrainLab(Lab):
         self.trainer, self.test_xs, self.test_ys = make_run(self.setup())
         self.test_history: list[tuple[int, float, float]] = []
         self._test_now()
+        self.bet = None
         self.stopped_reason = ""
         self.snap_reset()
         self.message = f"seed {self.seed}: [[run]] runs, [[step]] takes one step"
@@ -166,9 +170,10 @@ class TrainLab(Lab):
             self.want_run, self._job = False, None
             snap = self.snap
             if snap.diverged:
-                self.message = self.stopped_reason
+                self.message = self._judge_bet() + self.stopped_reason
             elif snap.losses:
-                self.message = f"done: {self.result_words()} after {snap.k} steps. [[reset]] starts again"
+                self.message = (self._judge_bet() +
+                                f"done: {self.result_words()} after {snap.k} steps. [[reset]] starts again")
 
     def take_scores(self, line: Line) -> None:
         """What a line scored beside the steps: the held-out points' loss, each sample's prediction."""
@@ -182,6 +187,35 @@ class TrainLab(Lab):
         return f"loss {self.snap.losses[-1]:.4f}"
 
     # --- actions ------------------------------------------------------------
+
+    OUTCOMES = (("d", "go down"), ("u", "go up, or stay where it is"), ("b", "blow up (overflow)"))
+
+    def before(self, action: str) -> Question | None:
+        """Predict mode: before a run from step 0, where will the loss go?"""
+        if action != "run" or not Settings.on or self.want_run or self.trainer.k or self.finished:
+            return None
+        lr = self.knobs["lr"].show() if "lr" in self.knobs else fmt(self.trainer.learning_rate)
+        zg = "on" if self.trainer.zero_grad else "OFF"
+        return Question(f"Before it runs, predict: with lr = {lr} and zero_grad {zg}, over {self.budget} steps "
+                        "the loss will…", self.OUTCOMES)
+
+    def predicted(self, action: str, key: str | None) -> None:
+        self.bet = key
+
+    def _judge_bet(self) -> str:
+        """The run is over: the learner's prediction against what the loss did (and the skill it shows)."""
+        bet, self.bet = self.bet, None
+        losses = self.snap.losses
+        if bet is None or not losses:
+            return ""
+        went = "b" if self.snap.diverged or not math.isfinite(losses[-1]) else "d" if losses[-1] < losses[0] else "u"
+        words = dict(self.OUTCOMES)
+        right = bet == went
+        skills.BOOK.record({"lr"} | (set() if self.trainer.zero_grad else {"zero_grad"}), right)
+        if not right:
+            skills.BOOK.missed("the loss will", words[bet])
+        return (f"✓ you predicted it: the loss did {words[went]}. " if right else
+                f"✗ you predicted the loss would {words[bet]}; it did {words[went]}. ")
 
     def on_run(self) -> None:
         if self.want_run:
