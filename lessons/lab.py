@@ -279,7 +279,7 @@ class Lab(ABC):
     focus: Focus = Focus.FIGURE
     #: actions that stop a running job before they run (the rest run beside it)
     stops_job: frozenset[str] = frozenset()
-    #: the field keeps its text after a successful submit (the playground edits its expression)
+    #: a text field keeps its text after a successful submit (the playground edits its expression)
     keep_input: ClassVar[bool] = False
     #: show only the current field (a lab with many knobs lists their values in its facts)
     one_field: bool = False

@@ -179,6 +179,9 @@ class Predictor:
                             f"(+=), not the last one")
         if close(given, -want):
             return f"the sign: {sym} is {fmt(want)}"
+        if len(terms) > 1:
+            return (f"{self.name(v)} is used {len(terms)} times: {sym} is the sum of one term per use, each the grad "
+                    "from above times its local factor")
         t = terms[0]
         up = f"d{self.name(self.root)}/d{self.name(t.user)}"
         if close(given, t.local) and not close(t.upstream, 1.0):
@@ -186,7 +189,7 @@ class Predictor:
         if close(given, t.upstream) and not close(t.local, 1.0):
             return f"that is {up}, the grad from above, passed on as it is: times the local factor {t.local_name}"
         if close(t.upstream, 1.0):
-            return f"the local factor: {up} = 1, so {sym} is d{self.name(t.user)}/d{self.name(v)} = {t.local_name}"
+            return f"the local factor: {sym} = {up} · {t.local_name}, and {up} = 1, so it is {t.local_name} = {fmt(t.local)}"
         if t.upstream and not close(t.local, 1.0):
             return (f"the local factor: your {fmt(given)} is {up} · {fmt(given / t.upstream)}, but "
                     f"d{self.name(t.user)}/d{self.name(v)} = {t.local_name} = {fmt(t.local)}")

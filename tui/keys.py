@@ -91,7 +91,8 @@ LAB_KEYS: list[Binding] = [_lab_binding(action, words) for action, words in ACTI
 # In a lab whose field takes any text (the playground, ``Lab.types_text``) every printable key types, so its
 # actions, the contents and the palette are on control keys there; these bindings work in every lab, but only
 # a typing lab's footer, help and messages name them.
-_TYPING: dict[str, str] = {"step": "ctrl+s", "backward": "ctrl+g", "example": "ctrl+l", "reset": "ctrl+r"}
+_TYPING: dict[str, str] = {"step": "ctrl+s", "backward": "ctrl+g", "example": "ctrl+l", "reset": "ctrl+r",
+                           "predict": "ctrl+b"}
 TYPING_KEYS: list[Binding] = [
     Binding(key, f"lab('{action}')", _LAB_KEYS[action][1], id=f"typing-{action}", tooltip=_sentence(ACTIONS[action]),
             key_display="^" + key[-1])

@@ -169,7 +169,7 @@ class LabView(Vertical):
         event.stop()
         field = event.input
         ok = self.submit(field.name or "", event.value)
-        if ok and not self.lab.keep_input:
+        if ok and not (self.lab.keep_input and field.restrict is None):  # a number is never kept: the next is new
             field.value = ""
         if not ok and field.restrict is not None and field.value:
             field.selection = Selection(0, len(field.value))
@@ -346,7 +346,7 @@ class LabView(Vertical):
     def _focus_new_field(self) -> None:
         """A field that came with an action (a prediction's) takes the keyboard: typing is what comes next."""
         if self.is_attached:
-            for field in self.query(LabInput).results(LabInput):
+            for field in self.query(f"#field-{self.lab.current_field()}").results(LabInput):
                 field.focus()
                 return
 

@@ -12,6 +12,7 @@ from ..lab import FactsPanel, Field, Focus, GraphPanel, Lab, Panel
 from ..language import ExprError, Program, evaluate
 from ..names import bracketed, name_of, value_names
 from ..numtext import fmt
+from .predicting import Predicting
 
 EXAMPLES = [
     "a = 2; b = -3; c = 10; f = -2; L = (a*b + c)*f",
@@ -24,20 +25,25 @@ EXAMPLES = [
 HISTORY_LIMIT = 100
 
 
-class PlaygroundLab(Lab):
+class PlaygroundLab(Predicting, Lab):
+    """In predict mode an expression's grads are asked node by node (``Predicting``) before they show; its
+    number field takes the place of the expression's until every grad is in."""
+
     focus = Focus.INPUT
     keep_input = True
     types_text = True
+    one_field = True  # the expression, or while predicting the grad asked
 
     def __init__(self) -> None:
         super().__init__()
-        self.actions = frozenset({"reset", "step", "backward", "example"})
+        self.actions = frozenset({"reset", "step", "backward", "example", "predict"})
         self.shows = frozenset({FactsPanel, GraphPanel})
         self.history = []
         self.example_index = -1
         self.reset()
 
     def reset(self) -> None:
+        self.predictor = None
         self.program: Program | None = None
         self.names: dict[Value, str] = {}  # each value's name on screen, for the program shown
         self.text = ""
@@ -46,9 +52,19 @@ class PlaygroundLab(Lab):
         self.message = "type an expression and press enter ([[example]] for an example)"
 
     def fields(self) -> list[Field]:
-        return [Field("expr", "expr", "a = 2; b = -3; L = (a*b + 10) * -2", number=False)]
+        asked = self.predict_fields() or [Field("predict", "grad =", "")]  # the same two fields, one shown
+        return [Field("expr", "expr", "a = 2; b = -3; L = (a*b + 10) * -2", number=False), *asked]
+
+    def current_field(self) -> str | None:
+        return "predict" if self.predicting() else "expr"
 
     def submit(self, name: str, text: str) -> bool:
+        if name == "predict":
+            if not self.predicting():
+                self.message = "nothing is asked now: type an expression"
+                return False
+            return self.submit_prediction(text)
+        self.predictor = None
         try:
             program = evaluate(text)
         except ExprError as e:
@@ -64,9 +80,11 @@ class PlaygroundLab(Lab):
         self.steps = None
         self.last = None
         out = program.output
+        self.done = True
+        if self.start_predicting(out):  # predict mode: its grads are asked before they show
+            return True
         self.message = (f"{out.label or 'output'} = {fmt(out.data)}; backward ran "
                         f"({node_count(out)} nodes). [[step]] steps it instead, from the output")
-        self.done = True
         return True
 
     def _remember(self, text: str) -> None:
@@ -81,6 +99,7 @@ class PlaygroundLab(Lab):
         self.pending_input = EXAMPLES[self.example_index]
 
     def on_step(self) -> None:
+        self.predictor = None
         if self.program is None:
             self.message = "evaluate an expression first"
             return
@@ -99,6 +118,7 @@ class PlaygroundLab(Lab):
         self.message = f"{name_of(v, self.names)}._backward(): {local_rule(v)}"
 
     def on_backward(self) -> None:
+        self.predictor = None
         if self.program is None:
             self.message = "evaluate an expression first"
             return
@@ -118,7 +138,9 @@ class PlaygroundLab(Lab):
             if v is not out:
                 rows.append((f"d{called}/d{name}", fmt(v.grad)))
         rows.append(("nodes", str(node_count(out))))
-        return [FactsPanel(tuple(rows)), GraphPanel(out, self.text[:60], highlight=self.last)]
+        asked = self.predictor.current if self.predicting() and self.predictor else None
+        return [FactsPanel(tuple(rows)), GraphPanel(out, self.text[:60], highlight=asked or self.last,
+                                                    chain_rule=asked is None)]
 
     def save_state(self) -> dict:
         return {"history": self.history[-20:]} if self.history else {}

@@ -332,10 +332,10 @@ async def test_resetting_an_exercise_asks_first():
 
 
 async def test_the_end_of_the_course_says_so_and_where_to_go():
-    app = make_app("playground")
+    app = make_app("review")  # the last, after the course
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await app.run_action("next_lesson")  # from the palette: every printable key types in the playground
+        await pilot.press("escape", "n")
         await settle(pilot)
         assert isinstance(app.screen, CourseComplete)
         text = screen_text(app)

@@ -133,6 +133,8 @@ def test_the_training_lessons_train(terminal, slug, record_property):
     t = terminal("--lesson", slug)
     assert t.wait_for(r"step\s+0 of \d+"), t.text()
     t.press(b" ")
+    assert t.wait_for(r"the loss will", 10), t.text()  # predict mode, on at first: where will the loss go?
+    t.press(b"d")
     t.read(2.0)
     assert t.wait_for(r"step\s+[1-9]\d* of \d+", 20), f"{slug} did not train\n{t.text()}"
     assert not t.traceback(), t.text()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import make_app, screen_text, settle
+from conftest import make_app, screen_text, settle, wait_for
 from micrograd_tui.lessons import predict, skills
 from micrograd_tui.tui.lab_input import LabInput
 
@@ -99,3 +99,51 @@ async def test_the_contents_show_each_skill_its_estimate_and_what_it_rests_on(pr
         assert f"{skills.bar(p, 5)} {p:4.0%} *" in text and f"{skills.PRIOR:4.0%} tanh" in text
         assert "/ ← **k, *" in text
         assert app.query_one("#toc").highlighted == app.query_one("#toc").get_option_index("value")
+
+
+async def test_the_playground_asks_in_its_own_number_field_and_keeps_the_expression(predicting):
+    """The playground types text, so while a prediction runs its one field is the grad asked; every
+    printable key goes there, each right number is cleared for the next, and the expression comes back."""
+    app = make_app("playground")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.focused.value = "a = 3; b = a*a + a"
+        await pilot.press("enter")
+        await settle(pilot)
+        lab = app.lab_view.lab
+        assert lab.current_field() == "predict" and "db/d(a*a) = db/db · 1 = 1.0000 · 1.0000 = ?" in screen_text(app)
+        await pilot.press("1", "enter")
+        await settle(pilot)
+        field = app.query_one("#field-predict", LabInput)
+        assert field.value == "" and app.focused is field
+        await pilot.press("6", "enter")  # a * a + a: three uses, 3 + 3 + 1
+        await settle(pilot)
+        assert "used 3 times" in lab.message and "(yours: 6.0000)" in lab.message
+        await pilot.press("ctrl+a", "ctrl+k", "7", "enter")
+        await settle(pilot)
+        assert lab.predictor is None and lab.current_field() == "expr"
+        assert app.query_one("#field-expr", LabInput).value == "a = 3; b = a*a + a"
+        assert "1 of 2 right at the first try" in lab.message
+        await pilot.press("ctrl+b")  # off: an expression's grads show at once
+        await settle(pilot)
+        assert not predict.Settings.on
+
+
+async def test_the_app_says_on_start_when_a_skill_is_due_and_the_review_asks_it(user_home):
+    import json
+
+    user_home.mkdir(parents=True, exist_ok=True)
+    (user_home / "progress.json").write_text(json.dumps({
+        "format": 1, "current": "derivative",
+        "skills": {"div": {"p": 0.5, "right": 1, "wrong": 0, "streak": 1, "due": 1.0}}}))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        said = [n.message for n in app._notifications]
+        assert any(m.startswith("1 skill is due for review: lesson 18, Review") for m in said), said
+        await app.run_action("toggle_toc")
+        await settle(pilot)
+        assert "50% / ← **k, * (due)" in screen_text(app)
+        app.open_lesson("review")
+        assert await wait_for(pilot, lambda: "local derivative of /" in screen_text(app))
+        assert app.lab_view.lab.skill == "div"
