@@ -5,11 +5,14 @@ from __future__ import annotations
 import math
 import random
 from collections import deque
-from typing import Callable, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Callable, NamedTuple, Sequence
 
 from .nn import MLP
 from .replay import Tape
 from .value import Value, gc_paused
+
+if TYPE_CHECKING:
+    from .batched import BatchedLoss
 
 __all__ = [
     "value_sum",
@@ -144,6 +147,7 @@ class Trainer:
         seed: int | None = None,
         history_limit: int = 10_000,
         replay: bool = True,
+        batched: bool = False,
     ):
         if loss not in LOSSES:
             raise ValueError(f"unknown loss {loss!r}: use one of {', '.join(LOSSES)}")
@@ -168,6 +172,10 @@ class Trainer:
         self.replay = replay
         self._tape: Tape | None = None
         self._score_slots: list[int] = []
+        # ``batched``: a full batch's loss and grads as array operations (engine/batched.py, numpy), the
+        # same numbers to rounding; the Values keep the parameters and receive the grads.
+        self.batched = batched
+        self._arrays: BatchedLoss | None = None
 
     def lr_at(self, k: int) -> float:
         lr = self.learning_rate
@@ -200,7 +208,9 @@ class Trainer:
         # collector keeps it from scanning that graph again and again.
         with gc_paused():
             xb, yb = self._batch()
-            if self.replay and xb is self.xs:
+            if self.batched and xb is self.xs:
+                loss_data, score_data = self._batched()
+            elif self.replay and xb is self.xs:
                 loss_data, score_data = self._replayed()
             else:
                 loss, scores = self.forward(xb, yb)
@@ -217,6 +227,21 @@ class Trainer:
         self.history.append(step)
         self.k += 1
         return step
+
+    def _batched(self) -> tuple[float, list[float]]:
+        """Forward and backward of the full batch as array operations; the grads go to the Values."""
+        if self._arrays is None:
+            from .batched import BatchedLoss
+
+            self._arrays = BatchedLoss(self.model, self.xs, self.ys, self.loss_kind, self.l2, self.l1)
+        loss, scores, grads = self._arrays.run()
+        if self.zero_grad:
+            for p, g in zip(self._params, grads.tolist()):
+                p.grad = g
+        else:
+            for p, g in zip(self._params, grads.tolist()):
+                p.grad += g
+        return loss, scores.tolist()
 
     def _replayed(self) -> tuple[float, list[float]]:
         """Forward and backward of the full batch on the recorded graph (recorded on first use)."""

@@ -10,6 +10,8 @@ state), run in turn, several rounds; the best step time of each counts:
 * ours-a    - our Value driven by the original's own nn.py and loop (the engine alone)
 * ours-b    - our nn.MLP and Trainer, building the graph with Values every step
 * ours-c    - the same, replaying a graph recorded once (engine/replay.py); same losses to the bit
+* ours-d    - the same Trainer on the batched path (engine/batched.py, numpy): each layer one matrix
+              product; the losses agree to rounding (skipped, saying so, without numpy)
 
 Run:  python tests/benchmarks/bench_engine.py [--rounds 5] [--steps 4]
 Needs: pip install 'micrograd==0.1.0'  (the `bench` extra)
@@ -67,12 +69,13 @@ def worker(engine: str, data_file: str, steps: int) -> None:
             loss = _demo_step(model, Value, X, y, k)
             times.append(time.perf_counter() - t0)
             losses.append(loss)
-    elif engine in ("ours-b", "ours-c"):
+    elif engine in ("ours-b", "ours-c", "ours-d"):
         from micrograd_tui.engine import MLP, Trainer
         from micrograd_tui.engine.train import demo_learning_rate
 
         model = MLP(2, [16, 16, 1], flavour="micrograd", seed=SEED)
-        trainer = Trainer(model, X, y, loss="svm", learning_rate=demo_learning_rate, replay=engine == "ours-c")
+        trainer = Trainer(model, X, y, loss="svm", learning_rate=demo_learning_rate, replay=engine == "ours-c",
+                          batched=engine == "ours-d")
         for _ in range(steps):
             t0 = time.perf_counter()
             step = trainer.step()
@@ -97,7 +100,11 @@ def main() -> int:
     from micrograd_tui.engine.data import make_moons
 
     X, y = make_moons(100, noise=0.1, seed=SEED)
-    engines = ["original", "ours-a", "ours-b", "ours-c"]
+    from micrograd_tui.engine.batched import available
+
+    engines = ["original", "ours-a", "ours-b", "ours-c"] + (["ours-d"] if available() else [])
+    if not available():
+        print("ours-d skipped: numpy is not installed (pip install '.[fast]')")
     best = {e: float("inf") for e in engines}
     losses: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -118,15 +125,17 @@ def main() -> int:
     for e in engines:
         print(f"{e:9s} best step {best[e] * 1000:8.2f} ms   losses {', '.join(f'{v:.12f}' for v in losses[e])}")
     ok = True
-    for e in ("ours-a", "ours-b", "ours-c"):
+    for e in engines[1:]:
         diff = max(abs(a - b) for a, b in zip(losses["original"], losses[e]))
         print(f"{e}: losses agree with the original to {diff:.1e}")
-        ok &= diff <= 1e-9
+        ok &= diff <= (1e-12 if e == "ours-d" else 1e-9)
     print(f"ratio (a) engine alone, original / ours-a: {best['original'] / best['ours-a']:.2f}x")
     print(f"ratio (b) nn + Trainer, Value path, original / ours-b: {best['original'] / best['ours-b']:.2f}x")
     print(f"ratio (c) nn + Trainer, replay path, original / ours-c: {best['original'] / best['ours-c']:.2f}x")
+    if "ours-d" in best:
+        print(f"ratio (d) nn + Trainer, batched path, original / ours-d: {best['original'] / best['ours-d']:.2f}x")
     if not ok:
-        print("FAIL: losses differ by more than 1e-9")
+        print("FAIL: losses differ by more than 1e-9 (1e-12 for the batched path)")
         return 1
     return 0
 
