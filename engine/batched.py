@@ -67,16 +67,19 @@ class BatchedLoss:
             a = _act(a @ w.T + b, act)
         return a[:, 0]
 
-    def run(self) -> tuple[float, Any, Any]:
-        """(loss, scores, grads): forward and backward over the batch; grads in parameters() order."""
+    def run(self, xs: Sequence[Sequence[float]] | None = None,
+            ys: Sequence[float] | None = None) -> tuple[float, Any, Any]:
+        """(loss, scores, grads): forward and backward over the batch (the points given at the start, or
+        a mini-batch ``xs``, ``ys``); grads in parameters() order."""
         ws, bs, flat = self._arrays()
         inputs, outs = [], []
-        a = self.X
+        a = self.X if xs is None else np.asarray(xs, dtype=float)
         for w, b, act in zip(ws, bs, self.acts):
             inputs.append(a)
             a = _act(a @ w.T + b, act)
             outs.append(a)
-        s, y, n = a[:, 0], self.y, len(self.y)
+        y = self.y if ys is None else np.asarray(ys, dtype=float)
+        s, n = a[:, 0], len(y)
         if self.kind == "svm":
             margin = 1.0 - y * s
             data = float(np.maximum(margin, 0.0).sum()) / n

@@ -208,8 +208,8 @@ class Trainer:
         # collector keeps it from scanning that graph again and again.
         with gc_paused():
             xb, yb = self._batch()
-            if self.batched and xb is self.xs:
-                loss_data, score_data = self._batched()
+            if self.batched:
+                loss_data, score_data = self._batched(xb, yb)
             elif self.replay and xb is self.xs:
                 loss_data, score_data = self._replayed()
             else:
@@ -228,13 +228,18 @@ class Trainer:
         self.k += 1
         return step
 
-    def _batched(self) -> tuple[float, list[float]]:
-        """Forward and backward of the full batch as array operations; the grads go to the Values."""
+    @property
+    def arrays(self) -> BatchedLoss | None:
+        """The batched path's arrays (engine/batched.py), once a batched step has made them."""
+        return self._arrays
+
+    def _batched(self, xb, yb) -> tuple[float, list[float]]:
+        """Forward and backward of the (mini-)batch as array operations; the grads go to the Values."""
         if self._arrays is None:
             from .batched import BatchedLoss
 
             self._arrays = BatchedLoss(self.model, self.xs, self.ys, self.loss_kind, self.l2, self.l1)
-        loss, scores, grads = self._arrays.run()
+        loss, scores, grads = self._arrays.run() if xb is self.xs else self._arrays.run(xb, yb)
         if self.zero_grad:
             for p, g in zip(self._params, grads.tolist()):
                 p.grad = g

@@ -97,7 +97,7 @@ class JobRunner:
 
     def _run(self, job: Job, generation: int) -> None:
         worker = get_current_worker()
-        last_post = 0.0
+        next_post = 0.0
         while not worker.is_cancelled:
             with self.lock:
                 if job.finished:
@@ -105,11 +105,12 @@ class JobRunner:
                 job.step()
             time.sleep(0)  # let the UI thread take the interpreter between steps
             now = time.monotonic()
-            if now - last_post >= UPDATE_SECONDS:
+            if now >= next_post:
                 with self.lock:
                     snap = job.snapshot()
                 self.owner.post_message(JobUpdate(job, snap, generation, False))
-                last_post = now
+                # ten a second on average: a post that came late does not push every later one back
+                next_post = max(next_post + UPDATE_SECONDS, now - UPDATE_SECONDS / 2)
         if worker.is_cancelled:
             return
         with self.lock:

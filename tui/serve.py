@@ -61,7 +61,9 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
     from textual_serve.app_service import AppService
     from textual_serve.server import Server
 
-    command = f"{shlex.quote(sys.executable)} -m micrograd_tui.tui.cli"
+    # textual-serve starts each app through /bin/sh; exec makes the shell become the app, so the process the
+    # server stops is the app itself (ending the shell left the app to end 5-14 s later, re-parented to pid 1)
+    command = f"exec {shlex.quote(sys.executable)} -m micrograd_tui.tui.cli"
 
     class SessionApp(AppService):
         """One learner's app process, with that learner's folder and nothing else."""
@@ -90,6 +92,7 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
             self.running = 0
             self.attempts = classroom.Attempts()
             self.last_seen: dict[str, float] = {}  # session folder -> when its browser last sent a key
+            self.sessions: set = set()  # (app service, websocket) of every session running now
 
         async def _make_app(self) -> web.Application:
             app = await super()._make_app()
@@ -114,6 +117,15 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
             say(f"class code: {class_code}")
             say(f"teacher's page (keep it to yourself): {self.public_url}/teacher/{teacher}")
             say("Press Ctrl+C to stop.")
+
+        async def on_shutdown(self, app: web.Application) -> None:
+            """The server is stopping (SIGTERM, ctrl+c): every app is asked to quit (each saves its learner's
+            progress as it goes) and every page is closed now, not when aiohttp's shutdown times out."""
+            sessions = list(self.sessions)
+            await asyncio.gather(*(_stop(service) for service, _ in sessions), return_exceptions=True)
+            for _, websocket in sessions:
+                if not websocket.closed:
+                    await websocket.close()
 
         def _session(self, request: web.Request) -> str | None:
             value = request.cookies.get(COOKIE, "")
@@ -186,6 +198,7 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
                                  close=websocket.close, download_manager=self.download_manager, debug=self.debug,
                                  folder=folder)
             self.running += 1
+            self.sessions.add((service, websocket))
             try:
                 await service.start(width, height)
                 await self._process_messages(_Watched(websocket, lambda: self._seen(folder)), service)  # type: ignore[arg-type]
@@ -195,6 +208,7 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
                 log.exception(error)
             finally:
                 self.running -= 1
+                self.sessions.discard((service, websocket))
                 await _stop(service)
                 if not websocket.closed:
                     await websocket.close()

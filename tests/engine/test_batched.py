@@ -53,15 +53,18 @@ def test_each_batched_step_gives_the_scalar_engines_loss_and_grads_from_the_same
             assert p.grad - (0.0 if zero_grad else g0) == pytest.approx(g, rel=1e-12, abs=1e-12)
 
 
+@pytest.mark.parametrize("batch", [None, 16])
 @pytest.mark.parametrize("case", CASES[:2], ids=lambda c: c[0])
-def test_a_batched_trainer_runs_as_the_scalar_one(case):
-    """Trainer(batched=True) over 4 steps: the same losses and parameters as the scalar Trainer."""
+def test_a_batched_trainer_runs_as_the_scalar_one(case, batch):
+    """Trainer(batched=True) over 4 steps, full batch or mini-batches: the scalar Trainer's losses and
+    parameters."""
     name, flavour, act, sizes, loss, l2, l1, zero_grad = case
     X, y = _data(name, 3)
     runs = []
     for batched in (False, True):
         model = MLP(2, sizes, flavour=flavour, activation=act, seed=3)
-        trainer = Trainer(model, X, y, loss=loss, learning_rate=0.1, l2=l2, l1=l1, batched=batched)
+        trainer = Trainer(model, X, y, loss=loss, learning_rate=0.1, l2=l2, l1=l1, batched=batched,
+                          batch_size=batch, seed=5)
         runs.append(([trainer.step().loss for _ in range(4)], [p.data for p in model.parameters()]))
     assert runs[0][0] == pytest.approx(runs[1][0], rel=1e-12)
     assert runs[0][1] == pytest.approx(runs[1][1], rel=1e-12, abs=1e-12)
@@ -88,3 +91,53 @@ def test_without_numpy_the_engine_still_imports_and_says_how_to_get_the_fast_pat
         monkeypatch.setattr(builtins, "__import__", real)
         importlib.reload(batched)
     assert batched.available()
+
+
+def test_the_demo_trains_on_tensors_with_the_scalar_engines_losses_and_says_its_pace(user_home):
+    """The demo's engine control: the same run on the batched path (in the training child, first step
+    cross-checked there against the scalar engine) ends with the scalar run's losses."""
+    from conftest import run_job
+    from micrograd_tui.lessons.registry import find
+
+    losses = {}
+    for engine in ("scalars", "tensors"):
+        lab = find("demo").make_lab()
+        lab.knob("speed").value = 0
+        if engine == "tensors":
+            lab.selected = lab.controls.index("engine")
+            lab.do("more")
+            assert lab.engine == "tensors" and lab.setup().engine == "tensors" and "back to step 0" in lab.message
+        lab.do("run")
+        run_job(lab)
+        assert lab.trainer.k == lab.budget and "done:" in lab.message, lab.message
+        losses[engine] = lab.snap.losses
+        assert lab.trainer.batched == (engine == "tensors")
+    assert losses["tensors"] == pytest.approx(losses["scalars"], rel=1e-9, abs=1e-12)
+
+
+def test_a_first_step_that_disagrees_stops_the_run_with_a_message(monkeypatch):
+    from micrograd_tui.engine import batched
+    from micrograd_tui.lessons.kinds.train.setup import cross_check, make_run
+    from micrograd_tui.lessons.registry import find
+
+    setup = find("demo").make_lab().setup()
+    from dataclasses import replace
+
+    trainer, _, _ = make_run(replace(setup, engine="tensors"))
+    assert trainer.batched and cross_check(trainer, replace(setup, engine="tensors")) == ""
+    real = batched.BatchedLoss.run
+    monkeypatch.setattr(batched.BatchedLoss, "run", lambda self: (lambda r: (r[0] + 1e-6, r[1], r[2]))(real(self)))
+    trainer, _, _ = make_run(replace(setup, engine="tensors"))
+    said = cross_check(trainer, replace(setup, engine="tensors"))
+    assert said.startswith("the tensor engine's first step disagrees with the scalar engine's (the loss")
+
+
+def test_without_numpy_the_demo_stays_on_scalars_and_says_how_to_get_tensors(monkeypatch):
+    from micrograd_tui.lessons.kinds.train import demo
+    from micrograd_tui.lessons.registry import find
+
+    monkeypatch.setattr(demo, "available", lambda: False)
+    lab = find("demo").make_lab()
+    lab.selected = lab.controls.index("engine")
+    lab.do("more")
+    assert lab.engine == "scalars" and "pip install 'micrograd-tui[fast]'" in lab.message

@@ -144,6 +144,7 @@ async def test_the_app_says_on_start_when_a_skill_is_due_and_the_review_asks_it(
         await app.run_action("toggle_toc")
         await settle(pilot)
         assert "50% / ← **k, * (due)" in screen_text(app)
+        await app.run_action("toggle_toc")  # closed again: the lab has its width back
         app.open_lesson("review")
-        assert await wait_for(pilot, lambda: "local derivative of /" in screen_text(app))
+        assert await wait_for(pilot, lambda: "local derivative of /" in screen_text(app)), screen_text(app)
         assert app.lab_view.lab.skill == "div"

@@ -453,3 +453,21 @@ async def test_under_serve_links_out_of_the_workspace_never_come_home(server, br
     names = zipfile.ZipFile(await (await got.value).path()).namelist()
     assert "engine.py" in names and "leak.txt" not in names and "env" not in names, names
     assert await tab.shows("left out", timeout=10), tab.text()[-1500:]
+
+
+async def test_each_app_is_the_servers_own_child_and_a_stopped_server_leaves_none(server, browser):
+    """No shell between the server and an app (issue 33): the server's stop reaches the app itself, and
+    SIGTERM ends every session's app within seconds (a shell wrapper left them 5-14 s, re-parented)."""
+    port, data, proc = server()
+    tab = Tab(await browser.new_page())
+    await tab.open(port)
+    assert await tab.shows("24.7041")
+    apps = app_processes(data)
+    assert apps
+    for pid in apps:
+        ppid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        assert ppid == proc.pid, f"app {pid}'s parent is {ppid}, not the server {proc.pid}"
+    started = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    assert await wait_until(lambda: not app_processes(data), timeout=8), app_processes(data)
+    assert time.monotonic() - started < 5

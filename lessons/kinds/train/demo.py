@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from micrograd_tui.engine import Value
+from micrograd_tui.engine.batched import WHY_NOT, available
 from micrograd_tui.engine.data import default_noise
 
 from ...lab import PICKED, Deliver, FactsPanel, Field, GraphPanel, Panel, PlotPanel, SaveScreen, Series, SurfacePanel, SurfacePoint
 from ...numtext import fmt
 from .lab import TrainLab
 from .protocol import Line, Start
-from .settings import (ACTIVATIONS, BIG_RUN, DATA_CHOICES, LAYER_CHARS, LIVE_BATCH, LOSS_NAMES, MAX_WIDTH, Knob,
+from .settings import (ACTIVATIONS, ENGINES, BIG_RUN, DATA_CHOICES, LAYER_CHARS, LIVE_BATCH, LOSS_NAMES, MAX_WIDTH, Knob,
                        TrainSettings, parse_layers, show_layers)
 from .setup import SETUP_VERSION, data_box, surface
 from .snapshot import TrainSnapshot
@@ -40,6 +41,7 @@ class DemoLab(TrainLab):
         self.shared: Path | None = None  # where the last share went
         super().__init__(settings, seed)
         self.controls[3:3] = ["layers", "activation"] + (["loss"] if len(settings.losses) > 1 else [])
+        self.controls.append("engine")  # scalars or tensors (the batched path), beside steps/s
         self.actions = (self.actions - {"zero_grad"}) | {"dataset", "point", "prev_var", "share"}
         self.shows = frozenset({FactsPanel, PlotPanel, GraphPanel, SurfacePanel})
         self.one_field = True
@@ -56,6 +58,7 @@ class DemoLab(TrainLab):
         new = self.setup().updated_from(setup, self.settings, self.knobs)
         self.dataset, self.layers, self.activation, self.loss, self.seed = (new.data, new.layers, new.activation,
                                                                             new.loss, new.seed)
+        self.engine = new.engine if new.engine != "tensors" or available() else "scalars"
         for name, knob in self.knobs.items():
             if name != "speed":
                 value = getattr(new, name)
@@ -180,6 +183,14 @@ class DemoLab(TrainLab):
         self._start_over(f"{knob.name} = {knob.show()}{live}")
 
     def change(self, name: str, by: int) -> None:
+        if name == "engine":
+            if self.engine == "scalars" and not available():
+                self.message = f"engine: {WHY_NOT}"
+                return
+            self.engine = "tensors" if self.engine == "scalars" else "scalars"
+            self._start_over("engine = " + ("tensors: each layer one array operation over every point (numpy)"
+                                            if self.engine == "tensors" else "scalars: one Value per number"))
+            return
         if name in ("activation", "loss"):
             options = self._options(name)
             now = getattr(self, name)
@@ -193,6 +204,8 @@ class DemoLab(TrainLab):
             super().change(name, by)
 
     def _options(self, name: str) -> tuple[str, ...]:
+        if name == "engine":
+            return ENGINES
         return ACTIVATIONS if name == "activation" else self.settings.losses
 
     def _set_layers(self, hidden: tuple[int, ...]) -> None:
@@ -323,6 +336,8 @@ class DemoLab(TrainLab):
                     value += " (unused)"
             elif name == "layers":
                 value = show_layers(self.layers[:-1])
+            elif name == "engine":
+                value = self.engine + (f" {self.rate:.0f} steps/s" if self.rate else "")
             else:
                 value = getattr(self, name)
             rows.append(((PICKED if name == current else "  ") + name, value))

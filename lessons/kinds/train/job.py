@@ -57,6 +57,8 @@ class TrainingChild:
                 line = Line.from_json(raw)
                 self.lines.append(line)
                 self.ended = self.ended or line.done
+                if line.problem:
+                    self.problem = line.problem
         if self._reader.ended:
             self._ended_without_done()
         elif not got and time.monotonic() - self._heard > SILENT_SECONDS:

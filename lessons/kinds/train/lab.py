@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import math
 import random
+import time
 
 from ... import skills
 from ...lab import PICKED, FactsPanel, Field, Job, Lab, Panel, PlotPanel, Question, Series
@@ -48,6 +49,7 @@ class TrainLab(Lab):
         self.child: TrainingChild | None = None  # ... and the process itself
         self._child_predictions: tuple[float, ...] | None = None
         self.bet: str | None = None  # the learner's prediction for this run: "d", "u" or "b"
+        self.engine = "scalars"  # settings.ENGINES: the demo offers the batched path too
         self.stopped_reason = ""
         self._zero_grad = True
         self.reset()
@@ -72,7 +74,7 @@ class TrainLab(Lab):
             layers=tuple(self.layers), flavour=self.settings.flavour, activation=self.activation, loss=self.loss,
             lr=self.knobs["lr"].value, decay=decay.value if decay is not None else None,
             l2=l2.value if l2 is not None else None, l1=self._value("l1", 0.0), batch=int(self._value("batch", 0)),
-            steps=self.budget, zero_grad=self._zero_grad, seed=self.seed,
+            steps=self.budget, zero_grad=self._zero_grad, seed=self.seed, engine=self.engine,
         )
 
     # --- building and stepping -------------------------------------------
@@ -85,6 +87,8 @@ class TrainLab(Lab):
         self.test_history: list[tuple[int, float, float]] = []
         self._test_now()
         self.bet = None
+        self.rate = 0.0  # steps a second while it runs, as the lines arrive (the demo shows it)
+        self._rate_mark: tuple[float, int] | None = None
         self.stopped_reason = ""
         self.snap_reset()
         self.message = f"seed {self.seed}: [[run]] runs, [[step]] takes one step"
@@ -153,12 +157,20 @@ class TrainLab(Lab):
         from micrograd_tui.engine.train import Step
 
         t = self.trainer
+        before = t.k
         for line in lines:
             k0 = line.k - len(line.steps)
             for i, (loss, acc, lr) in enumerate(line.steps):
                 t.history.append(Step(k0 + i, loss if loss is not None else math.nan, acc, lr))
             t.load_state(line.state)
             self.take_scores(line)
+        now = time.monotonic()
+        mark = self._rate_mark
+        if mark is None or mark[1] > before:
+            self._rate_mark = (now, before)
+        elif now - mark[0] >= 0.5 or (final and now > mark[0] and t.k > mark[1]):  # over 0.5 s or more
+            self.rate = (t.k - mark[1]) / (now - mark[0])
+            self._rate_mark = (now, t.k)
         if t.diverged and not self.stopped_reason:
             self.stopped_reason = self._diverged_reason()
         self.snap = self.snapshot(score=False)
@@ -225,6 +237,7 @@ class TrainLab(Lab):
             self.message = self.stopped_reason or f"the budget of {self.budget} steps is spent: [[reset]] starts again"
         else:
             self.want_run = True
+            self._rate_mark = None  # steps a second counts from here, not across the pause
             self.message = "training… [[run]] pauses"
 
     def on_step(self) -> None:

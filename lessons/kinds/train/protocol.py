@@ -47,6 +47,7 @@ class Line:
     grid: list[int] | None = None  # (cols, rows) those scores are of
     test: list | None = None  # [loss or None, accuracy] on the held-out points, with the surface
     predictions: list[float] | None = None  # each training sample's prediction, when asked for
+    problem: str | None = None  # why the child stopped (the batched path's first step disagreed), said to the learner
 
     @property
     def k(self) -> int:

@@ -16,6 +16,8 @@ MAX_LAYERS, MAX_WIDTH = 6, 64
 LAYER_CHARS = r"[0-9, \[\]]*"  # what the layers field lets through: 8, 8 or [8, 8]
 LOSS_NAMES = {"svm": "max-margin (svm)", "squared": "squared error", "mse": "sum of squares"}
 ACTIVATIONS = ("relu", "tanh")
+# how a demo run computes: the scalar engine (a Value per number), or the batched path (engine/batched.py, numpy)
+ENGINES = ("scalars", "tensors")
 DATA_CHOICES: tuple[str | None, ...] = (*DATASETS, None)  # None: the lecture's four points
 BIG_RUN = 200  # more points than this train in mini-batches unless the learner asks for the full batch
 LIVE_BATCH = 100

@@ -12,7 +12,7 @@ import math
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Mapping
 
-from .settings import ACTIVATIONS, DATA_CHOICES, Knob, TrainSettings, layers_problem
+from .settings import ACTIVATIONS, DATA_CHOICES, ENGINES, Knob, TrainSettings, layers_problem
 
 SURFACE_MARGIN = 0.25  # the surface shows the data's box and this much round it
 SETUP_VERSION = 1
@@ -36,6 +36,7 @@ class Setup:
     steps: int
     zero_grad: bool
     seed: int
+    engine: str = "scalars"  # ENGINES: "tensors" is the batched path (numpy); a file without it is "scalars"
 
     def to_json(self) -> dict[str, Any]:
         return dict(asdict(self), layers=list(self.layers))
@@ -60,7 +61,11 @@ class Setup:
             raise ValueError(f"activation must be relu or tanh, not {activation!r}")
         if loss not in settings.losses:
             raise ValueError(f"loss must be one of {', '.join(settings.losses)}, not {loss!r}")
+        engine = raw.get("engine", self.engine)
+        if engine not in ENGINES:
+            raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
         seed = raw.get("seed", self.seed)
+
         if not isinstance(seed, int) or isinstance(seed, bool):
             raise ValueError(f"seed must be a whole number, not {seed!r}")
         numbers: dict[str, Any] = {}
@@ -75,7 +80,7 @@ class Setup:
             if problem:
                 raise ValueError(f"{problem}, not {value!r}")
             numbers[name] = value if name == "test" or not knob.integer else int(value)
-        return replace(self, data=data, layers=tuple(layers), activation=activation, loss=loss, seed=seed,
+        return replace(self, data=data, layers=tuple(layers), activation=activation, loss=loss, seed=seed, engine=engine,
                        zero_grad=bool(raw.get("zero_grad", True)), **numbers)
 
 
@@ -86,6 +91,7 @@ def make_run(setup: Setup):
     Test points are a second sample of the same set (seed + 1), so the training points stay those
     of a run without a test set (the original demo's 100 moons points, with its defaults)."""
     from micrograd_tui.engine import MLP, Trainer
+    from micrograd_tui.engine.batched import available
     from micrograd_tui.engine.data import lecture_dataset, make_dataset
     from micrograd_tui.engine.train import decayed_learning_rate
 
@@ -102,7 +108,8 @@ def make_run(setup: Setup):
     steps, lr0, decay = setup.steps, setup.lr, setup.decay
     lr = lr0 if decay is None else (lambda k: decayed_learning_rate(k, steps, lr0, decay))
     trainer = Trainer(model, xs, ys, loss=setup.loss, learning_rate=lr, zero_grad=setup.zero_grad,
-                      batch_size=setup.batch or None, seed=seed, l2=setup.l2, l1=setup.l1)
+                      batch_size=setup.batch or None, seed=seed, l2=setup.l2, l1=setup.l1,
+                      batched=setup.engine == "tensors" and available())
     return trainer, txs, tys
 
 
@@ -127,9 +134,33 @@ def data_box(points) -> tuple[tuple[float, float], tuple[float, float]]:
             (min(ys) - SURFACE_MARGIN, max(ys) + SURFACE_MARGIN))
 
 
-def surface(model, box, cols: int, rows: int) -> list[float]:
+def surface(model, box, cols: int, rows: int, arrays=None) -> list[float]:
     """The model's score at the centre of each cell of a cols x rows grid over ``box``, row by row
-    from the top (as ``lab.surface_centre`` places them)."""
+    from the top (as ``lab.surface_centre`` places them); with ``arrays`` (a trainer's batched path,
+    engine/batched.py) as one array forward pass."""
     from ...lab import grid_centres
 
-    return [s if math.isfinite(s) else 0.0 for s in model.predict_many(grid_centres(box[0], box[1], cols, rows))]
+    centres = grid_centres(box[0], box[1], cols, rows)
+    scores = arrays.scores(centres).tolist() if arrays is not None else model.predict_many(centres)
+    return [s if math.isfinite(s) else 0.0 for s in scores]
+
+
+CROSS_CHECK = 1e-9  # the batched path's first step against the scalar engine's: relative, per number
+
+
+def cross_check(trainer, setup: Setup) -> str:
+    """The batched path is trusted only after its first step matched the scalar engine's from the same
+    state: "" when it did, else what differed (the run is stopped with it). Steps ``trainer`` once."""
+    from dataclasses import replace as _replace
+
+    twin, _, _ = make_run(_replace(setup, engine="scalars"))
+    twin.load_state(trainer.state())
+    ours, theirs = trainer.step(), twin.step()
+    pairs = [("the loss", ours.loss, theirs.loss)] + [
+        (f"parameter {i}", a.data, b.data) for i, (a, b) in enumerate(zip(trainer.model.parameters(),
+                                                                            twin.model.parameters()))]
+    for what, a, b in pairs:
+        if not math.isclose(a, b, rel_tol=CROSS_CHECK, abs_tol=CROSS_CHECK):
+            return (f"the tensor engine's first step disagrees with the scalar engine's ({what}: {a!r} against "
+                    f"{b!r}): the run is stopped; engine = scalars trains it")
+    return ""
