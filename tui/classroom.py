@@ -63,6 +63,56 @@ class Attempts:
         self.wrong.setdefault(who, []).append(time.monotonic() if now is None else now)
 
 
+CLASS_FILE = "class.json"  # the class code and the teacher's secret, kept in --data across restarts
+
+
+def class_state(data: Path, code: str | None = None, new: bool = False) -> tuple[str, str]:
+    """(class code, teacher's secret), kept in ``data`` so a restart keeps the teacher's address and the
+    code learners know: read from there, made the first time or with ``new``; a ``code`` given replaces
+    the kept code (the teacher's address stays)."""
+    path = data / CLASS_FILE
+    kept: dict = {}
+    if not new:
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            kept = raw if isinstance(raw, dict) else {}
+        except (OSError, ValueError):
+            kept = {}
+    teacher = kept.get("teacher") if isinstance(kept.get("teacher"), str) and len(kept["teacher"]) >= 16 else None
+    stored = kept.get("code") if isinstance(kept.get("code"), str) and clean_name(kept["code"]) else None
+    code = code or stored or make_class_code()
+    teacher = teacher or secrets.token_urlsafe(18)
+    if (code, teacher) != (stored, kept.get("teacher")):
+        write_atomic(path, json.dumps({"code": code, "teacher": teacher}))  # 0600, as mkstemp makes it
+    return code, teacher
+
+
+def summary(rows: list[Row]) -> tuple[list[tuple[str, int]], list[tuple[str, int, int]], list[tuple[int, str, str, str]]]:
+    """The class at a glance: (how many are on each lesson, in course order), (each exercise: how many pass
+    it, how many fail it now), and the failing checks shared most: (how many, exercise, the check's line,
+    who), most first."""
+    from micrograd_tui.lessons.registry import COURSE
+
+    order = {f"{lesson.label} {lesson.slug}": i for i, lesson in enumerate(COURSE.lessons)}
+    on = Counter(r.lesson for r in rows)
+    lessons = sorted(on.items(), key=lambda kv: order.get(kv[0], len(order)))
+    passing: Counter = Counter()
+    failing: Counter = Counter()
+    who: dict[tuple[str, str], list[str]] = {}
+    for r in rows:
+        for slug, last in r.checks:
+            if last.startswith("✓"):
+                passing[slug] += 1
+            elif last.startswith("✗"):
+                failing[slug] += 1
+                who.setdefault((slug, last), []).append(r.name)
+    exercises = [(lesson.slug, passing[lesson.slug], failing[lesson.slug]) for lesson in COURSE.lessons
+                 if lesson.sub and (passing[lesson.slug] or failing[lesson.slug])]
+    common = sorted(((len(names), slug, last, ", ".join(names)) for (slug, last), names in who.items()),
+                    key=lambda t: (-t[0], t[1], t[2]))
+    return lessons, exercises, common
+
+
 def join(folder: Path, name: str) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     write_atomic(folder / LEARNER, json.dumps({"name": name, "joined": time.time()}))
@@ -152,6 +202,21 @@ def roster_html(rows: list[Row], csv_url: str) -> str:
         for r in rows)
     empty = "" if rows else "<tr><td colspan=6>nobody has joined yet</td></tr>"
     misses = common_misses(rows)
+    on, exercises, failing = summary(rows)
+    glance = ""
+    if rows:
+        glance = ("<h2>The class at a glance</h2><table><caption>where learners are</caption><tr><th>lesson</th>"
+                  "<th>learners</th></tr>" + "".join(f"<tr><td>{e(lesson)}</td><td>{n}</td></tr>" for lesson, n in on)
+                  + "</table>")
+        if exercises:
+            glance += ("<table><caption>build exercises</caption><tr><th>exercise</th><th>pass</th><th>fail now</th>"
+                       "</tr>" + "".join(f"<tr><td>{e(slug)}</td><td>{p}</td><td>{f}</td></tr>"
+                                        for slug, p, f in exercises) + "</table>")
+        if failing:
+            glance += ("<h2>Failing now, most shared first</h2><table><tr><th>learners</th><th>exercise</th>"
+                       "<th>check</th><th>who</th></tr>" + "".join(
+                           f"<tr><td>{n}</td><td>{e(slug)}</td><td>{e(last)}</td><td>{e(names)}</td></tr>"
+                           for n, slug, last, names in failing[:15]) + "</table>")
     wrong = ("<h2>Most common wrong predictions</h2><table><tr><th>learners</th><th>lesson</th><th>asked</th>"
              "<th>typed</th></tr>" + "".join(f"<tr><td>{n}</td><td>{e(lesson)}</td><td>{e(asked)}</td><td>{e(typed)}</td>"
                                             "</tr>" for n, lesson, asked, typed in misses) + "</table>") if misses else ""
@@ -160,8 +225,25 @@ def roster_html(rows: list[Row], csv_url: str) -> str:
             "<style>body{font-family:sans-serif}td,th{padding:.3em .8em;text-align:left;vertical-align:top}"
             "tr:nth-child(even){background:#f3f3f3}</style>"
             f"<h1>The class ({len(rows)})</h1><p><a href='{e(csv_url)}'>download as CSV</a> · reloads every 5 s</p>"
+            f"{glance}{wrong}<h2>Each learner</h2>"
             "<table><tr><th>name</th><th>lesson</th><th>exercises</th><th>idle</th><th>last check</th>"
-            f"<th>skills</th></tr>{body}{empty}</table>{wrong}")
+            f"<th>skills</th></tr>{body}{empty}</table>")
+
+
+def projector_html(url: str, code: str) -> str:
+    """The page for the room's screen: where to go and the class code, big, with a QR code of the address."""
+    e = html.escape
+    try:
+        import segno
+
+        qr = segno.make(url, error="m").svg_inline(scale=8, title=f"QR code: {url}")
+    except ImportError:  # the web extra brings segno; without it the address alone
+        qr = ""
+    return ("<!doctype html><meta charset=utf-8><title>micrograd-tui: join the class</title>"
+            "<style>body{font-family:sans-serif;text-align:center;margin-top:4vh}h1{font-size:4vw}"
+            ".code{font-size:12vw;letter-spacing:.15em;font-family:monospace;margin:.2em}"
+            ".url{font-size:4vw;font-family:monospace}</style>"
+            f"<h1>Join the class</h1><p class=url>{e(url)}</p><p>class code</p><p class=code>{e(code)}</p>{qr}")
 
 
 def join_page(message: str = "", status_note: str = "") -> str:

@@ -98,7 +98,8 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
             app = await super()._make_app()
             app.add_routes([web.post("/join", self.handle_join),
                             web.get(f"/teacher/{teacher}", self.handle_teacher),
-                            web.get(f"/teacher/{teacher}/class.csv", self.handle_class_csv)])
+                            web.get(f"/teacher/{teacher}/class.csv", self.handle_class_csv),
+                            web.get(f"/teacher/{teacher}/projector", self.handle_projector)])
             return app
 
         async def on_startup(self, app: web.Application) -> None:
@@ -116,6 +117,7 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
                     "it runs as this server's user and can read other sessions' folders; --no-code keeps it from running")
             say(f"class code: {class_code}")
             say(f"teacher's page (keep it to yourself): {self.public_url}/teacher/{teacher}")
+            say(f"for the projector (the code and how to join): {self.public_url}/teacher/{teacher}/projector")
             say("Press Ctrl+C to stop.")
 
         async def on_shutdown(self, app: web.Application) -> None:
@@ -158,6 +160,10 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
             response = web.HTTPSeeOther("/")
             response.set_cookie(COOKIE, session, max_age=180 * 24 * 3600, httponly=True, samesite="Strict", path="/")
             return response
+
+        async def handle_projector(self, request: web.Request) -> web.StreamResponse:
+            return web.Response(content_type="text/html", text=classroom.projector_html(self.public_url, class_code),
+                                headers={"Cache-Control": "no-store"})
 
         async def handle_teacher(self, request: web.Request) -> web.StreamResponse:
             rows = classroom.roster(data, self.last_seen)
@@ -290,6 +296,8 @@ def main(argv: list[str]) -> int:
                    help="the code learners type to join (default: a new one, printed); a command line can be read "
                         f"by anyone on this machine, so prefer --class-code-file or ${ENV_CLASS_CODE}")
     p.add_argument("--class-code-file", metavar="FILE", help="read the class code from the first line of FILE")
+    p.add_argument("--new-class", action="store_true",
+                   help="a new class code and teacher's address (both are kept in --data across restarts otherwise)")
     p.add_argument("--no-code", action="store_true",
                    help="do not run learners' code (build exercises): run them only for people you trust")
     args = p.parse_args(argv)
@@ -315,13 +323,14 @@ def main(argv: list[str]) -> int:
             code = Path(args.class_code_file).read_text(encoding="utf-8").strip().splitlines()[0]
         except (OSError, UnicodeDecodeError, IndexError) as e:
             p.error(f"--class-code-file: cannot read a code from {args.class_code_file} ({type(e).__name__})")
-    code = code or classroom.make_class_code()
-    if not classroom.clean_name(code):
+    if code and not classroom.clean_name(code):
         p.error("--class-code must have letters or digits")
+    # kept in --data: a restart keeps the code learners know and the teacher's address (--new-class: new ones)
+    code, teacher = classroom.class_state(data, code or None, new=args.new_class)
     from micrograd_tui.lessons.workshop.sandbox import box_works
 
     boxed = not args.no_code and box_works()  # found out once, at start-up
     server = build_server(args.host, args.port, args.public_url, data, args.max_sessions, not args.no_code, code,
-                          secrets.token_urlsafe(18), boxed)
+                          teacher, boxed)
     server.serve()
     return 0

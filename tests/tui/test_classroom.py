@@ -93,3 +93,38 @@ def test_the_teachers_page_shows_each_learners_skills_and_the_class_common_wrong
     assert classroom.common_misses(rows) == [(2, "value", "dL/da", "4"), (1, "value", "dL/da", "-6")]
     page = classroom.roster_html(rows, "/x.csv")
     assert "* 58%" in page and "Most common wrong predictions" in page and "<td>2</td><td>value</td>" in page
+
+
+def test_the_class_code_and_the_teachers_address_are_kept_across_restarts(tmp_path):
+    """Issue 32: the teacher's address changed on every restart (the old one a 404)."""
+    import stat
+
+    code, teacher = classroom.class_state(tmp_path)
+    assert classroom.class_state(tmp_path) == (code, teacher)
+    assert stat.S_IMODE((tmp_path / classroom.CLASS_FILE).stat().st_mode) == 0o600  # the secret is the server's
+    assert classroom.class_state(tmp_path, "NEWCODE") == ("NEWCODE", teacher)  # a code given: the address stays
+    assert classroom.class_state(tmp_path) == ("NEWCODE", teacher)
+    fresh = classroom.class_state(tmp_path, new=True)
+    assert fresh[0] != "NEWCODE" and fresh[1] != teacher
+    (tmp_path / classroom.CLASS_FILE).write_text("{not json")
+    assert classroom.class_state(tmp_path)[1] != fresh[1]  # a broken file: a new class, not a crash
+
+
+def test_the_class_at_a_glance_counts_lessons_exercises_and_shared_failing_checks(tmp_path):
+    rows = [classroom.Row(name, lesson, 0, 7, checks, 0.0) for name, lesson, checks in (
+        ("Ada", "7.1 build-backward-ops", (("build-value", "✓ every check passes"),
+                                           ("build-backward-ops", "✗ * on its own: chain-rule factor missing"))),
+        ("Bob", "7.1 build-backward-ops", (("build-value", "✓ every check passes"),
+                                           ("build-backward-ops", "✗ * on its own: chain-rule factor missing"))),
+        ("Cy", "3 value", ()))]
+    on, exercises, failing = classroom.summary(rows)
+    assert on == [("3 value", 1), ("7.1 build-backward-ops", 2)]
+    assert exercises == [("build-value", 2, 0), ("build-backward-ops", 0, 2)]
+    assert failing == [(2, "build-backward-ops", "✗ * on its own: chain-rule factor missing", "Ada, Bob")]
+    page = classroom.roster_html(rows, "/x.csv")
+    assert "<h2>The class at a glance</h2>" in page and "<td>Ada, Bob</td>" in page and "<th>fail now</th>" in page
+
+
+def test_the_projector_page_shows_the_address_the_code_and_a_qr_code():
+    page = classroom.projector_html("http://10.0.0.5:8000", "KX7PQ2")
+    assert "http://10.0.0.5:8000" in page and "KX7PQ2" in page and "<svg" in page

@@ -471,3 +471,21 @@ async def test_each_app_is_the_servers_own_child_and_a_stopped_server_leaves_non
     proc.send_signal(signal.SIGTERM)
     assert await wait_until(lambda: not app_processes(data), timeout=8), app_processes(data)
     assert time.monotonic() - started < 5
+
+
+def test_the_teachers_address_survives_a_restart(server, tmp_path):
+    import json
+    import urllib.request
+
+    data = tmp_path / "kept"
+    first = server("--data", str(data))
+    teacher = json.loads((data / "class.json").read_text())["teacher"]
+    url = f"http://127.0.0.1:{first.port}/teacher/{teacher}"
+    assert urllib.request.urlopen(url, timeout=10).status == 200
+    first.proc.send_signal(signal.SIGINT)
+    first.proc.wait(timeout=10)
+    again = server("--data", str(data))
+    assert json.loads((data / "class.json").read_text())["teacher"] == teacher
+    for page in ("", "/projector"):
+        with urllib.request.urlopen(f"http://127.0.0.1:{again.port}/teacher/{teacher}{page}", timeout=10) as r:
+            assert r.status == 200 and (page == "" or CODE in r.read().decode())
