@@ -137,9 +137,11 @@ class Row:
     idle: float  # seconds since the browser last sent anything
     skills: tuple[tuple[str, float], ...] = ()  # (skill's short name, mastery) for each skill answered
     misses: tuple[tuple[str, str, str], ...] = ()  # the latest wrong predictions: (lesson, grad asked, number)
+    presence: str = ""  # connected, tab closed, ended (and why): the server's own knowledge; "" before it knows
 
 
-def roster(data: Path, last_seen: dict[str, float], now: float | None = None) -> list[Row]:
+def roster(data: Path, last_seen: dict[str, float], now: float | None = None,
+           presence: dict[str, str] | None = None) -> list[Row]:
     """Every joined session under ``data``, by name. ``last_seen`` maps a session folder's name to
     the time (time.time()) its browser last sent something."""
     from micrograd_tui.lessons.registry import COURSE
@@ -167,7 +169,8 @@ def roster(data: Path, last_seen: dict[str, float], now: float | None = None) ->
         book.load_misses(progress.get("misses"))
         known = tuple((BY_ID[s].short, book.mastery(s)) for s in BY_ID if s in book.records)
         rows.append(Row(who["name"], f"{labels.get(current, '?')} {current}", len(finished & set(exercises)),
-                        len(exercises), checks, max(0.0, now - seen), known, tuple(book.misses)))
+                        len(exercises), checks, max(0.0, now - seen), known, tuple(book.misses),
+                        (presence or {}).get(folder.name, "not connected since the server started")))
     return sorted(rows, key=lambda r: r.name.lower())
 
 
@@ -178,10 +181,10 @@ def _idle(seconds: float) -> str:
 def roster_csv(rows: list[Row]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["name", "lesson", "exercises done", "exercises", "idle seconds", "last checks"])
+    writer.writerow(["name", "lesson", "exercises done", "exercises", "idle seconds", "last checks", "now"])
     for r in rows:
         writer.writerow([r.name, r.lesson, r.done, r.exercises, round(r.idle),
-                         "; ".join(f"{slug}: {last}" for slug, last in r.checks)])
+                         "; ".join(f"{slug}: {last}" for slug, last in r.checks), r.presence])
     return out.getvalue()
 
 
@@ -197,10 +200,10 @@ def roster_html(rows: list[Row], csv_url: str) -> str:
     e = html.escape
     body = "".join(
         f"<tr><td>{e(r.name)}</td><td>{e(r.lesson)}</td><td>{r.done} of {r.exercises}</td>"
-        f"<td>{e(_idle(r.idle))}</td><td>{'<br>'.join(f'{e(s)}: {e(last)}' for s, last in r.checks) or '—'}</td>"
+        f"<td>{e(r.presence)}</td><td>{e(_idle(r.idle))}</td><td>{'<br>'.join(f'{e(s)}: {e(last)}' for s, last in r.checks) or '—'}</td>"
         f"<td>{' · '.join(f'{e(name)} {p:.0%}' for name, p in r.skills) or '—'}</td></tr>"
         for r in rows)
-    empty = "" if rows else "<tr><td colspan=6>nobody has joined yet</td></tr>"
+    empty = "" if rows else "<tr><td colspan=7>nobody has joined yet</td></tr>"
     misses = common_misses(rows)
     on, exercises, failing = summary(rows)
     glance = ""
@@ -226,7 +229,7 @@ def roster_html(rows: list[Row], csv_url: str) -> str:
             "tr:nth-child(even){background:#f3f3f3}</style>"
             f"<h1>The class ({len(rows)})</h1><p><a href='{e(csv_url)}'>download as CSV</a> · reloads every 5 s</p>"
             f"{glance}{wrong}<h2>Each learner</h2>"
-            "<table><tr><th>name</th><th>lesson</th><th>exercises</th><th>idle</th><th>last check</th>"
+            "<table><tr><th>name</th><th>lesson</th><th>exercises</th><th>now</th><th>idle</th><th>last check</th>"
             f"<th>skills</th></tr>{body}{empty}</table>")
 
 

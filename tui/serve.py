@@ -93,6 +93,8 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
             self.attempts = classroom.Attempts()
             self.last_seen: dict[str, float] = {}  # session folder -> when its browser last sent a key
             self.sessions: set = set()  # (app service, websocket) of every session running now
+            self.stopping = False
+            self.presence: dict[str, str] = {}  # session folder -> connected, tab closed, the app ended (and how)
 
         async def _make_app(self) -> web.Application:
             app = await super()._make_app()
@@ -123,6 +125,7 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
         async def on_shutdown(self, app: web.Application) -> None:
             """The server is stopping (SIGTERM, ctrl+c): every app is asked to quit (each saves its learner's
             progress as it goes) and every page is closed now, not when aiohttp's shutdown times out."""
+            self.stopping = True
             sessions = list(self.sessions)
             await asyncio.gather(*(_stop(service) for service, _ in sessions), return_exceptions=True)
             for _, websocket in sessions:
@@ -166,12 +169,12 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
                                 headers={"Cache-Control": "no-store"})
 
         async def handle_teacher(self, request: web.Request) -> web.StreamResponse:
-            rows = classroom.roster(data, self.last_seen)
+            rows = classroom.roster(data, self.last_seen, presence=self.presence)
             return web.Response(content_type="text/html", text=classroom.roster_html(rows, f"/teacher/{teacher}/class.csv"),
                                 headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
 
         async def handle_class_csv(self, request: web.Request) -> web.StreamResponse:
-            rows = classroom.roster(data, self.last_seen)
+            rows = classroom.roster(data, self.last_seen, presence=self.presence)
             return web.Response(text=classroom.roster_csv(rows), content_type="text/csv", charset="utf-8",
                                 headers={"Content-Disposition": 'attachment; filename="class.csv"',
                                          "Cache-Control": "no-store"})
@@ -205,6 +208,7 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
                                  folder=folder)
             self.running += 1
             self.sessions.add((service, websocket))
+            self.presence[folder.name] = "connected"
             try:
                 await service.start(width, height)
                 await self._process_messages(_Watched(websocket, lambda: self._seen(folder)), service)  # type: ignore[arg-type]
@@ -215,6 +219,8 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
             finally:
                 self.running -= 1
                 self.sessions.discard((service, websocket))
+                if not any(other.folder == folder for other, _ in self.sessions):  # a second tab may be on
+                    self.presence[folder.name] = _ended(service, self.stopping)
                 await _stop(service)
                 if not websocket.closed:
                     await websocket.close()
@@ -245,6 +251,18 @@ class _Watched:
         if isinstance(message.data, str) and message.data.startswith('["stdin"'):
             self._seen()
         return message
+
+
+def _ended(service, stopping: bool) -> str:
+    """Why a session ended, as the teacher's page says it: the server stopping, the app ending by itself
+    (quit, or a crash with its exit status), or the browser going (a closed tab, a lost connection)."""
+    if stopping:
+        return "ended: the server stopped"
+    process = service._process
+    code = process.returncode if process is not None else None
+    if code is None:
+        return "tab closed"
+    return "ended: the learner quit the app" if code == 0 else f"ended: the app stopped (exit status {code})"
 
 
 async def _stop(service) -> None:

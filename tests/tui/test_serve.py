@@ -334,6 +334,12 @@ async def test_the_teacher_sees_each_learner_their_lesson_and_a_failing_check(se
     wrong = await (await browser.new_context()).new_page()
     response = await wrong.goto(f"http://127.0.0.1:{port}/teacher/guess")
     assert response.status == 404
+    # presence, from the server's own knowledge of each app (issue 32): Bob's page is open, Alice's tab is closed
+    assert "connected" in rows[2]
+    await alice.page.close()
+    assert await page_says("tab closed"), await teacher.inner_text("body")
+    text = await teacher.inner_text("body")
+    assert any("Bob" in line and "connected" in line for line in text.splitlines()), text
 
 
 async def test_share_in_the_browser_downloads_the_run(server, browser):
