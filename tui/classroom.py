@@ -14,6 +14,7 @@ import csv
 import html
 import io
 import json
+import re
 import secrets
 import time
 from collections import Counter
@@ -138,6 +139,7 @@ class Row:
     skills: tuple[tuple[str, float], ...] = ()  # (skill's short name, mastery) for each skill answered
     misses: tuple[tuple[str, str, str], ...] = ()  # the latest wrong predictions: (lesson, grad asked, number)
     presence: str = ""  # connected, tab closed, ended (and why): the server's own knowledge; "" before it knows
+    folder: str = ""  # the session folder's name: the learner's own page on the teacher's side
 
 
 def roster(data: Path, last_seen: dict[str, float], now: float | None = None,
@@ -170,7 +172,7 @@ def roster(data: Path, last_seen: dict[str, float], now: float | None = None,
         known = tuple((BY_ID[s].short, book.mastery(s)) for s in BY_ID if s in book.records)
         rows.append(Row(who["name"], f"{labels.get(current, '?')} {current}", len(finished & set(exercises)),
                         len(exercises), checks, max(0.0, now - seen), known, tuple(book.misses),
-                        (presence or {}).get(folder.name, "not connected since the server started")))
+                        (presence or {}).get(folder.name, "not connected since the server started"), folder.name))
     return sorted(rows, key=lambda r: r.name.lower())
 
 
@@ -194,12 +196,62 @@ def common_misses(rows: list[Row], top: int = 10) -> list[tuple[int, str, str, s
     return [(n, *m) for m, n in counts.most_common(top)]
 
 
-def roster_html(rows: list[Row], csv_url: str) -> str:
+def _named(r: Row, learner_url: str | None) -> str:
+    e = html.escape
+    return f"<a href='{e(learner_url + r.folder)}'>{e(r.name)}</a>" if learner_url and r.folder else e(r.name)
+
+
+LEARNER_FOLDER = re.compile(r"[0-9a-f]{40}")  # a session folder's name (serve.session_dir)
+
+
+def learner_html(data: Path, name: str, back: str, presence: dict[str, str] | None = None) -> str | None:
+    """One learner's page for the teacher: their lesson, each build exercise's last check, and every file of
+    their workspace, read-only and highlighted (links out of it never followed). None: no such learner."""
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import PythonLexer, TextLexer
+
+    from micrograd_tui.lessons.workshop.workspace import files_inside, read_inside
+
+    if not LEARNER_FOLDER.fullmatch(name):
+        return None
+    folder = data / "sessions" / name
+    rows = [r for r in roster(data, {}, presence=presence) if r.folder == name]
+    if not rows:
+        return None
+    r, e = rows[0], html.escape
+    workspace = folder / "workspace"
+    parts = [f"<!doctype html><meta charset=utf-8><title>{e(r.name)}: micrograd-tui</title>",
+             "<style>body{font-family:sans-serif}pre{font-size:.9em}td,th{padding:.3em .8em;text-align:left}</style>",
+             f"<p><a href='{e(back)}'>the class</a></p><h1>{e(r.name)}</h1><p>on lesson {e(r.lesson)} · {e(r.presence)}</p>",
+             "<h2>Build exercises: the last check of each</h2>"]
+    parts.append("<table><tr><th>exercise</th><th>last check</th></tr>" + "".join(
+        f"<tr><td>{e(slug)}</td><td>{e(last)}</td></tr>" for slug, last in r.checks) + "</table>" if r.checks else
+        "<p>none checked yet</p>")
+    parts.append("<h2>Their files</h2>")
+    files, skipped = files_inside(workspace) if workspace.is_dir() else ([], [])
+    for path in files:
+        rel = path.relative_to(workspace).as_posix()
+        try:
+            text = read_inside(workspace, path, limit=256 << 10)
+        except (OSError, UnicodeDecodeError) as err:
+            parts.append(f"<h3>{e(rel)}</h3><p>not shown: {e(str(err))}</p>")
+            continue
+        lexer = PythonLexer() if rel.endswith(".py") else TextLexer()
+        parts.append(f"<h3>{e(rel)}</h3>" + highlight(text, lexer, HtmlFormatter(noclasses=True, linenos="inline")))
+    if not files:
+        parts.append("<p>no files yet</p>")
+    if skipped:
+        parts.append(f"<p>not shown (links, or not plain files): {e(', '.join(skipped))}</p>")
+    return "".join(parts)
+
+
+def roster_html(rows: list[Row], csv_url: str, learner_url: str | None = None) -> str:
     """The teacher's page: a table that reloads itself every few seconds, and the CSV link; each learner's
     skills (the app's estimate from their answers), and the class's most common wrong predictions."""
     e = html.escape
     body = "".join(
-        f"<tr><td>{e(r.name)}</td><td>{e(r.lesson)}</td><td>{r.done} of {r.exercises}</td>"
+        f"<tr><td>{_named(r, learner_url)}</td><td>{e(r.lesson)}</td><td>{r.done} of {r.exercises}</td>"
         f"<td>{e(r.presence)}</td><td>{e(_idle(r.idle))}</td><td>{'<br>'.join(f'{e(s)}: {e(last)}' for s, last in r.checks) or '—'}</td>"
         f"<td>{' · '.join(f'{e(name)} {p:.0%}' for name, p in r.skills) or '—'}</td></tr>"
         for r in rows)

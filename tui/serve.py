@@ -101,7 +101,8 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
             app.add_routes([web.post("/join", self.handle_join),
                             web.get(f"/teacher/{teacher}", self.handle_teacher),
                             web.get(f"/teacher/{teacher}/class.csv", self.handle_class_csv),
-                            web.get(f"/teacher/{teacher}/projector", self.handle_projector)])
+                            web.get(f"/teacher/{teacher}/projector", self.handle_projector),
+                            web.get(f"/teacher/{teacher}/learner/{{folder}}", self.handle_learner)])
             return app
 
         async def on_startup(self, app: web.Application) -> None:
@@ -164,13 +165,22 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
             response.set_cookie(COOKIE, session, max_age=180 * 24 * 3600, httponly=True, samesite="Strict", path="/")
             return response
 
+        async def handle_learner(self, request: web.Request) -> web.StreamResponse:
+            page = classroom.learner_html(data, request.match_info["folder"], f"/teacher/{teacher}", self.presence)
+            if page is None:
+                raise web.HTTPNotFound()
+            return web.Response(content_type="text/html", text=page,
+                                headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+
         async def handle_projector(self, request: web.Request) -> web.StreamResponse:
             return web.Response(content_type="text/html", text=classroom.projector_html(self.public_url, class_code),
                                 headers={"Cache-Control": "no-store"})
 
         async def handle_teacher(self, request: web.Request) -> web.StreamResponse:
             rows = classroom.roster(data, self.last_seen, presence=self.presence)
-            return web.Response(content_type="text/html", text=classroom.roster_html(rows, f"/teacher/{teacher}/class.csv"),
+            return web.Response(content_type="text/html",
+                                text=classroom.roster_html(rows, f"/teacher/{teacher}/class.csv",
+                                                           f"/teacher/{teacher}/learner/"),
                                 headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
 
         async def handle_class_csv(self, request: web.Request) -> web.StreamResponse:

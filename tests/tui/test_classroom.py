@@ -128,3 +128,25 @@ def test_the_class_at_a_glance_counts_lessons_exercises_and_shared_failing_check
 def test_the_projector_page_shows_the_address_the_code_and_a_qr_code():
     page = classroom.projector_html("http://10.0.0.5:8000", "KX7PQ2")
     assert "http://10.0.0.5:8000" in page and "KX7PQ2" in page and "<svg" in page
+
+
+def test_a_learners_page_shows_their_checks_and_files_and_never_follows_a_link_out(tmp_path):
+    """Issue 32: the teacher opens a learner: each exercise's last check, their engine.py highlighted;
+    a link the learner's code left in the workspace (to /etc/passwd) is named, never read."""
+    import os
+
+    folder = tmp_path / "sessions" / ("ab" * 20)
+    classroom.join(folder, "Ada")
+    (folder / "progress.json").write_text(json.dumps({"format": 1, "current": "build-backward-ops", "exercises": {
+        "build-backward-ops": {"last": "✗ * on its own: chain-rule factor missing"}}}))
+    (folder / "workspace").mkdir()
+    (folder / "workspace" / "engine.py").write_text("class Value:\n    def __mul__(self, other):\n        pass\n")
+    os.symlink("/etc/passwd", folder / "workspace" / "leak.txt")
+    rows = classroom.roster(tmp_path, {})
+    assert "/teacher/t/learner/" + "ab" * 20 in classroom.roster_html(rows, "/x.csv", "/teacher/t/learner/")
+    page = classroom.learner_html(tmp_path, "ab" * 20, "/teacher/t", {"ab" * 20: "connected"})
+    assert page is not None and "<h1>Ada</h1>" in page and "connected" in page
+    assert "chain-rule factor missing" in page and "engine.py" in page and "__mul__" in page
+    assert "leak.txt" in page and "root:" not in page
+    assert classroom.learner_html(tmp_path, "../../etc", "/t") is None
+    assert classroom.learner_html(tmp_path, "cd" * 20, "/t") is None

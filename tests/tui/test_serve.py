@@ -340,6 +340,10 @@ async def test_the_teacher_sees_each_learner_their_lesson_and_a_failing_check(se
     assert await page_says("tab closed"), await teacher.inner_text("body")
     text = await teacher.inner_text("body")
     assert any("Bob" in line and "connected" in line for line in text.splitlines()), text
+    async with teacher.expect_navigation():
+        await teacher.click("a:has-text('Bob')")  # his own page: his checks and his files, read-only
+    body = await teacher.inner_text("body")
+    assert "Their files" in body and "engine.py" in body and "not written yet" in body, body[:2000]
 
 
 async def test_share_in_the_browser_downloads_the_run(server, browser):
