@@ -50,6 +50,19 @@ SKILLS: tuple[Skill, ...] = (
 )
 BY_ID = {s.id: s for s in SKILLS}
 
+# What each build exercise's checks test: a run of its checks that gets past "not written yet" counts as
+# an answer for each (right when every check passes), once per change of its result.
+EXERCISE_SKILLS: dict[str, tuple[str, ...]] = {
+    "build-value": (),  # the forward pass only: no derivative yet
+    "build-backward-ops": ("add", "mul", "tanh"),
+    "build-backward": ("topo", "accumulate"),
+    "build-more-ops": ("exp", "pow", "div"),
+    "build-nn": ("chain",),
+    "build-train": ("zero_grad", "lr"),
+    "gradf": ("chain",),
+    "softmax-nll": ("exp", "div", "chain"),
+}
+
 
 def op_skill(op: str) -> str | None:
     """The skill of an op's local derivative (a / b is a * b**-1 in the engine)."""

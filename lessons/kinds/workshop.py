@@ -13,6 +13,7 @@ from pathlib import Path
 
 from micrograd_tui.engine import Value
 
+from .. import skills
 from ..lab import CodePanel, Deliver, EditFile, FactsPanel, GraphPanel, Job, Lab, ListPanel, OpenLesson, Panel, PlotPanel, Series
 from ..workshop import workspace as ws
 from ..workshop.checks import Exercise
@@ -83,6 +84,7 @@ class WorkshopLab(Lab):
         self.hints_shown = 0
         self.revealed = False
         self.first_try: bool | None = None  # passed on the first run that got that far
+        self._counted: bool | None = None  # the last result counted for the skills (None: none yet)
         self.problem = ""  # the folder could not be made, or code may not run here
         try:
             ws.ensure(self.folder)
@@ -131,7 +133,19 @@ class WorkshopLab(Lab):
             if self.passed and self.first_try is None:
                 self.first_try = self.hints_shown == 0 and not self.revealed
             self.done = self.done or self.passed
+            self._count_skills()
         self._say()
+
+    def _count_skills(self) -> None:
+        """A finished run of the checks is an answer for the exercise's skills (lessons.skills), once per
+        change of its result; the starter's "not written yet" is no answer, and a revealed answer no right one."""
+        failure = self.first_failure()
+        if failure is not None and "not written yet" in failure.message:
+            return
+        passed = self.passed and not self.revealed
+        if passed != self._counted:
+            self._counted = passed
+            skills.BOOK.record(skills.EXERCISE_SKILLS.get(self.exercise.slug, ()), passed)
 
     @property
     def passed(self) -> bool:

@@ -226,3 +226,28 @@ def test_reset_keeps_the_learners_file_and_starters_never_overwrite(tmp_path):
     assert kept is not None and kept.name == "engine.py.1" and kept.read_text() == "# mine\n"
     assert "class Value" in (tmp_path / "engine.py").read_text()
     assert ws.reset(tmp_path, "engine.py").name == "engine.py.2"
+
+
+def test_a_finished_run_of_the_checks_counts_once_for_the_exercises_skills(solved, tmp_path, monkeypatch):
+    """Issue 30: build checks are answers too. The starter's "not written yet" is no answer; a pass counts
+    right for the exercise's skills, a slip after it wrong, each change of result once."""
+    from conftest import run_job
+    from micrograd_tui.lessons import skills
+    from micrograd_tui.lessons.kinds.workshop import WorkshopLab
+
+    book = skills.SkillBook()
+    monkeypatch.setattr(skills, "BOOK", book)
+    fresh = tmp_path / "fresh"
+    lab = WorkshopLab(find_exercise("build-backward-ops"), folder=fresh)
+    lab.do("run_checks")
+    run_job(lab)
+    assert not lab.passed and book.records == {}  # "not written yet": nothing counted
+    lab = WorkshopLab(find_exercise("build-backward-ops"), folder=solved)
+    for _ in range(2):
+        lab.do("run_checks")
+        run_job(lab)
+    assert lab.passed and {s: r.right for s, r in book.records.items()} == {"add": 1, "mul": 1, "tanh": 1}
+    replace(solved, "engine.py", "self.grad += (1 - t**2) * out.grad", "self.grad += (1 - t) * out.grad")
+    lab.do("run_checks")
+    run_job(lab)
+    assert not lab.passed and book.records["tanh"].wrong == 1
