@@ -40,7 +40,7 @@ from .jobs import Job
 
 __all__ = [
     "ACTIONS", "Finish", "Focus", "Field", "FactsPanel", "ListPanel", "GraphPanel", "Series", "PlotPanel",
-    "CodePanel", "PICKED", "SurfacePanel", "SurfacePoint", "surface_centre", "grid_centres", "Panel", "Job", "EditFile", "SaveScreen", "OpenLesson", "Deliver", "Lab", "action_marks", "ACTION_MARK",
+    "CodePanel", "PICKED", "SurfacePanel", "NetworkPanel", "SurfacePoint", "surface_centre", "grid_centres", "Panel", "Job", "EditFile", "SaveScreen", "OpenLesson", "Deliver", "Lab", "action_marks", "ACTION_MARK",
 ]
 
 # Every action a lab can answer, with the words the app shows for it. The app
@@ -75,6 +75,7 @@ ACTIONS = {
     "open_earlier": "open the earlier exercise that fails first",
     "download": "download your files (your workspace, zipped)",
     "predict": "predicting on/off: backward asks for each grad first",
+    "network": "the network's neurons, or the loss curves",
 }
 
 ACTION_MARK = re.compile(r"\[\[([a-z_]+)\]\]")  # how a message or prose names an action
@@ -231,7 +232,24 @@ def surface_centre(panel: SurfacePanel, i: int, j: int) -> tuple[float, float]:
     return grid_centres(panel.xlim, panel.ylim, panel.cols, panel.rows)[j * panel.cols + i]
 
 
-Panel = Union[FactsPanel, ListPanel, GraphPanel, PlotPanel, CodePanel, SurfacePanel]
+@dataclass(frozen=True)
+class NetworkPanel:
+    """The net itself, as TensorFlow Playground draws it: a column per layer (the inputs first), each
+    neuron a small map of its output over the plane (``cols * rows`` samples, row by row from the top,
+    as ``grid_centres`` places them), and the weights into each layer (``weights[l][n][i]``: into neuron
+    n of layer l from input i of the column before). ``selected`` (column, neuron) is the one the
+    cursor is on; ``detail`` its numbers, as rows."""
+
+    names: tuple[tuple[str, ...], ...]  # each column's neurons' names: ("x", "y"), ("L0.n0", ...), ...
+    maps: tuple[tuple[tuple[float, ...], ...], ...]  # [column][neuron] -> its output at each sample
+    cols: int
+    rows: int
+    weights: tuple[tuple[tuple[float, ...], ...], ...]  # [layer][neuron][input]
+    selected: tuple[int, int] = (1, 0)
+    detail: tuple[tuple[str, str], ...] = ()
+
+
+Panel = Union[FactsPanel, ListPanel, GraphPanel, PlotPanel, CodePanel, SurfacePanel, NetworkPanel]
 
 
 @dataclass(frozen=True)
@@ -307,6 +325,10 @@ class Lab(ABC):
         """The node the learner's cursor is on in a graph panel (None: none): a lab whose keys act on
         "this node" (``f`` checks it by a finite difference) keeps it."""
         self.under_cursor = value
+
+    def pick_neuron(self, column: int, index: int) -> None:
+        """The network panel's cursor moved to neuron ``index`` of ``column`` (0: the inputs)."""
+        return None
 
     def current_field(self) -> str | None:
         """The field that typing goes into (the screen marks it): the first, unless a lab says."""

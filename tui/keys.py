@@ -63,6 +63,7 @@ _LAB_KEYS: dict[str, tuple[str, str, bool]] = {
     "open_earlier": ("x", "Open it", True),
     "download": ("D", "Download", True),
     "predict": ("P", "Predict on/off", True),
+    "network": ("N", "Network/curves", True),
 }
 
 _DISPLAY = {"left_square_bracket": "[", "right_square_bracket": "]", "left_curly_bracket": "{", "right_curly_bracket": "}",

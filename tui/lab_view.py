@@ -247,6 +247,11 @@ class LabView(Vertical):
         else:
             self._poll_files()
 
+    def on_network_view_picked(self, message) -> None:
+        """The network panel's cursor moved: the lab works out that neuron's numbers."""
+        self._change(lambda: self.lab.pick_neuron(message.column, message.index))
+        self.sync()
+
     def on_graph_panel_view_pointed(self, message) -> None:
         self.lab.cursor_on(message.value)  # nothing to redraw: a key that acts on the node reads it
 

@@ -117,3 +117,32 @@ async def test_keys_faster_than_the_point_graph_mounts_never_crash(user_home):
         app.action_lab("point")
         assert await wait_for(pilot, lambda: "the picked point's loss" in screen_text(app), timeout=10)
         assert app.is_running and app.lab_view.lab.snap.point_graph is not None
+
+
+async def test_N_shows_the_network_whose_arrows_pick_a_neuron_and_N_again_the_curves(user_home):
+    """Issue 31: the network panel in the curves' place; it takes the arrows (they never leave the lesson),
+    and the picked neuron's numbers are the model's."""
+    from conftest import make_app, screen_text, settle
+    from micrograd_tui.lessons.numtext import fmt
+    from micrograd_tui.tui.panels.network import NetworkView
+
+    app = make_app("demo")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("N")
+        await settle(pilot, 5)
+        view = app.query_one(NetworkView)
+        assert app.focused is view and "layer 0" in screen_text(app) and "inputs" in screen_text(app)
+        lab = app.lab_view.lab
+        await pilot.press("down", "down", "right", "left", "left")
+        await settle(pilot, 5)
+        assert app.lesson.slug == "demo" and lab.neuron == (0, 0)  # n2 of 16 is nearest x of the 2 inputs
+        await pilot.press("right", "right")
+        await settle(pilot, 5)
+        column, index = lab.neuron
+        assert column == 2
+        b = lab.trainer.model.layers[1].neurons[index].b
+        assert f"b: {fmt(b.data)} grad {fmt(b.grad)}" in screen_text(app)
+        await pilot.press("N")
+        await settle(pilot, 5)
+        assert not app.query(NetworkView) and "step" in screen_text(app)

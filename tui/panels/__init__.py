@@ -7,11 +7,13 @@ from typing import Any, Callable, Protocol, runtime_checkable
 
 from textual.widget import Widget
 
-from micrograd_tui.lessons.lab import CodePanel, FactsPanel, GraphPanel, ListPanel, Panel, PlotPanel, SurfacePanel
+from micrograd_tui.lessons.lab import (CodePanel, FactsPanel, GraphPanel, ListPanel, NetworkPanel, Panel, PlotPanel,
+                                      SurfacePanel)
 
 from .code import CodeView
 from .facts import FactsView, ListingView
 from .graph import GraphPanelView
+from .network import NetworkView
 from .surface import SurfaceView
 
 
@@ -35,6 +37,7 @@ WIDGETS: dict[type, tuple[str, str, Callable[[], Widget]]] = {
     ListPanel: ("lab-listing", "side", ListingView),
     GraphPanel: ("lab-graphs", "main", GraphPanelView),
     SurfacePanel: ("lab-surface", "main", SurfaceView),  # above the curves: on a short screen it keeps its room
+    NetworkPanel: ("lab-network", "main", NetworkView),  # the demo's net, in the curves' place when shown
     PlotPanel: ("lab-plots", "main", _plot),
     CodePanel: ("lab-code", "main", CodeView),
 }

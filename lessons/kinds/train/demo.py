@@ -20,9 +20,11 @@ from micrograd_tui.engine import Value
 from micrograd_tui.engine.batched import WHY_NOT, available
 from micrograd_tui.engine.data import default_noise
 
-from ...lab import PICKED, Deliver, FactsPanel, Field, GraphPanel, Panel, PlotPanel, SaveScreen, Series, SurfacePanel, SurfacePoint
+from ...lab import (PICKED, Deliver, FactsPanel, Field, GraphPanel, NetworkPanel, Panel, PlotPanel, SaveScreen, Series,
+                   SurfacePanel, SurfacePoint)
 from ...numtext import fmt
 from .lab import TrainLab
+from .network import network_panel
 from .protocol import Line, Start
 from .settings import (ACTIVATIONS, ENGINES, BIG_RUN, DATA_CHOICES, LAYER_CHARS, LIVE_BATCH, LOSS_NAMES, MAX_WIDTH, Knob,
                        TrainSettings, parse_layers, show_layers)
@@ -42,8 +44,10 @@ class DemoLab(TrainLab):
         super().__init__(settings, seed)
         self.controls[3:3] = ["layers", "activation"] + (["loss"] if len(settings.losses) > 1 else [])
         self.controls.append("engine")  # scalars or tensors (the batched path), beside steps/s
-        self.actions = (self.actions - {"zero_grad"}) | {"dataset", "point", "prev_var", "share"}
-        self.shows = frozenset({FactsPanel, PlotPanel, GraphPanel, SurfacePanel})
+        self.actions = (self.actions - {"zero_grad"}) | {"dataset", "point", "prev_var", "share", "network"}
+        self.shows = frozenset({FactsPanel, PlotPanel, GraphPanel, SurfacePanel, NetworkPanel})
+        self.show_network = False  # the network panel in the loss curves' place ([[network]] switches)
+        self.neuron = (1, 0)  # (column, neuron) the network panel's cursor is on: the inputs are column 0
         self.one_field = True
 
     @property
@@ -309,9 +313,25 @@ class DemoLab(TrainLab):
         shown: list[Panel] = [FactsPanel(tuple(self._rows()))]
         if s.point_graph is not None:
             shown.append(GraphPanel(s.point_graph, "the picked point's loss"))
-        shown.append(self._plot())
+        if self.show_network and self.has_plane:
+            point = self._all_points()[self.point][0] if self.point is not None else None
+            shown.append(network_panel(self.trainer.model, self.box, self.neuron, point))
+        else:
+            shown.append(self._plot())
         shown.append(self._surface())
         return shown
+
+    def on_network(self) -> None:
+        if not self.has_plane:
+            self.message = "the lecture's four points have three inputs: no plane for the neurons' maps"
+            return
+        self.show_network = not self.show_network
+        self.message = ("the network: each neuron's output over the plane, orange above 0, blue below; "
+                        "the arrows on it pick a neuron" if self.show_network else "the loss curves again")
+
+    def pick_neuron(self, column: int, index: int) -> None:
+        """The network panel's cursor moved (the view clamps it to the net)."""
+        self.neuron = (column, index)
 
     def _rows(self) -> list[tuple[str, str]]:
         s, t = self.snap, self.trainer
@@ -337,7 +357,7 @@ class DemoLab(TrainLab):
             elif name == "layers":
                 value = show_layers(self.layers[:-1])
             elif name == "engine":
-                value = self.engine + (f" {self.rate:.0f} steps/s" if self.rate else "")
+                value = self.engine + (f" {self.rate:.0f}/s" if self.rate else "")
             else:
                 value = getattr(self, name)
             rows.append(((PICKED if name == current else "  ") + name, value))

@@ -1,0 +1,77 @@
+"""What the network panel shows: every neuron's output over the plane, and the numbers of the one picked.
+
+Pure Python over a coarse grid (a few dozen samples a neuron), so it needs nothing the engine does not
+have; each neuron's sum is added in the order a Neuron adds it (b + w0*x0 + w1*x1 + ...), so a map's
+sample is the engine's own output for that point.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ...lab import NetworkPanel, grid_centres
+from ...numtext import fmt
+
+CELL_COLS, CELL_ROWS = 6, 4  # samples per neuron's map: 6 wide, 4 tall (two rows of half blocks)
+
+
+def layer_outputs(model, point) -> list[list[float]]:
+    """Every layer's outputs at one point, the inputs first: the engine's forward pass on floats."""
+    outs = [list(point)]
+    x = list(point)
+    for layer in model.layers:
+        row = []
+        for n in layer.neurons:
+            act = n.b.data
+            for wi, xi in zip(n.w, x):
+                act = act + wi.data * xi
+            if n.activation == "tanh":
+                act = math.tanh(act)
+            elif n.activation == "relu":
+                act = 0.0 if act < 0 else act
+            row.append(act)
+        outs.append(row)
+        x = row
+    return outs
+
+
+def pre_activation(neuron, x) -> float:
+    act = neuron.b.data
+    for wi, xi in zip(neuron.w, x):
+        act = act + wi.data * xi
+    return act
+
+
+def network_panel(model, box, selected: tuple[int, int], point=None) -> NetworkPanel:
+    """The panel for ``model`` over ``box`` ((x0, x1), (y0, y1)); ``point`` (x, y): the picked point, whose
+    pre-activation and activation the detail gives for the selected neuron."""
+    samples = [layer_outputs(model, p) for p in grid_centres(box[0], box[1], CELL_COLS, CELL_ROWS)]
+    sizes = [len(samples[0][0])] + [len(layer.neurons) for layer in model.layers]
+    maps = tuple(tuple(tuple(s[c][n] for s in samples) for n in range(size)) for c, size in enumerate(sizes))
+    names = (("x", "y")[:sizes[0]],) + tuple(
+        tuple(f"n{ni}" if li < len(model.layers) - 1 else "out" for ni in range(size))
+        for li, size in enumerate(sizes[1:]))
+    weights = tuple(tuple(tuple(w.data for w in n.w) for n in layer.neurons) for layer in model.layers)
+    column, index = selected
+    column = max(0, min(column, len(sizes) - 1))
+    index = max(0, min(index, sizes[column] - 1))
+    return NetworkPanel(names, maps, CELL_COLS, CELL_ROWS, weights, (column, index),
+                        tuple(detail(model, names, (column, index), point)))
+
+
+def detail(model, names, selected: tuple[int, int], point) -> list[tuple[str, str]]:
+    column, index = selected
+    if column == 0:
+        return [(names[0][index], "an input: the point's " + ("x" if index == 0 else "y") + " coordinate")]
+    neuron = model.layers[column - 1].neurons[index]
+    rows = [(f"layer {column - 1}, {names[column][index]}", f"{neuron.activation}(b + w·in)"),
+            ("b", f"{fmt(neuron.b.data)} grad {fmt(neuron.b.grad)}")]
+    if point is not None:
+        outs = layer_outputs(model, point)
+        z = pre_activation(neuron, outs[column - 1])
+        rows.append(("at the point", f"b + w·in = {fmt(z)}, out {fmt(outs[column][index])}"))
+    strongest = sorted(range(len(neuron.w)), key=lambda i: -abs(neuron.w[i].data))[:2]
+    for i in strongest:  # the two heaviest edges in; the gutter draws them all
+        w = neuron.w[i]
+        rows.append((f"w from {names[column - 1][i]}", f"{fmt(w.data)} grad {fmt(w.grad)}"))
+    return rows

@@ -1,0 +1,160 @@
+"""A lab's NetworkPanel: the net as TensorFlow Playground draws it, in a terminal.
+
+A column per layer, the inputs first; each neuron a small map of its output over the plane (half
+blocks, orange above 0 and blue below, as the surface is coloured). The arrows move a cursor over the
+neurons; the picked one's weights are drawn as edges in the gutters beside it (into it on its left,
+out of it on its right), orange for a positive weight and blue for a negative one, heavier when the
+weight is large, and its numbers are listed above the columns.
+"""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.geometry import Region
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Static
+
+from micrograd_tui.lessons.lab import NetworkPanel
+
+from .surface import COLOURS, POSITIVE, NEGATIVE, _shade
+
+CELL = 3  # text rows a neuron takes: two rows of half blocks (its name beside the first), a gap
+GUTTER = 2  # columns between two layers, where the picked neuron's edges go
+LABEL = 4  # columns for a neuron's name (n15, out) and a space before its map
+
+
+def _rgb(c: tuple[int, int, int]) -> str:
+    return "#%02x%02x%02x" % c
+
+
+class NetworkView(Vertical, can_focus=True):
+    """The network panel; arrows pick a neuron (the lab hears of it through :class:`Picked`)."""
+
+    BINDINGS = [
+        Binding("up", "move(0, -1)", "Pick", key_display="←→↑↓", tooltip="Pick the neuron above"),
+        Binding("down", "move(0, 1)", "Pick", show=False, tooltip="Pick the neuron below"),
+        Binding("left", "move(-1, 0)", "Pick", show=False, tooltip="Pick a neuron in the layer before"),
+        Binding("right", "move(1, 0)", "Pick", show=False, tooltip="Pick a neuron in the layer after"),
+    ]
+    DEFAULT_CSS = """
+    NetworkView { height: 1fr; }
+    NetworkView > #network-detail { height: auto; max-height: 5; }
+    NetworkView > VerticalScroll { height: 1fr; }
+    NetworkView #network-body { width: auto; }
+    """
+
+    class Picked(Message):
+        def __init__(self, column: int, index: int):
+            super().__init__()
+            self.column, self.index = column, index
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.panel: NetworkPanel | None = None
+
+    def compose(self):
+        yield Static("", id="network-detail")  # the picked neuron's numbers stay in view
+        with VerticalScroll(can_focus=False):
+            yield Static("", id="network-body")
+
+    def on_mount(self) -> None:
+        self.focus()  # it came with [[network]]: the arrows are for it now
+
+    def update_panel(self, panel: NetworkPanel) -> None:
+        moved = self.panel is None or self.panel.selected != panel.selected
+        self.panel = panel
+        self.query_one("#network-detail", Static).update(detail_text(panel))
+        self.query_one("#network-body", Static).update(draw(panel))
+        if moved:
+            column, index = panel.selected
+            top = _offset(panel, column) + index * CELL
+            scroll = self.query_one(VerticalScroll)
+            self.call_after_refresh(scroll.scroll_to_region, Region(0, max(0, top - 1), 1, CELL + 1), animate=False)
+
+    def action_move(self, dc: int, dn: int) -> None:
+        p = self.panel
+        if p is None:
+            return
+        column, index = p.selected
+        new_column = max(0, min(len(p.names) - 1, column + dc))
+        if new_column != column:  # the neuron at about the same height in the other layer
+            index = round(index * (len(p.names[new_column]) - 1) / max(1, len(p.names[column]) - 1))
+        new_index = max(0, min(len(p.names[new_column]) - 1, index + dn))
+        if (new_column, new_index) != p.selected:
+            self.post_message(self.Picked(new_column, new_index))
+
+
+def _offset(p: NetworkPanel, column: int) -> int:
+    """The text row where a column's first neuron starts: under the column's title."""
+    return 1
+
+
+def _map_rows(values: tuple[float, ...], cols: int, rows: int, scale: float) -> list[Text]:
+    """A neuron's map as rows of half blocks: each cell two samples, the upper the foreground."""
+    out = []
+    for j in range(0, rows, 2):
+        line = Text()
+        for i in range(cols):
+            top = values[j * cols + i] / scale
+            bottom = values[(j + 1) * cols + i] / scale if j + 1 < rows else top
+            line.append("▀", Style(color=COLOURS[_shade(top)], bgcolor=COLOURS[_shade(bottom)]))
+        out.append(line)
+    return out
+
+
+def _edge(w: float, strongest: float) -> Text:
+    heavy = strongest and abs(w) >= strongest / 2
+    colour = _rgb(POSITIVE if w > 0 else NEGATIVE)
+    return Text("━━" if heavy else "──", Style(color=colour))
+
+
+def detail_text(p: NetworkPanel) -> Text:
+    out = Text()
+    for name, value in p.detail:
+        out.append(f"{name}: ", Style(bold=True))
+        out.append(value + "\n")
+    out.rstrip()
+    return out
+
+
+def draw(p: NetworkPanel) -> Text:
+    """The whole panel as text: the picked neuron's numbers, then the columns and their gutters."""
+    width = LABEL + p.cols
+    tallest = 1 + max(len(names) for names in p.names) * CELL
+    grid = [[Text(" " * width) for _ in range(tallest)] for _ in p.names]
+    last = len(p.names) - 1
+    for c, names in enumerate(p.names):
+        title = "inputs" if c == 0 else "output" if c == last else f"layer {c - 1}"
+        grid[c][0] = Text(title.center(width)[:width], Style(dim=True))
+        for n, name in enumerate(names):
+            values = p.maps[c][n]
+            scale = max(1e-9, max(abs(v) for v in values))  # each map on its own scale: its pattern shows
+            picked = (c, n) == p.selected
+            rows = _map_rows(values, p.cols, p.rows, scale)
+            top = _offset(p, c) + n * CELL
+            grid[c][top] = Text(name.rjust(LABEL - 1) + " ", Style(bold=picked, reverse=picked)) + rows[0]
+            for r, line in enumerate(rows[1:], 1):
+                grid[c][top + r] = Text(" " * LABEL) + line
+    gutters = [[Text(" " * GUTTER) for _ in range(tallest)] for _ in p.names[1:]]
+    column, index = p.selected
+    if column >= 1:  # into the picked neuron, from each of the layer before
+        weights = p.weights[column - 1][index]
+        strongest = max(abs(w) for w in weights)
+        for i, w in enumerate(weights):
+            gutters[column - 1][_offset(p, column - 1) + i * CELL] = _edge(w, strongest)
+    if column + 1 < len(p.names):  # out of it, to each of the layer after
+        weights = tuple(row[index] for row in p.weights[column])
+        strongest = max(abs(w) for w in weights)
+        for n, w in enumerate(weights):
+            gutters[column][_offset(p, column + 1) + n * CELL] = _edge(w, strongest)
+    out = Text()
+    for r in range(tallest):
+        for c in range(len(p.names)):
+            out.append_text(grid[c][r])
+            if c < len(gutters):
+                out.append_text(gutters[c][r])
+        out.append("\n")
+    return out
