@@ -46,6 +46,16 @@ class ProseView(VerticalScroll):
     ]
 
 
+class Contents(OptionList):
+    """The table of contents. Page keys that come before its first layout (a quick t, then pageup) do
+    nothing: Textual's OptionList looked the highlighted option's line up before it had any lines."""
+
+    def _move_page(self, direction: int) -> None:
+        self._update_lines()
+        if (self.highlighted or 0) in self._index_to_line:
+            super()._move_page(direction)
+
+
 class MicrogradApp(App):
     """Learn backpropagation by building it."""
 
@@ -88,7 +98,7 @@ class MicrogradApp(App):
     def compose(self) -> ComposeResult:
         yield Static("", id="top")
         with Horizontal(id="body"):
-            yield OptionList(id="toc")
+            yield Contents(id="toc")
             yield ProseView(id="prose")
             yield LabHost(id="lab-host")
         yield LabFooter(self.key_words, compact=True, show_command_palette=False)

@@ -307,3 +307,17 @@ async def test_after_a_wrong_answer_h_shows_the_hint_at_once():
         await pilot.press("h")
         await settle(pilot)
         assert lab.message == twin.message and twin.message.split()[0] in screen_text(app)
+
+
+async def test_page_keys_on_the_contents_before_its_first_layout_do_nothing():
+    """CI's fast typist: t then pageup, faster than the contents was laid out, ended the app (KeyError)."""
+    app = make_app("demo")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        toc = app.query_one("#toc")
+        app.action_toggle_toc()
+        toc.action_page_up()
+        toc.action_page_down()
+        await settle(pilot)
+        toc.action_page_up()
+        assert app.is_running and toc.highlighted is not None
