@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Iterable
+from typing import ClassVar, Iterable, Literal
 
 from rich.text import Text
 from textual.app import App, ComposeResult, SystemCommand
@@ -50,7 +50,7 @@ class Contents(OptionList):
     """The table of contents. Page keys that come before its first layout (a quick t, then pageup) do
     nothing: Textual's OptionList looked the highlighted option's line up before it had any lines."""
 
-    def _move_page(self, direction: int) -> None:
+    def _move_page(self, direction: Literal[-1, 1]) -> None:
         self._update_lines()
         if (self.highlighted or 0) in self._index_to_line:
             super()._move_page(direction)
