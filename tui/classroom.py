@@ -223,7 +223,8 @@ def learner_html(data: Path, name: str, back: str, presence: dict[str, str] | No
     workspace = folder / "workspace"
     parts = [f"<!doctype html><meta charset=utf-8><title>{e(r.name)}: micrograd-tui</title>",
              "<style>body{font-family:sans-serif}pre{font-size:.9em}td,th{padding:.3em .8em;text-align:left}</style>",
-             f"<p><a href='{e(back)}'>the class</a></p><h1>{e(r.name)}</h1><p>on lesson {e(r.lesson)} · {e(r.presence)}</p>",
+             f"<p><a href='{e(back)}'>the class</a></p><h1>{e(r.name)}</h1><p>on lesson {e(r.lesson)} · {e(r.presence)}"
+             f" · <a href='{e(name)}.zip'>download their files</a></p>",
              "<h2>Build exercises: the last check of each</h2>"]
     parts.append("<table><tr><th>exercise</th><th>last check</th></tr>" + "".join(
         f"<tr><td>{e(slug)}</td><td>{e(last)}</td></tr>" for slug, last in r.checks) + "</table>" if r.checks else
@@ -244,6 +245,27 @@ def learner_html(data: Path, name: str, back: str, presence: dict[str, str] | No
     if skipped:
         parts.append(f"<p>not shown (links, or not plain files): {e(', '.join(skipped))}</p>")
     return "".join(parts)
+
+
+def learner_zip(data: Path, name: str) -> bytes | None:
+    """A learner's workspace files as a zip, for the teacher (links and what is not a plain file left out);
+    None: no such learner."""
+    import io
+    import zipfile
+
+    from micrograd_tui.lessons.workshop.workspace import files_inside, read_inside
+
+    if not LEARNER_FOLDER.fullmatch(name) or learner(data / "sessions" / name) is None:
+        return None
+    workspace = data / "sessions" / name / "workspace"
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for path in (files_inside(workspace)[0] if workspace.is_dir() else []):
+            try:
+                z.writestr(path.relative_to(workspace).as_posix(), read_inside(workspace, path, limit=4 << 20))
+            except (OSError, UnicodeDecodeError):
+                continue
+    return out.getvalue()
 
 
 def roster_html(rows: list[Row], csv_url: str, learner_url: str | None = None) -> str:

@@ -102,6 +102,7 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
                             web.get(f"/teacher/{teacher}", self.handle_teacher),
                             web.get(f"/teacher/{teacher}/class.csv", self.handle_class_csv),
                             web.get(f"/teacher/{teacher}/projector", self.handle_projector),
+                            web.get(f"/teacher/{teacher}/learner/{{folder}}.zip", self.handle_learner_zip),
                             web.get(f"/teacher/{teacher}/learner/{{folder}}", self.handle_learner)])
             return app
 
@@ -171,6 +172,14 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
                 raise web.HTTPNotFound()
             return web.Response(content_type="text/html", text=page,
                                 headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+
+        async def handle_learner_zip(self, request: web.Request) -> web.StreamResponse:
+            folder = request.match_info["folder"]
+            zipped = classroom.learner_zip(data, folder)
+            if zipped is None:
+                raise web.HTTPNotFound()
+            return web.Response(body=zipped, content_type="application/zip", headers={
+                "Content-Disposition": f'attachment; filename="workspace-{folder[:8]}.zip"', "Cache-Control": "no-store"})
 
         async def handle_projector(self, request: web.Request) -> web.StreamResponse:
             return web.Response(content_type="text/html", text=classroom.projector_html(self.public_url, class_code),

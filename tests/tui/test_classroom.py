@@ -150,3 +150,9 @@ def test_a_learners_page_shows_their_checks_and_files_and_never_follows_a_link_o
     assert "leak.txt" in page and "root:" not in page
     assert classroom.learner_html(tmp_path, "../../etc", "/t") is None
     assert classroom.learner_html(tmp_path, "cd" * 20, "/t") is None
+    import io
+    import zipfile
+
+    zipped = zipfile.ZipFile(io.BytesIO(classroom.learner_zip(tmp_path, "ab" * 20)))
+    assert zipped.namelist() == ["engine.py"] and b"__mul__" in zipped.read("engine.py")  # never leak.txt
+    assert classroom.learner_zip(tmp_path, "cd" * 20) is None and "download their files" in page

@@ -344,6 +344,11 @@ async def test_the_teacher_sees_each_learner_their_lesson_and_a_failing_check(se
         await teacher.click("a:has-text('Bob')")  # his own page: his checks and his files, read-only
     body = await teacher.inner_text("body")
     assert "Their files" in body and "engine.py" in body and "not written yet" in body, body[:2000]
+    async with teacher.expect_download() as got:
+        await teacher.click("text=download their files")
+    import zipfile
+
+    assert "engine.py" in zipfile.ZipFile(await (await got.value).path()).namelist()
 
 
 async def test_share_in_the_browser_downloads_the_run(server, browser):
