@@ -247,6 +247,8 @@ class NetworkPanel:
     weights: tuple[tuple[tuple[float, ...], ...], ...]  # [layer][neuron][input]
     selected: tuple[int, int] = (1, 0)
     detail: tuple[tuple[str, str], ...] = ()
+    grads: tuple[tuple[tuple[float, ...], ...], ...] | None = None  # [layer][neuron][input]: drawn as the edges when given
+    title: str = ""  # what the panel shows now (a beat of a step)
 
 
 Panel = Union[FactsPanel, ListPanel, GraphPanel, PlotPanel, CodePanel, SurfacePanel, NetworkPanel]

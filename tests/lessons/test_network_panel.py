@@ -47,3 +47,26 @@ def test_the_weights_and_the_picked_neurons_numbers_are_the_trainers(demo):
     assert "out " + fmt(model.layers[1].neurons[3](model.layers[0]([Value(v) for v in demo.trainer.xs[0]])).data) \
         in rows["at the point"]
     assert network_panel(model, demo.box, (9, 99)).selected == (3, 0)  # clamped to the net
+
+
+def test_a_paused_step_goes_in_four_beats_and_the_update_moves_each_weight_by_minus_lr_grad(demo):
+    """Issue 31: forward, the point's loss, backward (the edges show the grads), the update."""
+    demo.on_network()
+    params = demo.trainer.model.parameters()
+    k = demo.trainer.k
+    demo.do("step")
+    assert demo.beat == 1 and "beat 1 of 4, forward" in demo.message and demo.trainer.k == k
+    demo.do("step")
+    assert demo.beat == 2 and "the point's term is" in demo.message and "the loss is" in demo.message
+    demo.do("step")
+    assert demo.beat == 3 and "every weight has its grad" in demo.message
+    grads, before = [q.grad for q in params], [q.data for q in params]
+    panel = next(p for p in demo.panels() if isinstance(p, NetworkPanel))
+    assert panel.grads is not None and panel.grads[0][0] == tuple(w.grad for w in demo.trainer.model.layers[0].neurons[0].w)
+    lr = demo.trainer.lr_at(demo.trainer.k)
+    demo.do("step")
+    assert demo.beat == 4 and "each weight moved by -lr·grad" in demo.message and demo.trainer.k == k + 1
+    for q, b, g in zip(params, before, grads):
+        assert q.data == pytest.approx(b - lr * g, abs=1e-15)
+    demo.do("run")  # a run leaves the beats
+    assert demo.beat == 0

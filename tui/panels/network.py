@@ -41,7 +41,7 @@ class NetworkView(Vertical, can_focus=True):
     ]
     DEFAULT_CSS = """
     NetworkView { height: 1fr; }
-    NetworkView > #network-detail { height: auto; max-height: 5; }
+    NetworkView > #network-detail { height: auto; max-height: 6; }
     NetworkView > VerticalScroll { height: 1fr; }
     NetworkView #network-body { width: auto; }
     """
@@ -113,6 +113,8 @@ def _edge(w: float, strongest: float) -> Text:
 
 def detail_text(p: NetworkPanel) -> Text:
     out = Text()
+    if p.title:
+        out.append(p.title + "\n", Style(bold=True, reverse=True))
     for name, value in p.detail:
         out.append(f"{name}: ", Style(bold=True))
         out.append(value + "\n")
@@ -140,13 +142,14 @@ def draw(p: NetworkPanel) -> Text:
                 grid[c][top + r] = Text(" " * LABEL) + line
     gutters = [[Text(" " * GUTTER) for _ in range(tallest)] for _ in p.names[1:]]
     column, index = p.selected
+    edges = p.grads if p.grads is not None else p.weights  # a step's backward beat draws the grads
     if column >= 1:  # into the picked neuron, from each of the layer before
-        weights = p.weights[column - 1][index]
+        weights = edges[column - 1][index]
         strongest = max(abs(w) for w in weights)
         for i, w in enumerate(weights):
             gutters[column - 1][_offset(p, column - 1) + i * CELL] = _edge(w, strongest)
     if column + 1 < len(p.names):  # out of it, to each of the layer after
-        weights = tuple(row[index] for row in p.weights[column])
+        weights = tuple(row[index] for row in edges[column])
         strongest = max(abs(w) for w in weights)
         for n, w in enumerate(weights):
             gutters[column][_offset(p, column + 1) + n * CELL] = _edge(w, strongest)

@@ -24,7 +24,7 @@ from ...lab import (PICKED, Deliver, FactsPanel, Field, GraphPanel, NetworkPanel
                    SurfacePanel, SurfacePoint)
 from ...numtext import fmt
 from .lab import TrainLab
-from .network import network_panel
+from .network import layer_outputs, network_panel
 from .protocol import Line, Start
 from .settings import (ACTIVATIONS, ENGINES, BIG_RUN, DATA_CHOICES, LAYER_CHARS, LIVE_BATCH, LOSS_NAMES, MAX_WIDTH, Knob,
                        TrainSettings, parse_layers, show_layers)
@@ -47,6 +47,9 @@ class DemoLab(TrainLab):
         self.actions = (self.actions - {"zero_grad"}) | {"dataset", "point", "prev_var", "share", "network"}
         self.shows = frozenset({FactsPanel, PlotPanel, GraphPanel, SurfacePanel, NetworkPanel})
         self.show_network = False  # the network panel in the loss curves' place ([[network]] switches)
+        self.beat = 0  # with the network shown, a paused step goes in four beats: 1 forward ... 4 update
+        self._beat_loss: Value | None = None
+        self._beat_grads: list[float] = []  # each parameter's grad before the backward beat (zero_grad off keeps them)
         self.neuron = (1, 0)  # (column, neuron) the network panel's cursor is on: the inputs are column 0
         self.one_field = True
 
@@ -74,7 +77,19 @@ class DemoLab(TrainLab):
 
     # --- the run and its surface ------------------------------------------------------
 
+    def on_run(self) -> None:
+        self._leave_beats()
+        super().on_run()
+
+    def _leave_beats(self) -> None:
+        """A step left half way (a run, a reset): the grads as they were before its backward beat."""
+        if self.beat == 3:
+            for q, g in zip(self.trainer.model.parameters(), self._beat_grads):
+                q.grad = g
+        self.beat, self._beat_loss = 0, None
+
     def snap_reset(self) -> None:
+        self.beat, self._beat_loss = 0, None  # a new run: no step under way
         # what the surface shows of the data: fixed for a run, so worked out once here
         self.box = data_box(self.trainer.xs + self.test_xs) if self.has_plane else None
         self.surface_points = tuple(SurfacePoint(x[0], x[1], y, test) for x, y, test in self._all_points())
@@ -315,11 +330,67 @@ class DemoLab(TrainLab):
             shown.append(GraphPanel(s.point_graph, "the picked point's loss"))
         if self.show_network and self.has_plane:
             point = self._all_points()[self.point][0] if self.point is not None else None
-            shown.append(network_panel(self.trainer.model, self.box, self.neuron, point))
+            if self.beat and point is None:
+                point = self._all_points()[0][0]
+            title = f"step {self.trainer.k + (self.beat < 4)}, beat {self.beat} of 4: {self.BEATS[self.beat - 1]}" if self.beat else ""
+            shown.append(network_panel(self.trainer.model, self.box, self.neuron, point, grads=self.beat == 3,
+                                       title=title))
         else:
             shown.append(self._plot())
         shown.append(self._surface())
         return shown
+
+    BEATS = ("forward", "loss", "backward", "update")
+
+    def on_step(self) -> None:
+        """With the network shown and the run paused, a step goes in four beats, one a press: the picked
+        point forward through the net, its loss, backward (the edges show the grads), the update."""
+        if not (self.show_network and self.has_plane) or self.finished:
+            self.beat = 0
+            super().on_step()
+            return
+        self.want_run = False
+        self.beat = self.beat % 4 + 1
+        t = self.trainer
+        p = self.point if self.point is not None else 0
+        x, y, _ = self._all_points()[p]
+        head = f"beat {self.beat} of 4, {self.BEATS[self.beat - 1]}: "
+        if self.beat == 1:
+            score = layer_outputs(t.model, x)[-1][0]
+            self.message = (head + f"point {p} ({fmt(x[0])}, {fmt(x[1])}) goes through the net, layer by layer, "
+                            f"to a score of {fmt(score)}; [[step]] for its loss")
+        elif self.beat == 2:
+            self._beat_loss, scores = t.forward()
+            score = layer_outputs(t.model, x)[-1][0]
+            term = max(0.0, 1 - y * score) if self.loss == "svm" else (score - y) ** 2
+            self.message = (head + f"the point's term is {fmt(term)} (label {y:+.0f}, score {fmt(score)}); over the "
+                            f"batch the loss is {fmt(self._beat_loss.data)}; [[step]] runs backward")
+        elif self.beat == 3:
+            assert self._beat_loss is not None
+            params = t.model.parameters()
+            self._beat_grads = [q.grad for q in params]
+            if t.zero_grad:
+                for q in params:
+                    q.grad = 0.0
+            self._beat_loss.backward()
+            self._beat_loss = None
+            self.message = (head + "every weight has its grad; the edges now show them (orange: more of this "
+                            "weight, more loss); [[step]] moves each weight by -lr·grad")
+        else:
+            params = t.model.parameters()
+            for q, g in zip(params, self._beat_grads):
+                q.grad = g  # as before the backward beat: the step below runs it again, to the same numbers
+            column, index = self.neuron
+            watched = t.model.layers[column - 1].neurons[index].b if column else None
+            before = watched.data if watched is not None else 0.0
+            lr = t.lr_at(t.k)
+            self.step()
+            self.snap = self.snapshot()
+            self.check_done()
+            moved = f"; the picked neuron's b {fmt(before)} → {fmt(watched.data)}" if watched is not None else ""
+            self.message = self.stopped_reason or (head + f"each weight moved by -lr·grad with lr {fmt(lr, 3)}{moved}. "
+                                                   f"Step {t.k}: [[step]] starts the next")
+            self.beat = 0 if self.finished else 4
 
     def on_network(self) -> None:
         if not self.has_plane:

@@ -42,7 +42,8 @@ def pre_activation(neuron, x) -> float:
     return act
 
 
-def network_panel(model, box, selected: tuple[int, int], point=None) -> NetworkPanel:
+def network_panel(model, box, selected: tuple[int, int], point=None, grads: bool = False,
+                  title: str = "") -> NetworkPanel:
     """The panel for ``model`` over ``box`` ((x0, x1), (y0, y1)); ``point`` (x, y): the picked point, whose
     pre-activation and activation the detail gives for the selected neuron."""
     samples = [layer_outputs(model, p) for p in grid_centres(box[0], box[1], CELL_COLS, CELL_ROWS)]
@@ -55,8 +56,10 @@ def network_panel(model, box, selected: tuple[int, int], point=None) -> NetworkP
     column, index = selected
     column = max(0, min(column, len(sizes) - 1))
     index = max(0, min(index, sizes[column] - 1))
+    edge_grads = (tuple(tuple(tuple(w.grad for w in n.w) for n in layer.neurons) for layer in model.layers)
+                  if grads else None)
     return NetworkPanel(names, maps, CELL_COLS, CELL_ROWS, weights, (column, index),
-                        tuple(detail(model, names, (column, index), point)))
+                        tuple(detail(model, names, (column, index), point)), edge_grads, title)
 
 
 def detail(model, names, selected: tuple[int, int], point) -> list[tuple[str, str]]:
