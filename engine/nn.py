@@ -125,21 +125,28 @@ class MLP(Module):
     def parameters(self) -> list[Value]:
         return [p for layer in self.layers for p in layer.parameters()]
 
-    def predict(self, x: Sequence[float]) -> float | list[float]:
-        """The same forward pass on plain floats, building no graph: for scoring many points fast."""
+    def activations(self, x: Sequence[float]) -> list[list[float]]:
+        """Every layer's outputs at one point, the inputs first, on plain floats (no graph): each sum is
+        added as a Neuron adds it (b + w0*x0 + w1*x1 + ...), so each number is the Values' own."""
+        outs = [list(x)]
         for layer in self.layers:
             out = []
             for n in layer.neurons:
                 act = n.b.data
-                for wi, xi in zip(n.w, x):
+                for wi, xi in zip(n.w, outs[-1]):
                     act = act + wi.data * xi
                 if n.activation == "tanh":
                     act = math.tanh(act)
                 elif n.activation == "relu":
                     act = 0.0 if act < 0 else act
                 out.append(act)
-            x = out
-        return x[0] if len(x) == 1 else x
+            outs.append(out)
+        return outs
+
+    def predict(self, x: Sequence[float]) -> float | list[float]:
+        """The same forward pass on plain floats, building no graph: for scoring many points fast."""
+        out = self.activations(x)[-1]
+        return out[0] if len(out) == 1 else out
 
     def predict_many(self, points: Sequence[Sequence[float]]) -> list[float]:
         """The first output at each of many points, on plain floats: :meth:`predict`'s numbers, faster.

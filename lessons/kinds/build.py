@@ -7,12 +7,12 @@ from typing import Callable
 from micrograd_tui.engine import Value
 from micrograd_tui.engine.graph import zero_grads
 
-from ..lab import FactsPanel, Field, GraphPanel, Lab, Panel
+from ..lab import FactsPanel, GraphPanel, Panel
 from ..numtext import fmt
 from .predicting import Predicting
 
 
-class BuildLab(Predicting, Lab):
+class BuildLab(Predicting):
     """``stages()`` makes the graph anew and returns its nodes in the order they were made."""
 
     def __init__(self, stages: Callable[[], list[Value]], note: str = ""):
@@ -65,11 +65,3 @@ class BuildLab(Predicting, Lab):
         asked = self.predictor.current if self.predicting() and self.predictor else None
         return [FactsPanel(tuple(rows)), GraphPanel(self.root, highlight=asked, chain_rule=asked is None)]
 
-    def fields(self) -> list[Field]:
-        return self.predict_fields()
-
-    def submit(self, name: str, text: str) -> bool:
-        return self.submit_prediction(text) if name == "predict" and self.predicting() else super().submit(name, text)
-
-    def awaits_input(self) -> bool:
-        return self.predicting()

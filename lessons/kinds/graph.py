@@ -7,7 +7,7 @@ from typing import Callable
 from micrograd_tui.engine import Value
 from micrograd_tui.engine.graph import node_count, op_text, topological_order, zero_grads
 
-from ..lab import FactsPanel, Field, Finish, GraphPanel, Lab, ListPanel, Panel
+from ..lab import FactsPanel, Finish, GraphPanel, ListPanel, Panel
 from ..numtext import fmt
 from ..predict import Predictor
 from .predicting import Predicting
@@ -21,7 +21,7 @@ def describe(v: Value) -> str:
     return f"{name} = {fmt(v.data)}"
 
 
-class GraphLab(Predicting, Lab):
+class GraphLab(Predicting):
     """``build()`` returns a list of (title, root); ``facts(roots)`` reads rows off the built graphs.
 
     With ``backward_on_open`` the grads are filled at once and visiting finishes the
@@ -71,14 +71,6 @@ class GraphLab(Predicting, Lab):
         self.message = "backward() ran: every grad is d(output)/d(node)"
         self.done = True
 
-    def fields(self) -> list[Field]:
-        return self.predict_fields()
-
-    def submit(self, name: str, text: str) -> bool:
-        return self.submit_prediction(text) if name == "predict" and self.predicting() else super().submit(name, text)
-
-    def awaits_input(self) -> bool:
-        return self.predicting()
 
     def panels(self) -> list[Panel]:
         rows = self._facts(self.roots)

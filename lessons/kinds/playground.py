@@ -8,7 +8,7 @@ from micrograd_tui.engine import Value
 from micrograd_tui.engine.graph import backward_steps, local_rule, node_count, zero_grads
 
 from ..expressions import NEURON_BIAS
-from ..lab import FactsPanel, Field, Focus, GraphPanel, Lab, Panel
+from ..lab import FactsPanel, Field, Focus, GraphPanel, Panel
 from ..language import ExprError, Program, evaluate
 from ..names import bracketed, name_of, value_names
 from ..numtext import fmt
@@ -25,7 +25,7 @@ EXAMPLES = [
 HISTORY_LIMIT = 100
 
 
-class PlaygroundLab(Predicting, Lab):
+class PlaygroundLab(Predicting):
     """In predict mode an expression's grads are asked node by node (``Predicting``) before they show; its
     number field takes the place of the expression's until every grad is in."""
 
@@ -57,6 +57,9 @@ class PlaygroundLab(Predicting, Lab):
 
     def current_field(self) -> str | None:
         return "predict" if self.predicting() else "expr"
+
+    def awaits_input(self) -> bool:
+        return True  # the expression's field, or the grad asked: the keyboard stays in the field either way
 
     def submit(self, name: str, text: str) -> bool:
         if name == "predict":

@@ -15,17 +15,24 @@ from micrograd_tui.engine import Value
 from micrograd_tui.engine.graph import zero_grads
 
 from .. import skills
-from ..lab import Field
+from ..lab import Field, Lab
 from ..numtext import fmt, parse_number
 from ..predict import TOLERANCE, Predictor, Settings
 
 
-class Predicting:
-    """A mixin for a Lab whose backward may be predicted first."""
+class Predicting(Lab):
+    """The base of a lab whose backward may be predicted first: its one field is the grad asked."""
 
     predictor: Predictor | None = None
-    message: str
-    done: bool
+
+    def fields(self) -> list[Field]:
+        return self.predict_fields()
+
+    def submit(self, name: str, text: str) -> bool:
+        return self.submit_prediction(text) if name == "predict" and self.predicting() else super().submit(name, text)
+
+    def awaits_input(self) -> bool:
+        return self.predicting()
 
     def start_predicting(self, root: Value) -> bool:
         """Ask root's grads before showing them, if predict mode is on and the graph is small enough;

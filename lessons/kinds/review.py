@@ -14,7 +14,7 @@ import time
 from typing import Callable
 
 from .. import skills
-from ..lab import FactsPanel, Field, Finish, GraphPanel, Lab, Panel
+from ..lab import FactsPanel, Finish, GraphPanel, Panel
 from ..language import Program, evaluate
 from ..predict import Predictor
 from .predicting import Predicting
@@ -51,7 +51,7 @@ def pick(book: skills.SkillBook, now: float, rng: random.Random, count: int = RO
     return (due + rest)[:count]
 
 
-class ReviewLab(Predicting, Lab):
+class ReviewLab(Predicting):
     finish = Finish.TASK
 
     def __init__(self, seed: int | None = None, clock: Callable[[], float] = time.time) -> None:
@@ -86,12 +86,6 @@ class ReviewLab(Predicting, Lab):
         self.program: Program = evaluate(self.text)
         self.predictor = Predictor(self.program.output, stage=skills.BOOK.fade_stage())
         self._ask(lead)
-
-    def fields(self) -> list[Field]:
-        return self.predict_fields()
-
-    def awaits_input(self) -> bool:
-        return self.predicting()
 
     def submit(self, name: str, text: str) -> bool:
         if name != "predict" or not self.predicting():

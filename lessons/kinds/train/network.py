@@ -7,8 +7,6 @@ sample is the engine's own output for that point.
 
 from __future__ import annotations
 
-import math
-
 from ...lab import NetworkPanel, grid_centres
 from ...numtext import fmt
 
@@ -17,22 +15,7 @@ CELL_COLS, CELL_ROWS = 6, 4  # samples per neuron's map: 6 wide, 4 tall (two row
 
 def layer_outputs(model, point) -> list[list[float]]:
     """Every layer's outputs at one point, the inputs first: the engine's forward pass on floats."""
-    outs = [list(point)]
-    x = list(point)
-    for layer in model.layers:
-        row = []
-        for n in layer.neurons:
-            act = n.b.data
-            for wi, xi in zip(n.w, x):
-                act = act + wi.data * xi
-            if n.activation == "tanh":
-                act = math.tanh(act)
-            elif n.activation == "relu":
-                act = 0.0 if act < 0 else act
-            row.append(act)
-        outs.append(row)
-        x = row
-    return outs
+    return model.activations(point)
 
 
 def pre_activation(neuron, x) -> float:
