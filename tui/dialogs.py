@@ -150,6 +150,8 @@ class Editor(ModalScreen[bool]):
         self.on_save = on_save
         self.status = status  # () -> the latest result in a line, shown under the text as you save
         self.saved_once = False
+        self._discarded = False  # the learner chose to lose the changes: none kept
+        self._latest: str | None = None  # the text as last changed
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -175,6 +177,9 @@ class Editor(ModalScreen[bool]):
         if self.status is not None:
             self._show_status()
             self.set_interval(self.STATUS_SECONDS, self._show_status)
+        if self.recovery.is_file():
+            self.notify(f"text you had not saved when the app last stopped is kept in {self.recovery.name} "
+                        "(in your workspace)", timeout=10)
 
     def _show_status(self) -> None:
         from rich.text import Text
@@ -185,6 +190,24 @@ class Editor(ModalScreen[bool]):
     @property
     def dirty(self) -> bool:
         return self.query_one(TextArea).text != self._saved_text
+
+    @property
+    def recovery(self) -> Path:
+        """Where unsaved text goes when the app stops with the editor open (a quit, the server stopping)."""
+        return self.path.with_name(self.path.name + ".unsaved")
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self._latest = event.text_area.text  # kept here: at the app's end the text area goes before the screen
+
+    def on_unmount(self) -> None:
+        """Taken down with changes the learner neither saved nor chose to lose (the app is ending): they
+        are kept beside the file, never over it, and the editor says so the next time it opens."""
+        if self._discarded or self._latest is None or self._latest == self._saved_text:
+            return
+        try:
+            write_atomic(self.recovery, self._latest)
+        except OSError:
+            pass
 
     def action_save(self) -> None:
         text = self.query_one(TextArea).text
@@ -205,6 +228,7 @@ class Editor(ModalScreen[bool]):
 
         def answered(yes: bool | None) -> None:
             if yes:
+                self._discarded = True
                 self.dismiss(self.saved_once)
 
         self.app.push_screen(Confirm(f"{self.path.name} has changes that are not saved. Close and lose them?"),

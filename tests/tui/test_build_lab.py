@@ -80,6 +80,31 @@ async def test_closing_the_editor_with_changes_asks_first(user_home):
         await pilot.pause()
         assert not isinstance(app.screen, (Editor, Confirm))
         assert "half typed" not in (user_home / "workspace" / "engine.py").read_text()
+        assert not (user_home / "workspace" / "engine.py.unsaved").exists()  # chosen to lose: not kept
+
+
+async def test_text_not_saved_when_the_app_stops_is_kept_beside_the_file(user_home):
+    """Issue 33: the server stopping (or any exit) with the editor open loses nothing: the unsaved text is
+    kept as engine.py.unsaved, never over engine.py, and the editor says so when it next opens."""
+    app = make_app("build-value")
+    async with app.run_test(size=SIZE) as pilot:
+        assert await wait_for(pilot, lambda: checks_done(app))
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("x", "y", "z", "z", "y")  # typed, never saved
+        await pilot.pause()
+        typed = app.screen.query_one("#editor-text").text
+        app.exit()
+        await pilot.pause()
+    kept = user_home / "workspace" / "engine.py.unsaved"
+    assert kept.read_text() == typed and "xyzzy" in typed
+    assert "xyzzy" not in (user_home / "workspace" / "engine.py").read_text()
+    app = make_app("build-value")
+    async with app.run_test(size=SIZE) as pilot:
+        assert await wait_for(pilot, lambda: checks_done(app))
+        await pilot.press("e")
+        await pilot.pause()
+        assert any("engine.py.unsaved" in n.message for n in app._notifications)
 
 
 async def test_the_learners_own_editor_runs_and_its_save_is_checked(user_home, tmp_path, monkeypatch):
