@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import ClassVar, Iterable, Literal
 
 from rich.text import Text
@@ -19,6 +21,7 @@ from micrograd_tui.lessons.lab import Finish
 from micrograd_tui.lessons.course import Course, Lesson
 from micrograd_tui.lessons.registry import COURSE
 
+from . import classroom
 from .footer import LabFooter
 from .help import HelpScreen
 from .palette import Lessons, OnceClosingPalette
@@ -44,6 +47,9 @@ class ProseView(VerticalScroll):
         Binding("left", "app.previous_lesson", show=False),
         Binding("right", "app.next_lesson", show=False),
     ]
+
+
+PACE_SECONDS = 0.5  # how often a served app looks at the teacher's pacing
 
 
 class Contents(OptionList):
@@ -93,6 +99,9 @@ class MicrogradApp(App):
         self._words: dict[str, str] = {}
         self.raise_lab_errors = False
         self._leaving = False  # quit was pressed: the app is closing
+        self._pace_path: str | None = None
+        self._pace_stamp: float | None = None
+        self._hold: Lesson | None = None  # the teacher's hold (under serve): no lesson past it opens
 
     # --- layout -----------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -115,6 +124,10 @@ class MicrogradApp(App):
             self.notify(f"{len(due)} skill{'s are' if len(due) > 1 else ' is'} due for review: lesson {review.label}, "
                         f"{review.title} (the contents list it)", timeout=10)
         self.query_one("#toc").display = False  # filled when first shown: not needed for first paint
+        self._pace_path = os.environ.get(classroom.ENV_PACE)  # under serve: the teacher's pacing file
+        if self._pace_path:
+            self._follow_pace(first=True)
+            self.set_interval(PACE_SECONDS, self._follow_pace)
         self._open(self.lesson)
         self._say_warnings()
 
@@ -154,10 +167,38 @@ class MicrogradApp(App):
         self._leaving = True
         self.exit()
 
+    def _follow_pace(self, first: bool = False) -> None:
+        """The teacher's pacing (under serve): everyone to a lesson, a hold no one goes past, a message."""
+        pace = classroom.read_pace(Path(self._pace_path)) if self._pace_path else None
+        if pace is None or pace["stamp"] == self._pace_stamp:
+            return
+        self._pace_stamp = pace["stamp"]
+        try:
+            self._hold = self.course.find(pace["hold"]) if pace["hold"] else None
+            to = self.course.find(pace["to"]) if pace["to"] else None
+        except KeyError:
+            return
+        if first:  # a pacing from before this app started: only its hold applies
+            if self._hold is not None and self.lesson.index > self._hold.index:
+                self.lesson = self._hold
+            return
+        if pace["message"]:
+            self.notify(pace["message"], title="from your teacher", timeout=15)
+        if to is not None and to is not self.lesson:
+            self.notify(f"your teacher moved the class to lesson {to.label}", timeout=5)
+            self._open(to)
+        elif self._hold is not None:
+            self.notify(f"your teacher holds the class at lesson {self._hold.label}", timeout=5)
+            if self.lesson.index > self._hold.index:
+                self._open(self._hold)
+
     def _open(self, lesson: Lesson) -> None:
         hosts = self.query("#lab-host")
         if self._leaving or self._exit or not hosts or not hosts.first().is_attached:
             return  # the app is closing (by q, by Textual's own exit, its widgets going): nothing new is mounted
+        if self._hold is not None and lesson.index > self._hold.index and self.lab_view is not None:
+            self.notify(f"your teacher holds the class at lesson {self._hold.label} for now", timeout=4)
+            return
         host = hosts.first()
         if self.lab_view is not None:
             self.lab_view.prune()

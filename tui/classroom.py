@@ -114,6 +114,33 @@ def summary(rows: list[Row]) -> tuple[list[tuple[str, int]], list[tuple[str, int
     return lessons, exercises, common
 
 
+PACE_FILE = "pace.json"  # the teacher's pacing, which every learner's app follows (ENV_PACE points at it)
+ENV_PACE = "MICROGRAD_TUI_PACE"
+
+
+def write_pace(data: Path, to: str | None = None, hold: str | None = None, message: str = "") -> dict:
+    """The teacher's word to the class: everyone ``to`` a lesson, no one past ``hold``, a ``message``.
+    The hold stays until released (hold=None with nothing else given releases it)."""
+    now = read_pace(data / PACE_FILE) or {}
+    pace = {"to": to, "hold": hold if hold is not None else (now.get("hold") if to or message else None),
+            "message": message[:200], "stamp": time.time()}
+    write_atomic(data / PACE_FILE, json.dumps(pace))
+    return pace
+
+
+def read_pace(path: Path) -> dict | None:
+    """The pacing file as the teacher's page wrote it, or None (none yet, or not readable)."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(raw, dict) or not isinstance(raw.get("stamp"), (int, float)):
+        return None
+    return {"to": raw.get("to") if isinstance(raw.get("to"), str) else None,
+            "hold": raw.get("hold") if isinstance(raw.get("hold"), str) else None,
+            "message": raw.get("message") if isinstance(raw.get("message"), str) else "", "stamp": raw["stamp"]}
+
+
 def join(folder: Path, name: str) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     write_atomic(folder / LEARNER, json.dumps({"name": name, "joined": time.time()}))
@@ -268,7 +295,41 @@ def learner_zip(data: Path, name: str) -> bytes | None:
     return out.getvalue()
 
 
-def roster_html(rows: list[Row], csv_url: str, learner_url: str | None = None) -> str:
+def _pace_line(url: str, pace: dict | None) -> str:
+    from micrograd_tui.lessons.registry import COURSE
+
+    held = next((lesson for lesson in COURSE.lessons if pace and lesson.slug == pace.get("hold")), None)
+    state = f"held at lesson {held.label} {held.title}" if held else "free"
+    return f"<p>Pacing: {html.escape(state)} · <a href='{html.escape(url)}'>everyone to a lesson, hold, message</a></p>"
+
+
+def pace_page(back: str, pace: dict | None) -> str:
+    """The pacing page (it does not reload itself, so a message being typed stays)."""
+    return ("<!doctype html><meta charset=utf-8><title>micrograd-tui: pacing</title>"
+            "<style>body{font-family:sans-serif}</style>"
+            f"<p><a href='{html.escape(back)}'>the class</a></p>{pace_form(back + '/pace', pace)}")
+
+
+def pace_form(url: str, pace: dict | None) -> str:
+    """The teacher's pacing controls: a lesson, and everyone to it, hold at it, release; a message."""
+    from micrograd_tui.lessons.registry import COURSE
+
+    e = html.escape
+    options = "".join(f"<option value='{e(lesson.slug)}'>{e(lesson.label)} {e(lesson.title)}</option>"
+                      for lesson in COURSE.lessons)
+    held = next((lesson for lesson in COURSE.lessons if pace and lesson.slug == pace.get("hold")), None)
+    now = f"<p>the class is held at lesson {e(held.label)} {e(held.title)}</p>" if held else ""
+    return (f"<h2>Pacing</h2>{now}<form method=post action='{e(url)}'>"
+            f"<label>lesson <select name=lesson>{options}</select></label> "
+            "<button name=what value=to>everyone to this lesson</button> "
+            "<button name=what value=hold>hold at this lesson</button> "
+            "<button name=what value=release>release the hold</button><br>"
+            "<label>message to the class <input name=message maxlength=200 size=50></label> "
+            "<button name=what value=message>send</button></form>")
+
+
+def roster_html(rows: list[Row], csv_url: str, learner_url: str | None = None,
+                pace: tuple[str, dict | None] | None = None) -> str:
     """The teacher's page: a table that reloads itself every few seconds, and the CSV link; each learner's
     skills (the app's estimate from their answers), and the class's most common wrong predictions."""
     e = html.escape
@@ -302,7 +363,7 @@ def roster_html(rows: list[Row], csv_url: str, learner_url: str | None = None) -
             "<style>body{font-family:sans-serif}td,th{padding:.3em .8em;text-align:left;vertical-align:top}"
             "tr:nth-child(even){background:#f3f3f3}</style>"
             f"<h1>The class ({len(rows)})</h1><p><a href='{e(csv_url)}'>download as CSV</a> · reloads every 5 s</p>"
-            f"{glance}{wrong}<h2>Each learner</h2>"
+            f"{_pace_line(*pace) if pace else ''}{glance}{wrong}<h2>Each learner</h2>"
             "<table><tr><th>name</th><th>lesson</th><th>exercises</th><th>now</th><th>idle</th><th>last check</th>"
             f"<th>skills</th></tr>{body}{empty}</table>")
 

@@ -78,6 +78,7 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
             env[ENV_HOME] = str(self.folder)
             env[ENV_WORKSPACE] = str(self.folder / "workspace")
             env[ENV_SERVED] = "1"
+            env[classroom.ENV_PACE] = str(data / classroom.PACE_FILE)  # the teacher's pacing, followed by every app
             if not run_code:
                 env[ENV_NO_CODE] = "1"
             elif boxed:
@@ -102,6 +103,8 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
                             web.get(f"/teacher/{teacher}", self.handle_teacher),
                             web.get(f"/teacher/{teacher}/class.csv", self.handle_class_csv),
                             web.get(f"/teacher/{teacher}/projector", self.handle_projector),
+                            web.post(f"/teacher/{teacher}/pace", self.handle_pace),
+                            web.get(f"/teacher/{teacher}/pace", self.handle_pace_page),
                             web.get(f"/teacher/{teacher}/learner/{{folder}}.zip", self.handle_learner_zip),
                             web.get(f"/teacher/{teacher}/learner/{{folder}}", self.handle_learner)])
             return app
@@ -181,6 +184,31 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
             return web.Response(body=zipped, content_type="application/zip", headers={
                 "Content-Disposition": f'attachment; filename="workspace-{folder[:8]}.zip"', "Cache-Control": "no-store"})
 
+        async def handle_pace(self, request: web.Request) -> web.StreamResponse:
+            """The teacher's pacing: everyone to a lesson, hold at one, release, a message to all."""
+            from micrograd_tui.lessons.registry import COURSE
+
+            form = await request.post()
+            what, slug = str(form.get("what", "")), str(form.get("lesson", ""))
+            if slug and slug not in {lesson.slug for lesson in COURSE.lessons}:
+                raise web.HTTPBadRequest(text="no such lesson")
+            message = " ".join(str(form.get("message", "")).split())[:200]
+            if what == "to" and slug:
+                classroom.write_pace(data, to=slug, message=message)
+            elif what == "hold" and slug:
+                classroom.write_pace(data, hold=slug, message=message)
+            elif what == "release":
+                classroom.write_pace(data, message=message)
+            elif what == "message" and message:
+                classroom.write_pace(data, message=message)
+            else:
+                raise web.HTTPBadRequest(text="nothing to do")
+            raise web.HTTPSeeOther(f"/teacher/{teacher}/pace")
+
+        async def handle_pace_page(self, request: web.Request) -> web.StreamResponse:
+            page = classroom.pace_page(f"/teacher/{teacher}", classroom.read_pace(data / classroom.PACE_FILE))
+            return web.Response(content_type="text/html", text=page, headers={"Cache-Control": "no-store"})
+
         async def handle_projector(self, request: web.Request) -> web.StreamResponse:
             return web.Response(content_type="text/html", text=classroom.projector_html(self.public_url, class_code),
                                 headers={"Cache-Control": "no-store"})
@@ -189,7 +217,8 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
             rows = classroom.roster(data, self.last_seen, presence=self.presence)
             return web.Response(content_type="text/html",
                                 text=classroom.roster_html(rows, f"/teacher/{teacher}/class.csv",
-                                                           f"/teacher/{teacher}/learner/"),
+                                                           f"/teacher/{teacher}/learner/",
+                                                           (f"/teacher/{teacher}/pace", classroom.read_pace(data / classroom.PACE_FILE))),
                                 headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
 
         async def handle_class_csv(self, request: web.Request) -> web.StreamResponse:

@@ -156,3 +156,40 @@ def test_a_learners_page_shows_their_checks_and_files_and_never_follows_a_link_o
     zipped = zipfile.ZipFile(io.BytesIO(classroom.learner_zip(tmp_path, "ab" * 20)))
     assert zipped.namelist() == ["engine.py"] and b"__mul__" in zipped.read("engine.py")  # never leak.txt
     assert classroom.learner_zip(tmp_path, "cd" * 20) is None and "download their files" in page
+
+
+async def test_a_served_app_follows_the_teachers_pacing(tmp_path, monkeypatch):
+    """Issue 32: everyone to a lesson (within a second), a hold no one goes past, a message to all."""
+    from conftest import make_app, settle, wait_for
+    from micrograd_tui.tui import app as app_module
+
+    monkeypatch.setenv(classroom.ENV_PACE, str(tmp_path / classroom.PACE_FILE))
+    monkeypatch.setattr(app_module, "PACE_SECONDS", 0.1)
+    app = make_app("micrograd")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        classroom.write_pace(tmp_path, to="value", message="look at the graph")
+        assert await wait_for(pilot, lambda: app.lesson.slug == "value", timeout=3)
+        assert any("look at the graph" in n.message for n in app._notifications)
+        classroom.write_pace(tmp_path, hold="manual-backprop")
+        assert await wait_for(pilot, lambda: app._hold is not None, timeout=3)
+        app.action_next_lesson()  # to 4, the hold
+        await settle(pilot)
+        app.action_next_lesson()  # past it: held
+        await settle(pilot)
+        assert app.lesson.slug == "manual-backprop"
+        assert any("holds the class at lesson 4" in n.message for n in app._notifications)
+        classroom.write_pace(tmp_path)  # released
+        assert await wait_for(pilot, lambda: app._hold is None, timeout=3)
+        app.action_next_lesson()
+        await settle(pilot)
+        assert app.lesson.slug == "one-step"
+
+
+def test_the_pacing_page_has_the_lessons_and_the_roster_says_the_hold(tmp_path):
+    pace = classroom.write_pace(tmp_path, hold="value")
+    page = classroom.pace_page("/teacher/t", pace)
+    assert "<option value='value'>3 " in page and "held at lesson 3" in page and "action='/teacher/t/pace'" in page
+    assert "Pacing: held at lesson 3" in classroom.roster_html([], "/x.csv", None, ("/teacher/t/pace", pace))
+    assert classroom.write_pace(tmp_path, to="neuron")["hold"] == "value"  # "everyone to" keeps the hold
+    assert classroom.write_pace(tmp_path)["hold"] is None  # release

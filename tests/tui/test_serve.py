@@ -504,3 +504,24 @@ def test_the_teachers_address_survives_a_restart(server, tmp_path):
     for page in ("", "/projector"):
         with urllib.request.urlopen(f"http://127.0.0.1:{again.port}/teacher/{teacher}{page}", timeout=10) as r:
             assert r.status == 200 and (page == "" or CODE in r.read().decode())
+
+
+async def test_everyone_to_lesson_3_moves_every_learner_within_2_s(server, browser):
+    """Issue 32's pacing: the teacher sends the class to a lesson; every learner's app opens it."""
+    import urllib.parse
+    import urllib.request
+
+    served = server()
+    tabs = []
+    for name in ("Ada", "Bob"):
+        tab = Tab(await (await browser.new_context()).new_page())
+        await tab.open(served.port, name)
+        assert await tab.shows("24.7041")
+        tabs.append(tab)
+    marks = [len(tab.seen) for tab in tabs]
+    body = urllib.parse.urlencode({"what": "to", "lesson": "value", "message": "all eyes on the graph"}).encode()
+    started = time.monotonic()
+    urllib.request.urlopen(urllib.request.Request(served.teacher_url() + "/pace", data=body), timeout=10)
+    for tab, mark in zip(tabs, marks):
+        assert await tab.shows("lesson 3 ", since=mark, timeout=10), tab.text(mark)[-800:]
+    assert time.monotonic() - started < 2.5  # the apps look every 0.5 s; the screen follows at once
