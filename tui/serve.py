@@ -235,7 +235,12 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
             import aiohttp_jinja2
 
             context = await Server.handle_index.__wrapped__(self, request)  # type: ignore[attr-defined]
-            return aiohttp_jinja2.render_template("app_index.html", request, context)
+            response = aiohttp_jinja2.render_template("app_index.html", request, context)
+            # The terminal takes the keyboard as soon as it is there: keys typed after joining did nothing
+            # until the learner clicked the page.
+            assert response.text is not None
+            response.text = response.text.replace("</body>", FOCUS_TERMINAL + "</body>", 1)
+            return response
 
         async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
             websocket = web.WebSocketResponse(heartbeat=15)
@@ -299,6 +304,15 @@ class _Watched:
         if isinstance(message.data, str) and message.data.startswith('["stdin"'):
             self._seen()
         return message
+
+
+FOCUS_TERMINAL = """<script>
+(function focusTerminal(tries) {
+  const keys = document.querySelector("#terminal textarea");
+  if (keys) { keys.focus(); } else if (tries > 0) { setTimeout(() => focusTerminal(tries - 1), 100); }
+})(100);
+</script>
+"""
 
 
 def _ended(service, stopping: bool) -> str:

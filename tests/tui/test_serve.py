@@ -525,3 +525,14 @@ async def test_everyone_to_lesson_3_moves_every_learner_within_2_s(server, brows
     for tab, mark in zip(tabs, marks):
         assert await tab.shows("lesson 3 ", since=mark, timeout=10), tab.text(mark)[-800:]
     assert time.monotonic() - started < 2.5  # the apps look every 0.5 s; the screen follows at once
+
+
+async def test_keys_work_after_joining_without_a_click(server, browser):
+    """Issue 32: after joining, the terminal has the keyboard at once (keys did nothing until a click)."""
+    served = server()
+    tab = Tab(await browser.new_page())
+    await tab.open(served.port)
+    assert await tab.shows("24.7041")
+    mark = len(tab.seen)
+    await tab.page.keyboard.press("n")  # no click first
+    assert await tab.shows("lesson 1 ", since=mark, timeout=10), tab.text(mark)[-500:]
