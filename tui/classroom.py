@@ -18,7 +18,7 @@ import re
 import secrets
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from micrograd_tui.lessons.skills import BY_ID, SkillBook
@@ -200,7 +200,11 @@ def roster(data: Path, last_seen: dict[str, float], now: float | None = None,
         rows.append(Row(who["name"], f"{labels.get(current, '?')} {current}", len(finished & set(exercises)),
                         len(exercises), checks, max(0.0, now - seen), known, tuple(book.misses),
                         (presence or {}).get(folder.name, "not connected since the server started"), folder.name))
-    return sorted(rows, key=lambda r: r.name.lower())
+    rows.sort(key=lambda r: r.name.lower())
+    named = Counter(r.name.lower() for r in rows)
+    if any(n > 1 for n in named.values()):  # two Sams: each told apart by their session's first letters
+        rows = [replace(r, name=f"{r.name} ({r.folder[:4]})") if named[r.name.lower()] > 1 else r for r in rows]
+    return rows
 
 
 def _idle(seconds: float) -> str:

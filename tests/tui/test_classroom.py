@@ -193,3 +193,11 @@ def test_the_pacing_page_has_the_lessons_and_the_roster_says_the_hold(tmp_path):
     assert "Pacing: held at lesson 3" in classroom.roster_html([], "/x.csv", None, ("/teacher/t/pace", pace))
     assert classroom.write_pace(tmp_path, to="neuron")["hold"] == "value"  # "everyone to" keeps the hold
     assert classroom.write_pace(tmp_path)["hold"] is None  # release
+
+
+def test_two_learners_with_one_name_are_told_apart(tmp_path):
+    classroom.join(tmp_path / "sessions" / ("a1" * 20), "Sam")
+    classroom.join(tmp_path / "sessions" / ("b2" * 20), "sam")
+    classroom.join(tmp_path / "sessions" / ("c3" * 20), "Ada")
+    names = [r.name for r in classroom.roster(tmp_path, {})]
+    assert names == ["Ada", "Sam (a1a1)", "sam (b2b2)"]
