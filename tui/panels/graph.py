@@ -114,7 +114,7 @@ class GraphTree(Tree[NodeRef]):
     ]
 
     DEFAULT_CSS = """
-    GraphTree { height: 1fr; padding: 0; }
+    GraphTree { height: 1fr; padding: 0; overflow-x: hidden; }
     """
 
     def __init__(self, **kwargs):
