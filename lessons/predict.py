@@ -162,6 +162,15 @@ class Predictor:
         self._streak = 0
         return False, f"✗ {self.diagnose(v, given)}\n{self.line(v, given)}"
 
+    def right_first_time(self) -> int:
+        """How many nodes were answered right at the first try."""
+        tried: set[Value] = set()
+        right = 0
+        for v, how, _ in self.log:
+            right += v not in tried and how == "right"
+            tried.add(v)
+        return right
+
     def _fill(self, v: Value, how: str, given: float | None) -> None:
         v.grad = self.truth[v]
         self.log.append((v, how, given))

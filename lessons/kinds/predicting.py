@@ -16,7 +16,7 @@ from micrograd_tui.engine.graph import zero_grads
 
 from .. import skills
 from ..lab import Field, Lab
-from ..numtext import fmt, parse_number
+from ..numtext import NumberError, fmt, parse_number
 from ..predict import TOLERANCE, Predictor, Settings
 
 
@@ -72,7 +72,7 @@ class Predicting(Lab):
         if p.done:
             self.predictor = None
             shown = sum(1 for _, how, _ in p.log if how == "shown")
-            right_first = _right_first_time(p)
+            right_first = p.right_first_time()
             self.message = (f"{said}. Every grad is in: {right_first} of {len(p.order)} right at the first try"
                             + (f", {shown} shown" if shown else "") + ".")
             self.done = True
@@ -95,14 +95,18 @@ class Predicting(Lab):
                         "predicting is off: backward fills every grad at once ([[predict]] turns it on)")
 
 
-def _right_first_time(p: Predictor) -> int:
-    tried: set[Value] = set()
-    right = 0
-    for v, how, _ in p.log:
-        if v not in tried and how == "right":
-            right += 1
-        tried.add(v)
-    return right
+def judge(text: str, want: float, tags: set[str], asked: str) -> tuple[bool, float] | str:
+    """A typed number against the engine's: (right, the number) with the skills counted and a miss filed
+    for the teacher; or what is wrong with the text. Empty text is for the caller (it shows the answer)."""
+    try:
+        given = parse_number(text)
+    except NumberError as e:
+        return f"✗ {e}"
+    right = math.isclose(given, want, rel_tol=TOLERANCE, abs_tol=TOLERANCE)
+    skills.BOOK.record(tags, right)
+    if not right:
+        skills.BOOK.missed(asked, fmt(given))
+    return right, given
 
 
 class BeforeSwitch:
@@ -129,21 +133,17 @@ class BeforeSwitch:
     def submit_switch(self, text: str) -> bool:
         assert self.pending is not None
         action, asked, expected, skill = self.pending
-        given = None
-        if text.strip():
-            try:
-                given = parse_number(text)
-            except ValueError as e:
-                self.message = f"✗ {e}"
-                return False
+        if not text.strip():
+            self.pending = None
+            self.run_switch(action)
+            return True
+        judged = judge(text, expected, {skill}, asked)
+        if isinstance(judged, str):
+            self.message = judged
+            return False
+        right, given = judged
         self.pending = None
         self.run_switch(action)
-        if given is None:
-            return True
-        right = math.isclose(given, expected, rel_tol=TOLERANCE, abs_tol=TOLERANCE)
-        skills.BOOK.record({skill}, right)
-        if not right:
-            skills.BOOK.missed(asked, fmt(given))
         verdict = (f"✓ you predicted it: {asked} = {fmt(expected)}. " if right else
                    f"✗ you predicted {asked} = {fmt(given)}; it is {fmt(expected)}. ")
         self.message = verdict + self.message

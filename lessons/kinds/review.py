@@ -94,11 +94,7 @@ class ReviewLab(Predicting):
         assert p is not None
         ok = self.submit_prediction(text)
         if self.predictor is None:  # this item's grads are all in
-            tried: set = set()
-            for v, how, _ in p.log:
-                if v not in tried and how == "right":
-                    self.right_first += 1
-                tried.add(v)
+            self.right_first += p.right_first_time()
             self.asked += len(p.order)
             self.done = False
             self._next_item(self.message.split(". Every grad")[0] + ". Next: ")

@@ -8,11 +8,12 @@ from micrograd_tui.engine import Value
 from micrograd_tui.engine.graph import backward_steps, leaves, local_rule, op_text, topological_order
 
 from .. import skills
+from .predicting import judge
 from ..chainrule import local_factor
 from ..lab import FactsPanel, Field, GraphPanel, Lab, ListPanel, Panel
 from ..names import bracketed, name_of, value_names
-from ..numtext import NumberError, fmt, parse_number
-from ..predict import Settings, close
+from ..numtext import fmt
+from ..predict import Settings
 
 
 class Ask(NamedTuple):
@@ -98,15 +99,12 @@ class StepLab(Lab):
         c, want, v = ask.node, ask.want, ask.user
         said = f"{name_of(c, self.names)}.grad = {fmt(want)}"
         if text.strip():
-            try:
-                given = parse_number(text)
-            except NumberError as e:
-                self.message = f"✗ {e}"
+            judged = judge(text, want, {s for s in (skills.op_skill(v._op),) if s}, f"{name_of(c, self.names)}.grad")
+            if isinstance(judged, str):
+                self.message = judged
                 return False
-            right = close(given, want)
-            skills.BOOK.record({s for s in (skills.op_skill(v._op),) if s}, right)
+            right, given = judged
             if not right:
-                skills.BOOK.missed(f"{name_of(c, self.names)}.grad", fmt(given))
                 self.message = f"✗ not {fmt(given)} (type it again, or enter alone to see it)\n{self._line(ask, given)}"
                 return False
             said = "✓ " + said
