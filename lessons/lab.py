@@ -76,6 +76,8 @@ ACTIONS = {
     "download": "download your files (your workspace, zipped)",
     "predict": "predicting on/off: backward asks for each grad first",
     "network": "the network's neurons, or the loss curves",
+    "back": "show the step before (time travel)",
+    "forward": "show the step after, up to the present",
 }
 
 ACTION_MARK = re.compile(r"\[\[([a-z_]+)\]\]")  # how a message or prose names an action
@@ -179,6 +181,7 @@ class PlotPanel:
     ylabel: str = ""
     xlim: tuple[float, float] | None = None
     ylim: tuple[float, float] | None = None
+    vlines: tuple[float, ...] = ()  # x values marked with a vertical line (the step time travel shows)
 
 
 @dataclass(frozen=True)

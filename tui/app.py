@@ -25,7 +25,7 @@ from . import classroom
 from .footer import LabFooter
 from .help import HelpScreen
 from .palette import Lessons, OnceClosingPalette
-from .keys import ALL_KEYS, TYPING_KEYS, key_label, lab_action, typing_key, with_keys
+from .keys import ALL_KEYS, TYPING_KEYS, action_chars, key_label, lab_action, typing_key, with_keys
 from .lab_input import LabInput
 from .lab_view import NUMBER_START, LabChanged, LabView
 from .progress import Progress
@@ -502,7 +502,8 @@ class MicrogradApp(App):
                 event.stop()
                 event.prevent_default()
             return
-        if ch and ch in NUMBER_START and self.lab_view.type_into_field(ch):
+        if (ch and ch in NUMBER_START and ch not in action_chars(self.lab_view.lab.actions)
+                and self.lab_view.type_into_field(ch)):
             event.stop()
             event.prevent_default()
 

@@ -64,10 +64,12 @@ _LAB_KEYS: dict[str, tuple[str, str, bool]] = {
     "download": ("D", "Download", True),
     "predict": ("P", "Predict on/off", True),
     "network": ("N", "Network/curves", True),
+    "back": ("comma", "Step back", True),
+    "forward": ("full_stop", "Step fwd", True),
 }
 
 _DISPLAY = {"left_square_bracket": "[", "right_square_bracket": "]", "left_curly_bracket": "{", "right_curly_bracket": "}",
-            "greater_than_sign": ">"}
+            "greater_than_sign": ">", "comma": ",", "full_stop": "."}
 
 def _sentence(words: str) -> str:
     """An action's words as the help shows them: a capital first letter, unless the first word is a
@@ -104,6 +106,18 @@ TYPING_KEYS: list[Binding] = [
 ]
 
 ALL_KEYS: list[Binding] = APP_KEYS + LAB_KEYS + TYPING_KEYS
+
+
+def action_chars(actions) -> set[str]:
+    """The characters typed by the keys of these lab actions: in a lab with such an action the key acts, so
+    it does not start a number (the demo's ``.`` is time travel there; a number starts with a digit)."""
+    chars = set()
+    for action in actions:
+        key = _LAB_KEYS.get(action, ("", "", False))[0]
+        shown = _DISPLAY.get(key, key)
+        if len(shown) == 1:
+            chars.add(shown)
+    return chars
 
 
 def lab_action(binding: Binding) -> str | None:

@@ -61,11 +61,11 @@ class LabInput(Input):
         self.focus()
 
     async def _on_key(self, event: events.Key) -> None:
-        """A letter the field cannot hold (any but e in a number) is never text: it is the lab's key (h, a,
-        f ...), also after a wrong answer left the field focused; the field is left, keeping what it holds,
-        and the key acts."""
+        """A key the field cannot hold (a letter but e in a number, a comma, a bracket) is never text: it is
+        the lab's key (h, a, f, ``,`` ...), also after a wrong answer left the field focused; the field is
+        left, keeping what it holds, and the key acts."""
         ch = event.character
-        if self.restrict is not None and ch and ch.isalpha() and not self.takes(ch):
+        if self.restrict is not None and ch and ch.isprintable() and not ch.isspace() and not self.takes(ch):
             event.stop()
             event.prevent_default()  # Input's own handler would swallow it
             await self.app.run_action("leave_input")

@@ -9,12 +9,17 @@ weight is large, and its numbers are listed above the columns.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
-from textual.geometry import Region
 from textual.containers import Vertical, VerticalScroll
+from textual.geometry import Region, Size
 from textual.message import Message
+from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Static
 
 from micrograd_tui.lessons.lab import NetworkPanel
@@ -58,16 +63,20 @@ class NetworkView(Vertical, can_focus=True):
     def compose(self):
         yield Static("", id="network-detail")  # the picked neuron's numbers stay in view
         with VerticalScroll(can_focus=False):
-            yield Static("", id="network-body")
+            yield NetworkBody(id="network-body")
 
     def on_mount(self) -> None:
         self.focus()  # it came with [[network]]: the arrows are for it now
 
     def update_panel(self, panel: NetworkPanel) -> None:
-        moved = self.panel is None or self.panel.selected != panel.selected
+        before = self.panel
+        moved = before is None or before.selected != panel.selected
+        # The same net with new numbers keeps every size: the screen is repainted, not laid out again
+        # (a layout per frame cost more than the maps themselves while training).
+        same_shape = before is not None and _shape(before) == _shape(panel)
         self.panel = panel
-        self.query_one("#network-detail", Static).update(detail_text(panel))
-        self.query_one("#network-body", Static).update(draw(panel))
+        self.query_one("#network-detail", Static).update(detail_text(panel), layout=not same_shape)
+        self.query_one(NetworkBody).show(draw(panel), layout=not same_shape)
         if moved:
             column, index = panel.selected
             top = _offset(panel, column) + index * CELL
@@ -87,28 +96,72 @@ class NetworkView(Vertical, can_focus=True):
             self.post_message(self.Picked(new_column, new_index))
 
 
+class NetworkBody(Widget):
+    """The columns and their gutters, drawn as strips of segments: a Static would turn each of its many
+    styles into Textual's own on every frame, which cost more than computing the maps."""
+
+    DEFAULT_CSS = "NetworkBody { width: auto; height: auto; }"
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._strips: list[Strip] = []
+        self._width = 0
+
+    def show(self, lines: list[list[Segment]], layout: bool) -> None:
+        self._strips = [Strip(line) for line in lines]
+        self._width = max((s.cell_length for s in self._strips), default=0)
+        self.refresh(layout=layout)
+
+    def render_line(self, y: int) -> Strip:
+        if y < len(self._strips):
+            return self._strips[y]
+        return Strip.blank(self._width)
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return self._width
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._strips)
+
+
+def _shape(p: NetworkPanel) -> tuple:
+    """What the panel's size on screen depends on."""
+    return (tuple(len(names) for names in p.names), p.cols, p.rows, bool(p.title), len(p.detail),
+            tuple(len(value) > 40 for _, value in p.detail))
+
+
 def _offset(p: NetworkPanel, column: int) -> int:
     """The text row where a column's first neuron starts: under the column's title."""
     return 1
 
 
-def _map_rows(values: tuple[float, ...], cols: int, rows: int, scale: float) -> list[Text]:
+def _map_rows(values: tuple[float, ...], cols: int, rows: int, scale: float) -> list[list[Segment]]:
     """A neuron's map as rows of half blocks: each cell two samples, the upper the foreground."""
     out = []
     for j in range(0, rows, 2):
-        line = Text()
+        line = []
         for i in range(cols):
             top = values[j * cols + i] / scale
             bottom = values[(j + 1) * cols + i] / scale if j + 1 < rows else top
-            line.append("▀", Style(color=COLOURS[_shade(top)], bgcolor=COLOURS[_shade(bottom)]))
+            line.append(Segment("▀", _half(_shade(top), _shade(bottom))))
         out.append(line)
     return out
 
 
-def _edge(w: float, strongest: float) -> Text:
+@lru_cache(maxsize=None)
+def _half(top: int, bottom: int) -> Style:
+    """A half-block cell's style for two shades (a few hundred at most, made once)."""
+    return Style(color=COLOURS[top], bgcolor=COLOURS[bottom])
+
+
+_HEAVY = {sign: Style(color=_rgb(POSITIVE if sign else NEGATIVE)) for sign in (True, False)}
+_DIM, _PLAIN = Style(dim=True), Style()
+_NAME = {picked: Style(bold=picked, reverse=picked) for picked in (True, False)}
+
+
+def _edge(w: float, strongest: float) -> list[Segment]:
     heavy = strongest and abs(w) >= strongest / 2
-    colour = _rgb(POSITIVE if w > 0 else NEGATIVE)
-    return Text("━━" if heavy else "──", Style(color=colour))
+    return [Segment("━━" if heavy else "──", _HEAVY[w > 0])]
 
 
 def detail_text(p: NetworkPanel) -> Text:
@@ -122,25 +175,26 @@ def detail_text(p: NetworkPanel) -> Text:
     return out
 
 
-def draw(p: NetworkPanel) -> Text:
-    """The whole panel as text: the picked neuron's numbers, then the columns and their gutters."""
+def draw(p: NetworkPanel) -> list[list[Segment]]:
+    """The columns and their gutters, line by line, as segments (the picked neuron's numbers are apart)."""
     width = LABEL + p.cols
     tallest = 1 + max(len(names) for names in p.names) * CELL
-    grid = [[Text(" " * width) for _ in range(tallest)] for _ in p.names]
+    blank = [Segment(" " * width)]
+    grid = [[blank] * tallest for _ in p.names]
     last = len(p.names) - 1
     for c, names in enumerate(p.names):
         title = "inputs" if c == 0 else "output" if c == last else f"layer {c - 1}"
-        grid[c][0] = Text(title.center(width)[:width], Style(dim=True))
+        grid[c][0] = [Segment(title.center(width)[:width], _DIM)]
         for n, name in enumerate(names):
             values = p.maps[c][n]
             scale = max(1e-9, max(abs(v) for v in values))  # each map on its own scale: its pattern shows
-            picked = (c, n) == p.selected
             rows = _map_rows(values, p.cols, p.rows, scale)
             top = _offset(p, c) + n * CELL
-            grid[c][top] = Text(name.rjust(LABEL - 1) + " ", Style(bold=picked, reverse=picked)) + rows[0]
+            grid[c][top] = [Segment(name.rjust(LABEL - 1) + " ", _NAME[(c, n) == p.selected])] + rows[0]
             for r, line in enumerate(rows[1:], 1):
-                grid[c][top + r] = Text(" " * LABEL) + line
-    gutters = [[Text(" " * GUTTER) for _ in range(tallest)] for _ in p.names[1:]]
+                grid[c][top + r] = [Segment(" " * LABEL)] + line
+    gap = [Segment(" " * GUTTER)]
+    gutters = [[gap] * tallest for _ in p.names[1:]]
     column, index = p.selected
     edges = p.grads if p.grads is not None else p.weights  # a step's backward beat draws the grads
     if column >= 1:  # into the picked neuron, from each of the layer before
@@ -153,11 +207,12 @@ def draw(p: NetworkPanel) -> Text:
         strongest = max(abs(w) for w in weights)
         for n, w in enumerate(weights):
             gutters[column][_offset(p, column + 1) + n * CELL] = _edge(w, strongest)
-    out = Text()
+    out = []
     for r in range(tallest):
+        line: list[Segment] = []
         for c in range(len(p.names)):
-            out.append_text(grid[c][r])
+            line += grid[c][r]
             if c < len(gutters):
-                out.append_text(gutters[c][r])
-        out.append("\n")
+                line += gutters[c][r]
+        out.append(line)
     return out

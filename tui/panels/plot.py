@@ -104,6 +104,8 @@ class LabPlot(PlotextPlot):
             draw = plt.scatter if s.scatter else plt.plot
             draw([p[0] for p in pts], [p[1] for p in pts], **kw)
             drawn = True
+        for x in panel.vlines:
+            plt.vline(x, color=ROLE_COLOURS.get("mark"))
         if panel.xlim:
             plt.xlim(*panel.xlim)
         if panel.ylim:

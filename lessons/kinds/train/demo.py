@@ -25,6 +25,7 @@ from ...lab import (PICKED, Deliver, FactsPanel, Field, GraphPanel, NetworkPanel
 from ...numtext import fmt
 from .lab import TrainLab
 from .network import layer_outputs, network_panel
+from .past import Past
 from .protocol import Line, Start
 from .settings import (ACTIVATIONS, ENGINES, BIG_RUN, DATA_CHOICES, LAYER_CHARS, LIVE_BATCH, LOSS_NAMES, MAX_WIDTH, Knob,
                        TrainSettings, parse_layers, show_layers)
@@ -44,13 +45,15 @@ class DemoLab(TrainLab):
         super().__init__(settings, seed)
         self.controls[3:3] = ["layers", "activation"] + (["loss"] if len(settings.losses) > 1 else [])
         self.controls.append("engine")  # scalars or tensors (the batched path), beside steps/s
-        self.actions = (self.actions - {"zero_grad"}) | {"dataset", "point", "prev_var", "share", "network"}
+        self.actions = (self.actions - {"zero_grad"}) | {"dataset", "point", "prev_var", "share", "network", "back",
+                                                         "forward"}
         self.shows = frozenset({FactsPanel, PlotPanel, GraphPanel, SurfacePanel, NetworkPanel})
         self.show_network = False  # the network panel in the loss curves' place ([[network]] switches)
         self.beat = 0  # with the network shown, a paused step goes in four beats: 1 forward ... 4 update
         self._beat_loss: Value | None = None
         self._beat_grads: list[float] = []  # each parameter's grad before the backward beat (zero_grad off keeps them)
         self.neuron = (1, 0)  # (column, neuron) the network panel's cursor is on: the inputs are column 0
+        self.viewing: int | None = None  # an earlier step shown instead of the present (time travel)
         self.one_field = True
 
     @property
@@ -79,7 +82,44 @@ class DemoLab(TrainLab):
 
     def on_run(self) -> None:
         self._leave_beats()
+        self._to_present()
         super().on_run()
+
+    # --- time travel ---------------------------------------------------------------------
+
+    def _to_present(self) -> None:
+        if self.viewing is not None:
+            self.viewing = None
+            self.snap = self.snapshot(score=False)
+
+    def on_back(self) -> None:
+        self._travel(-1)
+
+    def on_forward(self) -> None:
+        self._travel(1)
+
+    def _travel(self, by: int) -> None:
+        """Show the step before or after the one shown: the surface, the network, the point's graph and the
+        curves' marker as they were then. Training (running or not) stays in the present."""
+        if not self.has_plane:
+            self.message = "the lecture's four points have no plane to draw: time travel shows the demo's datasets"
+            return
+        self._leave_beats()
+        now = self.trainer.k
+        at = (now if self.viewing is None else self.viewing) + by
+        if at >= now:
+            self._to_present()
+            self.message = f"the present: step {now}" + ("" if by < 0 or self.want_run else "; [[run]] goes on from here")
+            return
+        first = self.past.first
+        if at < first:
+            self.message = f"step {first} is as far back as this run goes"
+            at = first
+        else:
+            self.message = (f"step {at} of the past ({at - now:+d}): the surface, the network and the point's graph as "
+                            f"they were; [[back]] / [[forward]] move, [[run]] goes on from step {now}")
+        self.viewing = at
+        self.snap = self.snapshot(score=False)
 
     def _leave_beats(self) -> None:
         """A step left half way (a run, a reset): the grads as they were before its backward beat."""
@@ -90,6 +130,10 @@ class DemoLab(TrainLab):
 
     def snap_reset(self) -> None:
         self.beat, self._beat_loss = 0, None  # a new run: no step under way
+        self.viewing = None
+        self.past = Past(self.setup(), len(self.trainer.model.parameters()))
+        self.past.keep(self.trainer.state())
+        self._view_cache: tuple[int, tuple[int, int, tuple[float, ...]]] | None = None
         # what the surface shows of the data: fixed for a run, so worked out once here
         self.box = data_box(self.trainer.xs + self.test_xs) if self.has_plane else None
         self.surface_points = tuple(SurfacePoint(x[0], x[1], y, test) for x, y, test in self._all_points())
@@ -120,9 +164,15 @@ class DemoLab(TrainLab):
                 self.snap = self.snapshot()
 
     def snapshot(self, score: bool = True) -> TrainSnapshot:
-        """What the screen shows, copied. ``score=False`` keeps the surface the child last scored."""
+        """What the screen shows, copied. ``score=False`` keeps the surface the child last scored. While an
+        earlier step is viewed, the surface is that step's."""
         if not self.has_plane:
             return super().snapshot(score)
+        if self.viewing is not None and self.grid:
+            if self._view_cache is None or self._view_cache[0] != self.viewing or self._view_cache[1][:2] != self.grid:
+                model = self.past.at(self.viewing).model
+                self._view_cache = (self.viewing, (*self.grid, tuple(surface(model, self.box, *self.grid))))
+            return self._snapshot(surface=self._view_cache[1])
         t = self.trainer
         if score and self.grid and (self._surface_cache is None or self._surface_cache[0] != t.k
                                     or self._surface_cache[1][:2] != self.grid):
@@ -137,6 +187,19 @@ class DemoLab(TrainLab):
     def child_start(self) -> Start:
         grid = self.grid if self.has_plane and self.grid else None
         return Start(self.setup(), self.trainer.state(), self._value("speed", 0), grid, predictions=False)
+
+    def step(self) -> None:
+        super().step()
+        self.past.keep(self.trainer.state())
+
+    def take_lines(self, lines: list[Line], problem: str, final: bool) -> None:
+        for line in lines:
+            self.past.keep(line.state)
+        super().take_lines(lines, problem, final)
+
+    def model(self):
+        """The net as the screen shows it: now, or at the step being viewed."""
+        return self.past.at(self.viewing).model if self.viewing is not None else self.trainer.model
 
     def take_scores(self, line: Line) -> None:
         super().take_scores(line)
@@ -155,7 +218,7 @@ class DemoLab(TrainLab):
         """The chosen point's loss term, built by the model's own forward pass on a copy of its
         parameters (so training's grads are untouched), each neuron's output labelled."""
         assert self.point is not None
-        model = copy.deepcopy(self.trainer.model)
+        model = copy.deepcopy(self.model())
         x, y, test = self._all_points()[self.point]
         acts: list[Value] = [Value(xi, f"x{i}") for i, xi in enumerate(x)]
         for li, layer in enumerate(model.layers):
@@ -333,7 +396,9 @@ class DemoLab(TrainLab):
             if self.beat and point is None:
                 point = self._all_points()[0][0]
             title = f"step {self.trainer.k + (self.beat < 4)}, beat {self.beat} of 4: {self.BEATS[self.beat - 1]}" if self.beat else ""
-            shown.append(network_panel(self.trainer.model, self.box, self.neuron, point, grads=self.beat == 3,
+            if self.viewing is not None:
+                title = f"as it was at step {self.viewing}"
+            shown.append(network_panel(self.model(), self.box, self.neuron, point, grads=self.beat == 3,
                                        title=title))
         else:
             shown.append(self._plot())
@@ -345,6 +410,7 @@ class DemoLab(TrainLab):
     def on_step(self) -> None:
         """With the network shown and the run paused, a step goes in four beats, one a press: the picked
         point forward through the net, its loss, backward (the edges show the grads), the update."""
+        self._to_present()
         if not (self.show_network and self.has_plane) or self.finished:
             self.beat = 0
             super().on_step()
@@ -416,6 +482,8 @@ class DemoLab(TrainLab):
                  ("none (test 0%)" if self.has_plane else "no test set")),
                 ("data", f"{self.dataset or 'lecture'} {len(t.xs)}+{len(self.test_xs)}"),
                 ("params", f"{len(t.model.parameters())} seed {self.seed}")]
+        if self.viewing is not None:
+            rows.insert(1, ("viewing", f"step {self.viewing} ({self.viewing - s.k:+d})"))
         current = self.controls[self.selected]
         for name in self.controls:
             knob = self.knobs.get(name)
@@ -446,7 +514,9 @@ class DemoLab(TrainLab):
             stride = self.stride(len(s.losses))
             series.append(Series(steps, [a * 100 for a in s.accuracies[::stride]], "accuracy %",
                                  role="good", marker="·", axis="right"))
-        return PlotPanel("loss and accuracy by step", tuple(series), xlabel="step")
+        viewed = (self.viewing,) if self.viewing is not None else ()  # time travel's step, marked with a line
+        return PlotPanel("loss and accuracy by step", tuple(series), xlabel="step" + (
+            f" (│ marks step {self.viewing})" if viewed else ""), vlines=viewed)
 
     def _surface(self) -> SurfacePanel:
         s = self.snap
@@ -456,7 +526,8 @@ class DemoLab(TrainLab):
                                      "[[dataset]] picks another dataset")
         assert self.box is not None
         cols, rows, scores = s.surface if s.surface is not None else (0, 0, ())
-        return SurfacePanel(self.dataset or "", cols, rows, scores, *self.box, self.surface_points, self.point)
+        title = (self.dataset or "") + (f" at step {self.viewing}" if self.viewing is not None else "")
+        return SurfacePanel(title, cols, rows, scores, *self.box, self.surface_points, self.point)
 
 
 def _json_number(x: float) -> float | None:
