@@ -191,8 +191,8 @@ def draw(p: NetworkPanel) -> list[list[Segment]]:
             rows = _map_rows(values, p.cols, p.rows, scale)
             top = _offset(p, c) + n * CELL
             grid[c][top] = [Segment(name.rjust(LABEL - 1) + " ", _NAME[(c, n) == p.selected])] + rows[0]
-            for r, line in enumerate(rows[1:], 1):
-                grid[c][top + r] = [Segment(" " * LABEL)] + line
+            for r, row in enumerate(rows[1:], 1):
+                grid[c][top + r] = [Segment(" " * LABEL)] + row
     gap = [Segment(" " * GUTTER)]
     gutters = [[gap] * tallest for _ in p.names[1:]]
     column, index = p.selected
