@@ -34,7 +34,7 @@ def available() -> bool:
 
 class BatchedLoss:
     """``model``'s loss and gradients over the points ``xs`` with labels ``ys``, as a Trainer of loss
-    ``kind`` (mse, squared or svm) with ``l2``/``l1`` regularisation computes them, one batch at a time."""
+    ``kind`` (mse, squared, svm, bce or nll) with ``l2``/``l1`` regularisation computes them, one batch at a time."""
 
     def __init__(self, model: MLP, xs: Sequence[Sequence[float]], ys: Sequence[float], kind: str,
                  l2: float = 0.0, l1: float = 0.0):
@@ -59,13 +59,14 @@ class BatchedLoss:
             at += nout * (nin + 1)
         return ws, bs, flat
 
-    def scores(self, xs: Sequence[Sequence[float]] | None = None) -> Any:
-        """The first output at each point (the whole batch by default), as an array."""
+    def scores(self, xs: Sequence[Sequence[float]] | None = None, every_output: bool = False) -> Any:
+        """The first output at each point (the whole batch by default), as an array; ``every_output``:
+        a row of every output a point."""
         ws, bs, _ = self._arrays()
         a = self.X if xs is None else np.asarray(xs, dtype=float)
         for w, b, act in zip(ws, bs, self.acts):
             a = _act(a @ w.T + b, act)
-        return a[:, 0]
+        return a if every_output else a[:, 0]
 
     def run(self, xs: Sequence[Sequence[float]] | None = None,
             ys: Sequence[float] | None = None) -> tuple[float, Any, Any]:
@@ -80,7 +81,22 @@ class BatchedLoss:
             outs.append(a)
         y = self.y if ys is None else np.asarray(ys, dtype=float)
         s, n = a[:, 0], len(y)
-        if self.kind == "svm":
+        da = np.zeros_like(a)
+        if self.kind == "nll":  # softmax: each row's log-sum-exp less its class's output, from the row's largest
+            shifted = a - a.max(axis=1, keepdims=True)
+            e = np.exp(shifted)
+            total = e.sum(axis=1)
+            cls = y.astype(int)
+            data = float((np.log(total) - shifted[np.arange(n), cls]).sum()) / n
+            da = e / total[:, None]
+            da[np.arange(n), cls] -= 1.0
+            da /= n
+            s = a
+        elif self.kind == "bce":  # mean softplus(-y·s), its slope sigmoid(-y·s)
+            z = -y * s
+            data = float(np.logaddexp(0.0, z).sum()) / n
+            ds = -y * (0.5 * (1.0 + np.tanh(0.5 * z))) / n
+        elif self.kind == "svm":
             margin = 1.0 - y * s
             data = float(np.maximum(margin, 0.0).sum()) / n
             ds = np.where(margin > 0, -y, 0.0) / n
@@ -96,8 +112,8 @@ class BatchedLoss:
         if self.l1:
             loss += self.l1 * float(np.abs(flat).sum())
         grads_by_layer = []
-        da = np.zeros_like(a)
-        da[:, 0] = ds
+        if self.kind != "nll":
+            da[:, 0] = ds
         for i in range(len(ws) - 1, -1, -1):
             dz = da * _dact(outs[i], self.acts[i])
             grads_by_layer.append((dz.T @ inputs[i], dz.sum(axis=0)))

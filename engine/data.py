@@ -1,6 +1,7 @@
 """Small datasets, made here from a seed (no NumPy, no scikit-learn).
 
-Labels are -1 and +1, as the SVM loss of the original demo wants them.
+Labels are -1 and +1, as the SVM loss of the original demo wants them; a set of more than two
+classes (``CLASSES``) labels them 0, 1, 2 ..., as softmax's negative log-likelihood wants them.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ import math
 import random
 
 __all__ = ["LECTURE_XS", "LECTURE_YS", "lecture_dataset", "make_moons", "make_circles", "make_xor", "make_blobs",
-           "make_spiral", "make_dataset", "default_noise", "DATASETS"]
+           "make_spiral", "make_blobs3", "make_spiral3", "make_dataset", "default_noise", "classes", "DATASETS",
+           "CLASSES"]
 
 # The lecture's four samples of three inputs, and the targets it wants.
 LECTURE_XS = ((2.0, 3.0, -1.0), (3.0, -1.0, 0.5), (0.5, 1.0, 1.0), (1.0, 1.0, -1.0))
@@ -110,6 +112,34 @@ def make_spiral(n: int = 100, noise: float = 0.05, seed: int | None = 1337):
     return _shuffled(points, labels, rng)
 
 
+def make_blobs3(n: int = 150, noise: float = 0.35, seed: int | None = 1337):
+    """Three Gaussian clouds a third of a turn apart round (0, 0), labelled 0, 1 and 2."""
+    rng = random.Random(seed)
+    points: list[list[float]] = []
+    labels: list[float] = []
+    for i in range(n):
+        c = i % 3
+        t = 2 * math.pi * c / 3 + math.pi / 2
+        points.append([math.cos(t) + rng.gauss(0.0, noise), math.sin(t) + rng.gauss(0.0, noise)])
+        labels.append(float(c))
+    return _shuffled(points, labels, rng)
+
+
+def make_spiral3(n: int = 150, noise: float = 0.1, seed: int | None = 1337):
+    """Three spiral arms wound round (0, 0), labelled 0, 1 and 2 (the classic softmax exercise)."""
+    rng = random.Random(seed)
+    points: list[list[float]] = []
+    labels: list[float] = []
+    for c in range(3):
+        count = n // 3 + (1 if c < n % 3 else 0)
+        for i in range(count):
+            r = (i + 1) / count
+            t = c * 2 * math.pi / 3 + 1.5 * math.pi * r + rng.gauss(0.0, noise)
+            points.append([r * math.sin(t), r * math.cos(t)])
+            labels.append(float(c))
+    return _shuffled(points, labels, rng)
+
+
 def default_noise(name: str) -> float:
     """The spread a dataset is made with when none is asked for (0 for an unknown name)."""
     make = DATASETS.get(name)
@@ -123,4 +153,10 @@ def make_dataset(name: str, n: int, noise: float | None = None, seed: int | None
 
 
 DATASETS = {"moons": make_moons, "circles": make_circles, "xor": make_xor, "blobs": make_blobs,
-            "spiral": make_spiral}
+            "spiral": make_spiral, "blobs3": make_blobs3, "spiral3": make_spiral3}
+CLASSES = {"blobs3": 3, "spiral3": 3}  # the sets of more than two classes; the rest have two (-1 and +1)
+
+
+def classes(name: str | None) -> int:
+    """How many classes a dataset's labels name (2 for the two-class sets and the lecture's points)."""
+    return CLASSES.get(name or "", 2)

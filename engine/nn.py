@@ -148,8 +148,9 @@ class MLP(Module):
         out = self.activations(x)[-1]
         return out[0] if len(out) == 1 else out
 
-    def predict_many(self, points: Sequence[Sequence[float]]) -> list[float]:
-        """The first output at each of many points, on plain floats: :meth:`predict`'s numbers, faster.
+    def predict_many(self, points: Sequence[Sequence[float]], every_output: bool = False) -> list:
+        """The first output at each of many points (``every_output``: each point's list of outputs), on plain
+        floats: :meth:`predict`'s numbers, faster.
 
         Each layer's weights are read out once, and each weighted sum is ``sum(map(mul, w, x), b)``,
         which adds in the same order as a Neuron does (b + w0*x0 + w1*x1 + ...); Python 3.12 and newer
@@ -166,7 +167,7 @@ class MLP(Module):
                     x = [math.tanh(s) for s in sums]
                 else:
                     x = sums
-            out.append(x[0])
+            out.append(x if every_output else x[0])
         return out
 
     def __repr__(self) -> str:

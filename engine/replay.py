@@ -25,7 +25,7 @@ from .value import Value, topological_order
 __all__ = ["Tape"]
 
 # op codes
-_LEAF, _ADD, _ADDK, _MUL, _MULK, _POW, _TANH, _EXP, _RELU, _LOG, _SIGMOID = range(11)
+_LEAF, _ADD, _ADDK, _MUL, _MULK, _POW, _TANH, _EXP, _RELU, _LOG, _SIGMOID, _SOFTPLUS = range(12)
 
 
 class Tape:
@@ -104,6 +104,13 @@ class Tape:
             elif code == _LOG:
                 data[i] = math.log(x)
                 da[i] = 1 / x
+            elif code == _SOFTPLUS:
+                data[i] = max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+                if x >= 0:
+                    da[i] = 1 / (1 + math.exp(-x))
+                else:
+                    e = math.exp(x)
+                    da[i] = e / (1 + e)
             else:  # _SIGMOID
                 if x >= 0:
                     s = 1 / (1 + math.exp(-x))
@@ -147,7 +154,7 @@ def _code(v: Value) -> int:
         return _MUL if v._b is not None else _MULK
     if op.startswith("**"):
         return _POW
-    codes = {"tanh": _TANH, "exp": _EXP, "ReLU": _RELU, "log": _LOG, "sigmoid": _SIGMOID}
+    codes = {"tanh": _TANH, "exp": _EXP, "ReLU": _RELU, "log": _LOG, "sigmoid": _SIGMOID, "softplus": _SOFTPLUS}
     if op not in codes:
         raise ValueError(f"cannot record op {op!r}")
     return codes[op]

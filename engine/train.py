@@ -19,6 +19,9 @@ __all__ = [
     "mse_loss",
     "svm_loss",
     "margin_loss",
+    "bce_loss",
+    "nll_loss",
+    "point_term",
     "accuracy",
     "demo_learning_rate",
     "decayed_learning_rate",
@@ -58,7 +61,47 @@ def svm_loss(scores: Sequence[Value], ys: Sequence[float], params: Sequence[Valu
     return margin_loss(scores, ys) + alpha * value_sum([p * p for p in params])
 
 
-LOSSES = ("mse", "squared", "svm")  # the lecture's sum of squares, its mean, the demo's max-margin
+# the lecture's sum of squares, its mean, the demo's max-margin, binary cross-entropy, and softmax with the
+# negative log-likelihood for more than two classes (labels 0, 1, 2 ...; one output per class)
+LOSSES = ("mse", "squared", "svm", "bce", "nll")
+CLASS_LOSSES = ("nll",)  # the losses whose net has an output per class
+
+
+def bce_loss(scores: Sequence[Value], ys: Sequence[float]) -> Value:
+    """Binary cross-entropy on labels -1 and +1: mean(-log sigmoid(y·score)), as mean(softplus(-y·score))."""
+    terms = [(-yi * si).softplus() for yi, si in zip(ys, scores)]
+    return value_sum(terms) * (1.0 / len(terms))
+
+
+def nll_term(outs: Sequence[Value], y: float) -> Value:
+    """One point's softmax cross-entropy: -log(softmax(outs)[y]) = log(Σ e^(o_j)) - o_y, exercise 15.2's
+    formula. Libraries subtract the largest output first so e^ cannot overflow; that number changes every
+    step, so a graph with it could not be recorded and replayed. Here an output past ~709 raises
+    OverflowError, which a Trainer takes as the run diverging."""
+    return value_sum([o.exp() for o in outs]).log() - outs[int(y)]
+
+
+def _float_nll(outs: Sequence[float], y: float) -> float:
+    m = max(outs)  # on plain numbers the shift costs nothing: a held-out loss is always finite
+    return math.log(sum(math.exp(o - m) for o in outs)) - (outs[int(y)] - m)
+
+
+def point_term(kind: str, score, y: float) -> Value:
+    """One point's term of a loss of this kind, before the mean and any regulariser: ``score`` is its
+    output (a Value), or with softmax (nll) the list of its outputs."""
+    if kind == "nll":
+        return nll_term(score, y)
+    if kind == "svm":
+        return (1 + -y * score).relu()
+    if kind == "bce":
+        return (-y * score).softplus()
+    return (score - y) ** 2
+
+
+def nll_loss(scores: Sequence[Sequence[Value]], ys: Sequence[float]) -> Value:
+    """The mean of each point's softmax cross-entropy (its outputs, its class 0, 1, 2 ...)."""
+    terms = [nll_term(outs, yi) for yi, outs in zip(ys, scores)]
+    return value_sum(terms) * (1.0 / len(terms))
 
 
 def squared_loss(scores: Sequence[Value], ys: Sequence[float]) -> Value:
@@ -82,6 +125,10 @@ def float_loss(kind: str, scores: Sequence[float], ys: Sequence[float], params: 
     """The loss a Trainer of this kind would report, on plain floats (for held-out points)."""
     if kind == "svm":
         data = sum(max(0.0, 1 - y * s) for y, s in zip(ys, scores)) / len(scores)
+    elif kind == "bce":
+        data = sum(Value(-y * s).softplus().data for y, s in zip(ys, scores)) / len(scores)
+    elif kind == "nll":
+        data = sum(_float_nll(outs, y) for y, outs in zip(ys, scores)) / len(scores)
     elif kind == "squared":
         data = sum((s - y) ** 2 for y, s in zip(ys, scores)) / len(scores)
     else:
@@ -89,10 +136,15 @@ def float_loss(kind: str, scores: Sequence[float], ys: Sequence[float], params: 
     return data + l2 * sum(p * p for p in params) + l1 * sum(abs(p) for p in params)
 
 
-def accuracy(scores: Sequence[Value | float], ys: Sequence[float]) -> float:
-    """The fraction of samples whose score has the sign of the label."""
+def accuracy(scores: Sequence, ys: Sequence[float]) -> float:
+    """The fraction of samples whose score has the sign of the label; with an output per class (a list
+    each), whose largest output is the label's class."""
     hits = 0
     for yi, si in zip(ys, scores):
+        if isinstance(si, (list, tuple)):
+            outs = [o.data if isinstance(o, Value) else o for o in si]
+            hits += max(range(len(outs)), key=outs.__getitem__) == int(yi)
+            continue
         s = si.data if isinstance(si, Value) else si
         hits += (yi > 0) == (s > 0)
     return hits / len(ys)
@@ -107,6 +159,11 @@ def decayed_learning_rate(k: int, steps: int, lr0: float = 1.0, decay: float = 0
     """lr0 at the first step, falling in a straight line to lr0·(1 - decay) at the last (never below 0);
     ``lr0=1, decay=0.9`` is the original demo's schedule, to the bit."""
     return max(lr0 * (1.0 - decay * k / steps), 0.0)
+
+
+def _data(scores: Sequence) -> list:
+    """The numbers of a forward pass's scores: one a point, or a list a point with an output per class."""
+    return [[o.data for o in s] if isinstance(s, list) else s.data for s in scores]
 
 
 class Step(NamedTuple):
@@ -172,6 +229,7 @@ class Trainer:
         self.replay = replay
         self._tape: Tape | None = None
         self._score_slots: list[int] = []
+        self._outputs = 0  # outputs a point on the recorded graph: 0 for one score, else one per class
         # ``batched``: a full batch's loss and grads as array operations (engine/batched.py, numpy), the
         # same numbers to rounding; the Values keep the parameters and receive the grads.
         self.batched = batched
@@ -196,6 +254,10 @@ class Trainer:
         # with l2 = alpha and no l1, the very graph of svm_loss (the original demo's, to the bit)
         if self.loss_kind == "svm":
             data = margin_loss(scores, ys)
+        elif self.loss_kind == "bce":
+            data = bce_loss(scores, ys)
+        elif self.loss_kind == "nll":
+            data = nll_loss(scores, ys)
         elif self.loss_kind == "squared":
             data = squared_loss(scores, ys)
         else:
@@ -208,18 +270,24 @@ class Trainer:
         # collector keeps it from scanning that graph again and again.
         with gc_paused():
             xb, yb = self._batch()
-            if self.batched:
-                loss_data, score_data = self._batched(xb, yb)
-            elif self.replay and xb is self.xs:
-                loss_data, score_data = self._replayed()
-            else:
-                loss, scores = self.forward(xb, yb)
-                if self.zero_grad:
-                    for p in self._params:
-                        p.grad = 0.0
-                loss.backward()
-                loss_data, score_data = loss.data, [s.data for s in scores]
-                del loss, scores  # free the graph while the collector is still paused
+            try:
+                if self.batched:
+                    loss_data, score_data = self._batched(xb, yb)
+                elif self.replay and xb is self.xs:
+                    loss_data, score_data = self._replayed()
+                else:
+                    loss, scores = self.forward(xb, yb)
+                    if self.zero_grad:
+                        for p in self._params:
+                            p.grad = 0.0
+                    loss.backward()
+                    loss_data, score_data = loss.data, _data(scores)
+                    del loss, scores  # free the graph while the collector is still paused
+            except OverflowError:  # a number past a float's range (e^710): the run has diverged
+                step = Step(self.k, math.inf, 0.0, self.lr_at(self.k))
+                self.history.append(step)
+                self.k += 1
+                return step
             lr = self.lr_at(self.k)
             for p in self._params:
                 p.data -= lr * p.grad
@@ -254,18 +322,21 @@ class Trainer:
         if tape is None:
             loss, scores = self.forward()
             tape = self._tape = Tape(loss, self._params)
-            self._score_slots = tape.slots(scores)
+            self._outputs = len(scores[0]) if isinstance(scores[0], list) else 0
+            self._score_slots = tape.slots([o for s in scores for o in s] if self._outputs else scores)
             del loss, scores  # the tape has what it needs; this step's numbers are already in it
         else:
             tape.forward()
         tape.backward(accumulate=not self.zero_grad)
         data = tape.data
-        return data[tape.root], [data[i] for i in self._score_slots]
+        flat = [data[i] for i in self._score_slots]
+        k = self._outputs
+        return data[tape.root], [flat[i:i + k] for i in range(0, len(flat), k)] if k else flat
 
     def measure(self, xs: Sequence[Sequence[float]], ys: Sequence[float]) -> tuple[float, float]:
         """(loss, accuracy) on other points (held out), the loss as this trainer measures its own,
         with the same regularisation; no graph is built."""
-        scores = self.model.predict_many(xs)
+        scores = self.model.predict_many(xs, every_output=self.loss_kind in CLASS_LOSSES)
         loss = float_loss(self.loss_kind, scores, ys, [p.data for p in self._params], self.l2, self.l1)
         return loss, accuracy(scores, ys)
 

@@ -157,6 +157,18 @@ class Value:
             s = e / (1 + e)
         return Value(s, "", self, None, "sigmoid", s * (1 - s))
 
+    def softplus(self):
+        """log(1 + e^x), computed so it never overflows; its slope is sigmoid(x). -log(sigmoid(z)) is
+        softplus(-z): binary cross-entropy's term, with no log of 0 however wrong the score."""
+        x = self.data
+        data = max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+        if x >= 0:
+            slope = 1 / (1 + math.exp(-x))
+        else:
+            e = math.exp(x)
+            slope = e / (1 + e)
+        return Value(data, "", self, None, "softplus", slope)
+
     # --- the rest are written with the ones above, as in the lecture -------
 
     def __neg__(self):  # -self

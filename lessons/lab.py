@@ -76,6 +76,9 @@ ACTIONS = {
     "download": "download your files (your workspace, zipped)",
     "predict": "predicting on/off: backward asks for each grad first",
     "network": "the network's neurons, or the loss curves",
+    "add_point": "add a point of the pen's class at the cursor (or click the surface)",
+    "remove_point": "remove the point nearest the cursor (or right-click it)",
+    "pen": "the class the next point by hand gets",
     "back": "show the step before (time travel)",
     "forward": "show the step after, up to the present",
 }
@@ -198,7 +201,7 @@ class CodePanel:
 class SurfacePoint:
     x: float
     y: float
-    label: float  # the class, -1 or +1
+    label: float  # the class: -1 or +1, or 0, 1, 2 ... with more than two classes
     test: bool = False  # held out: not trained on
 
 
@@ -220,6 +223,8 @@ class SurfacePanel:
     points: tuple[SurfacePoint, ...] = ()
     picked: int | None = None  # index into points
     note: str = ""
+    classes: int = 2  # more than 2: ``scores`` has an output a class for each sample, one after another
+    cursor: tuple[float, float] | None = None  # where a point by hand would go (the lab's ``surface_pointed``)
 
 
 def grid_centres(xlim: tuple[float, float], ylim: tuple[float, float], cols: int,
@@ -351,6 +356,10 @@ class Lab(ABC):
 
     def canvas(self, cols: int, rows: int) -> None:
         """The size in cells of the lab's surface (``SurfacePanel``); most labs ignore it."""
+        return None
+
+    def surface_pointed(self, x: float, y: float, button: str | None) -> None:
+        """The learner pointed at (x, y) on the surface: clicked ("left", "right") or moved its cursor (None)."""
         return None
 
     # --- what the learner does ---------------------------------------------------

@@ -64,6 +64,9 @@ _LAB_KEYS: dict[str, tuple[str, str, bool]] = {
     "download": ("D", "Download", True),
     "predict": ("P", "Predict on/off", True),
     "network": ("N", "Network/curves", True),
+    "add_point": ("i", "Add point", True),
+    "remove_point": ("u", "Remove point", True),
+    "pen": ("I", "Pen class", False),
     "back": ("comma", "Step back", True),
     "forward": ("full_stop", "Step fwd", True),
 }

@@ -259,6 +259,11 @@ class LabView(Vertical):
         if self._ready and self.runner.take(message):
             self.sync()
 
+    def on_surface_view_pointed(self, message) -> None:
+        """A click on the surface, or its cursor moved: the lab adds, removes or moves (points by hand)."""
+        self._change(lambda: self.lab.surface_pointed(message.x, message.y, message.button))
+        self.sync()
+
     def on_canvas_size(self, message) -> None:
         self._change(lambda: self.lab.canvas(message.cols, message.rows))
         self.sync()
@@ -278,6 +283,8 @@ class LabView(Vertical):
             # a key or an update that came before the view was built, after it was left, or while Textual
             # takes the app apart (a palette's Quit: its children may already be gone)
             return
+        if not self.query("#lab-message"):
+            return  # its children are being taken away (a lesson left in the palette as this one mounted)
         lab = self.lab
         self.runner.follow(lab.job())
         just_done = lab.done and not self._was_done

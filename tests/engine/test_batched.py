@@ -21,12 +21,16 @@ CASES = [  # (dataset, flavour, hidden activation, sizes, loss, l2, l1, zero_gra
     ("spiral", "micrograd", "tanh", [8, 8, 1], "svm", 1e-2, 1e-3, True),
     ("blobs", "lecture", "relu", [4, 4, 1], "mse", 0.0, 0.0, True),
     ("moons", "micrograd", "relu", [8, 8, 1], "svm", None, 0.0, False),  # the lecture's bug: grads pile up
+    ("circles", "micrograd", "relu", [8, 8, 1], "bce", 1e-3, 0.0, True),  # binary cross-entropy
+    ("blobs3", "micrograd", "relu", [8, 8, 3], "nll", 1e-3, 0.0, True),  # three classes: softmax's NLL
+    ("spiral3", "micrograd", "tanh", [8, 3], "nll", 0.0, 1e-3, True),
 ]
 
 
 def _data(name: str, seed: int):
     makers = {"moons": datasets.make_moons, "circles": datasets.make_circles, "xor": datasets.make_xor,
-              "spiral": datasets.make_spiral, "blobs": datasets.make_blobs}
+              "spiral": datasets.make_spiral, "blobs": datasets.make_blobs, "blobs3": datasets.make_blobs3,
+              "spiral3": datasets.make_spiral3}
     return makers[name](60, noise=0.1, seed=seed)
 
 

@@ -146,3 +146,35 @@ async def test_N_shows_the_network_whose_arrows_pick_a_neuron_and_N_again_the_cu
         await pilot.press("N")
         await settle(pilot, 5)
         assert not app.query(NetworkView) and "step" in screen_text(app)
+
+
+async def test_a_click_on_the_surface_adds_a_point_there_and_dot_steps_through_time(user_home):
+    """Issue 31: points by hand with the mouse (a right-click removes the nearest); , and . travel in time and
+    never start a number, which starts with a digit."""
+    from micrograd_tui.tui.panels.surface import SurfaceView
+
+    app = make_app("demo")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        lab = app.lab_view.lab
+        view = app.query_one(SurfaceView)
+        size = view.content_size
+        (x0, x1), (y0, y1) = lab.box
+        await pilot.click(SurfaceView, offset=(1 + size.width // 4, 1 + size.height // 2))  # inside the border
+        await settle(pilot)
+        x, y = lab.trainer.xs[-1]
+        assert len(lab.trainer.xs) == 101 and lab.trainer.ys[-1] == 1.0 and "moons, by hand" in screen_text(app)
+        assert x == (x0 + (size.width // 4 + 0.5) / size.width * (x1 - x0))
+        assert y == (y1 - (size.height // 2 + 0.5) / size.height * (y1 - y0))
+        assert "✛" in screen_text(app)  # the cursor, where the point went
+        await pilot.click(SurfaceView, offset=(1 + size.width // 4, 1 + size.height // 2), button=3)
+        await settle(pilot)
+        assert len(lab.trainer.xs) == 100 and "removed the +1 point" in lab.message
+        await pilot.press("escape", "s", "s", "s", "full_stop", "comma", "comma")
+        await settle(pilot)
+        assert lab.trainer.k == 3 and lab.viewing == 1 and "viewing" in screen_text(app)
+        assert "." not in app.query_one("#field-points", LabInput).value  # the dot typed nothing
+        await pilot.press("full_stop", "full_stop", "5", "0", "enter")
+        await settle(pilot)
+        # the number reached the lab; these are the learner's own points now, which the points knob leaves alone
+        assert lab.viewing is None and "points shapes a generated set" in lab.message

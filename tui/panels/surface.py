@@ -9,7 +9,9 @@ big net is scored on fewer samples): each cell takes its nearest samples, so the
 map is always filled, never striped.
 
 Points: ▲ is a +1, ● a −1; filled ones are trained on, hollow ones (△ ○) are
-held out; ◉ is the picked point. Shapes tell them apart without colour; with
+held out; ◉ is the picked point. With more than two classes (a net with an output
+a class) each sample is coloured by its winning class, stronger the surer softmax
+is of it; the contour runs where the winner changes; class 2's points are ■ □. Shapes tell them apart without colour; with
 NO_COLOR the map itself is drawn with characters (░ above 0, blank below, · on the contour).
 """
 
@@ -20,6 +22,8 @@ import textwrap
 
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
+from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
@@ -37,7 +41,12 @@ CONTOUR_COLOUR = "#282828"  # the 0 contour: darker than any surface colour
 STRENGTH = 0.75  # the surface's strongest colour is this far from pale to the class colour: points stay visible
 POINT_COLOURS = {True: "#8a3c00", False: "#05355e"}  # +1, -1: darker than any surface cell
 MARKS = {(True, False): "▲", (False, False): "●", (True, True): "△", (False, True): "○"}  # (positive, test)
+CLASS_MARKS = (("●", "○"), ("▲", "△"), ("■", "□"))  # with more classes: class 0, 1, 2 (trained, held out)
+THIRD = (123, 71, 173)  # class 2's colour beside the orange and the blue: violet
+CLASS_COLOURS = (NEGATIVE, POSITIVE, THIRD)
+CLASS_POINT_COLOURS = ("#05355e", "#8a3c00", "#3c1a5c")
 POINT_MARK = "◉"
+CURSOR_MARK = "✛"
 NO_STYLE = Style.null()
 
 
@@ -56,6 +65,18 @@ def _colour(level: int) -> str:
 
 
 COLOURS = {level: _colour(level) for level in range(-LEVELS, LEVELS + 1)}
+CLASS_SHADES = tuple(tuple(_blend(PALE, c, STRENGTH * level / LEVELS) for level in range(LEVELS + 1))
+                     for c in CLASS_COLOURS)
+
+
+def _winner(outs) -> tuple[int, str]:
+    """A sample with an output a class: its winning class and colour, stronger the surer softmax is."""
+    k = len(outs)
+    best = max(range(k), key=outs.__getitem__)
+    top = outs[best]
+    p = 1.0 / sum(math.exp(o - top) for o in outs)  # softmax's share of the winner, from 1/k to 1
+    level = min(LEVELS, math.ceil((p - 1 / k) / (1 - 1 / k) * LEVELS))
+    return best, CLASS_SHADES[best % len(CLASS_SHADES)][level]
 
 
 Cell = tuple[str, str | None, str | None]  # a character, its foreground, its background
@@ -70,11 +91,29 @@ class CanvasSize(Message):
         self.rows = rows
 
 
-class SurfaceView(Widget):
+class SurfaceView(Widget, can_focus=True):
+    """The surface; in a lab with points by hand a click adds a point (a right-click removes the nearest),
+    and with it focused the arrows move the cursor where the keys add and remove."""
+
+    BINDINGS = [
+        Binding("up", "nudge(0, 1)", "Cursor", key_display="←→↑↓", tooltip="Move the cursor up"),
+        Binding("down", "nudge(0, -1)", "Cursor", show=False, tooltip="Move the cursor down"),
+        Binding("left", "nudge(-1, 0)", "Cursor", show=False, tooltip="Move the cursor left"),
+        Binding("right", "nudge(1, 0)", "Cursor", show=False, tooltip="Move the cursor right"),
+    ]
     DEFAULT_CSS = """
     SurfaceView { height: 1fr; min-height: 6; border: round $foreground 30%; border-title-align: left;
                   border-subtitle-align: right; }
+    SurfaceView:focus { border: round $accent; }
     """
+
+    class Pointed(Message):
+        """The learner pointed at (x, y) in the data's coordinates: a click ("left", "right"), or the
+        cursor moved by the arrows (None)."""
+
+        def __init__(self, x: float, y: float, button: str | None):
+            super().__init__()
+            self.x, self.y, self.button = x, y, button
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -86,12 +125,16 @@ class SurfaceView(Widget):
     def update_panel(self, panel: SurfacePanel) -> None:
         old, self.panel = self.panel, panel
         if (old is not None and panel.scores is old.scores and panel.points is old.points
-                and (panel.picked, panel.note, panel.title) == (old.picked, old.note, old.title)):
+                and (panel.picked, panel.note, panel.title, panel.cursor) == (old.picked, old.note, old.title,
+                                                                              old.cursor)):
             return  # the view syncs ten times a second while training; a new surface comes a few times
         (x0, x1), (y0, y1) = panel.xlim, panel.ylim
         self.border_title = (f"{panel.title}: x {x0:.1f}…{x1:.1f}, y {y0:.1f}…{y1:.1f}" if panel.points
                              else panel.title)
-        if panel.points:
+        if panel.points and panel.classes > 2:
+            self.border_subtitle = " ".join(f"[{CLASS_POINT_COLOURS[c % 3]}]{CLASS_MARKS[c % 3][0]}[/] {c}"
+                                            for c in range(panel.classes)) + " hollow: test ◉ picked"
+        elif panel.points:
             pos, neg = POINT_COLOURS[True], POINT_COLOURS[False]
             self.border_subtitle = f"[{pos}]▲[/] +1 [{neg}]●[/] −1 △○ test ◉ picked"
         else:
@@ -110,6 +153,30 @@ class SurfaceView(Widget):
             self._told = (size.width, size.height)
             self.post_message(CanvasSize(size.width, size.height))
 
+    def _at(self, cx: int, cy: int) -> tuple[float, float] | None:
+        """The data coordinates at the centre of content cell (cx, cy)."""
+        panel, size = self.panel, self.content_size
+        if panel is None or not panel.points or not size.width or not size.height:
+            return None
+        (x0, x1), (y0, y1) = panel.xlim, panel.ylim
+        return (x0 + (cx + 0.5) / size.width * (x1 - x0), y1 - (cy + 0.5) / size.height * (y1 - y0))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        at = self._at(offset.x, offset.y) if offset is not None else None
+        if at is not None:
+            self.post_message(self.Pointed(*at, "right" if event.button == 3 else "left"))
+
+    def action_nudge(self, dx: int, dy: int) -> None:
+        panel, size = self.panel, self.content_size
+        if panel is None or not panel.points or not size.width or not size.height:
+            return
+        (x0, x1), (y0, y1) = panel.xlim, panel.ylim
+        x, y = panel.cursor if panel.cursor is not None else ((x0 + x1) / 2, (y0 + y1) / 2)
+        x = min(x1, max(x0, x + dx * (x1 - x0) / size.width))
+        y = min(y1, max(y0, y + dy * (y1 - y0) / size.height))
+        self.post_message(self.Pointed(x, y, None))
+
     def _style(self, fg: str, bg: str | None, bold: bool = False) -> Style:
         key = (fg, bg, bold)
         style = self._styles.get(key)
@@ -126,29 +193,35 @@ class SurfaceView(Widget):
         plain = self.app.no_color
         blank: Cell = (" ", None, None)
         grid: list[list[Cell]] = [[blank] * w for _ in range(h)]
-        if panel.scores and panel.cols and panel.rows:
+        k = panel.classes if panel.classes > 2 else 1
+        if panel.scores and panel.cols and panel.rows and len(panel.scores) == panel.cols * panel.rows * k:
             cols, rows, scores = panel.cols, panel.rows, panel.scores
-            # each cell's two samples, the nearest of the panel's grid: level of (row 2y, 2y+1) at column x
+            # each sample's class (the side of 0, or the winner) and colour
+            looks: list[tuple[int, str]]
+            if k == 1:
+                looks = [(int(level > 0), COLOURS[level]) for level in map(_shade, scores)]
+            else:
+                looks = [_winner(scores[i:i + k]) for i in range(0, len(scores), k)]
+            # each cell's two samples, the nearest of the panel's grid: (row 2y, 2y+1) at column x
             col_of = [min(cols - 1, x * cols // w) for x in range(w)]
             levels = []
             for sy in range(2 * h):
                 r = min(rows - 1, sy * rows // (2 * h))
-                levels.append([_shade(scores[r * cols + c]) for c in col_of])
+                levels.append([looks[r * cols + c] for c in col_of])
             for y in range(h):
                 top, bottom = levels[2 * y], levels[2 * y + 1]
                 below = levels[2 * y + 2] if 2 * y + 2 < 2 * h else bottom
                 row = grid[y]
                 for x in range(w):
                     right = x + 1 if x + 1 < w else x
-                    t, b = top[x], bottom[x]
-                    t_edge = (t > 0) != (b > 0) or (t > 0) != (top[right] > 0)
-                    b_edge = (b > 0) != (below[x] > 0) or (b > 0) != (bottom[right] > 0)
+                    (t, t_colour), (b, b_colour) = top[x], bottom[x]
+                    t_edge = t != b or t != top[right][0]
+                    b_edge = b != below[x][0] or b != bottom[right][0]
                     if plain:
-                        row[x] = ("·" if t_edge or b_edge else "░" if t > 0 and b > 0 else " ", None, None)
+                        shaded = t and b if k == 1 else t == b == 1
+                        row[x] = ("·" if t_edge or b_edge else "░" if shaded else " ", None, None)
                     else:
-                        fg = CONTOUR_COLOUR if t_edge else COLOURS[t]
-                        bg = CONTOUR_COLOUR if b_edge else COLOURS[b]
-                        row[x] = ("▀", fg, bg)
+                        row[x] = ("▀", CONTOUR_COLOUR if t_edge else t_colour, CONTOUR_COLOUR if b_edge else b_colour)
         (x0, x1), (y0, y1) = panel.xlim, panel.ylim
         order = sorted(range(len(panel.points)), key=lambda i: (i == panel.picked, not panel.points[i].test))
         for i in order:  # held-out points first, then training points, the picked one last
@@ -156,13 +229,21 @@ class SurfaceView(Widget):
             x = min(w - 1, max(0, int((p.x - x0) / (x1 - x0) * w)))
             y = min(h - 1, max(0, int((y1 - p.y) / (y1 - y0) * h)))
             _, under, below_colour = grid[y][x]
-            mark = POINT_MARK if i == panel.picked else MARKS[(p.label > 0, p.test)]
+            cls = int(p.label) if k > 1 else int(p.label > 0)
+            mark = POINT_MARK if i == panel.picked else (
+                CLASS_MARKS[cls % 3][p.test] if k > 1 else MARKS[(p.label > 0, p.test)])
             if plain:
                 grid[y][x] = (mark, None, None)
             elif i == panel.picked:
                 grid[y][x] = (mark, "#000000", "#ffff00")
             else:
-                grid[y][x] = (mark, POINT_COLOURS[p.label > 0], below_colour or under)
+                colour = CLASS_POINT_COLOURS[cls % 3] if k > 1 else POINT_COLOURS[p.label > 0]
+                grid[y][x] = (mark, colour, below_colour or under)
+        if panel.cursor is not None:  # where a point by hand goes
+            cx, cy = panel.cursor
+            x = min(w - 1, max(0, int((cx - x0) / (x1 - x0) * w)))
+            y = min(h - 1, max(0, int((y1 - cy) / (y1 - y0) * h)))
+            grid[y][x] = (CURSOR_MARK, None, None) if plain else (CURSOR_MARK, "#ffffff", "#000000")
         if panel.note:  # why there is nothing to draw, in the middle
             lines = textwrap.wrap(with_keys(panel.note), max(8, w - 2))[:h]
             for k, line in enumerate(lines):

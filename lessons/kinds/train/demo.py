@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+from dataclasses import replace
 import math
 import random
 import time
@@ -18,18 +19,20 @@ from typing import Any, Mapping
 
 from micrograd_tui.engine import Value
 from micrograd_tui.engine.batched import WHY_NOT, available
-from micrograd_tui.engine.data import default_noise
+from micrograd_tui.engine.data import classes, default_noise
+from micrograd_tui.engine.train import CLASS_LOSSES, point_term
 
 from ...lab import (PICKED, Deliver, FactsPanel, Field, GraphPanel, NetworkPanel, Panel, PlotPanel, SaveScreen, Series,
                    SurfacePanel, SurfacePoint)
 from ...numtext import fmt
 from .lab import TrainLab
 from .network import layer_outputs, network_panel
+from .owndata import MAX_POINTS, OWN, Point, classes_of, read_csv, split, workspace_csvs
 from .past import Past
 from .protocol import Line, Start
 from .settings import (ACTIVATIONS, ENGINES, BIG_RUN, DATA_CHOICES, LAYER_CHARS, LIVE_BATCH, LOSS_NAMES, MAX_WIDTH, Knob,
                        TrainSettings, parse_layers, show_layers)
-from .setup import SETUP_VERSION, data_box, surface
+from .setup import SETUP_VERSION, Setup, data_box, surface
 from .snapshot import TrainSnapshot
 
 SURFACE_COST = 2_500_000  # samples x parameters scored per surface at most (~80 ms; a coarser grid past that)
@@ -42,11 +45,18 @@ class DemoLab(TrainLab):
         self.cells: tuple[int, int] | None = None
         self.grid: tuple[int, int] | None = None
         self.shared: Path | None = None  # where the last share went
+        # the learner's own points (by hand, or a CSV): (training, held out), each (x, y, label); None: made
+        # from the dataset. ``source`` says where they came from; ``_data_at`` is the place in the dataset cycle
+        self.given: tuple[tuple[Point, ...], tuple[Point, ...]] | None = None
+        self.source = settings.data or "lecture"
+        self._data_at = DATA_CHOICES.index(settings.data)
+        self.pen = 1.0  # the class the next point by hand gets
+        self.cursor: tuple[float, float] | None = None  # where a point by hand goes (data coordinates)
         super().__init__(settings, seed)
         self.controls[3:3] = ["layers", "activation"] + (["loss"] if len(settings.losses) > 1 else [])
         self.controls.append("engine")  # scalars or tensors (the batched path), beside steps/s
         self.actions = (self.actions - {"zero_grad"}) | {"dataset", "point", "prev_var", "share", "network", "back",
-                                                         "forward"}
+                                                         "forward", "add_point", "remove_point", "pen"}
         self.shows = frozenset({FactsPanel, PlotPanel, GraphPanel, SurfacePanel, NetworkPanel})
         self.show_network = False  # the network panel in the loss curves' place ([[network]] switches)
         self.beat = 0  # with the network shown, a paused step goes in four beats: 1 forward ... 4 update
@@ -68,6 +78,12 @@ class DemoLab(TrainLab):
         new = self.setup().updated_from(setup, self.settings, self.knobs)
         self.dataset, self.layers, self.activation, self.loss, self.seed = (new.data, new.layers, new.activation,
                                                                             new.loss, new.seed)
+        self.given = new.given
+        self.source = "the shared run's points" if new.given is not None else (new.data or "lecture")
+        if new.data in DATA_CHOICES:
+            self._data_at = DATA_CHOICES.index(new.data)
+        if self.pen not in self._pens():
+            self.pen = self._pens()[0]
         self.engine = new.engine if new.engine != "tensors" or available() else "scalars"
         for name, knob in self.knobs.items():
             if name != "speed":
@@ -181,7 +197,10 @@ class DemoLab(TrainLab):
 
     def _snapshot(self, **scored) -> TrainSnapshot:
         if "point_graph" not in scored and self.point is not None:
-            scored["point_graph"] = self._point_graph()
+            try:
+                scored["point_graph"] = self._point_graph()
+            except OverflowError:  # an output past e^709 (a diverged three-class run): no graph to draw
+                scored["point_graph"] = None
         return super()._snapshot(**scored)
 
     def child_start(self) -> Start:
@@ -214,6 +233,104 @@ class DemoLab(TrainLab):
         t = self.trainer
         return [(x, y, False) for x, y in zip(t.xs, t.ys)] + [(x, y, True) for x, y in zip(self.test_xs, self.test_ys)]
 
+    @property
+    def outputs(self) -> int:
+        """The net's outputs: one score for two classes, one a class for more (softmax)."""
+        n = self.classes
+        return n if n > 2 else 1
+
+    @property
+    def classes(self) -> int:
+        if self.given is not None:
+            return classes_of([p[2] for part in self.given for p in part])
+        return classes(self.dataset)
+
+    def setup(self) -> Setup:
+        return replace(super().setup(), given=self.given)
+
+    # --- the learner's own points ----------------------------------------------------------
+
+    def _own(self, given: tuple[tuple[Point, ...], tuple[Point, ...]], source: str, what: str) -> None:
+        """Train on these points from now on (the run starts over)."""
+        self.given, self.dataset, self.source = given, OWN, source
+        self._fit_outputs()
+        if self.pen not in self._pens():
+            self.pen = self._pens()[0]
+        self._start_over(what)
+
+    def _pens(self) -> tuple[float, ...]:
+        return (1.0, -1.0) if self.outputs == 1 else tuple(float(c) for c in range(self.outputs))
+
+    def _pen_words(self, label: float | None = None) -> str:
+        label = self.pen if label is None else label
+        return f"class {label:.0f}" if self.outputs > 1 else f"{label:+.0f}"
+
+    def _points_now(self) -> tuple[list[Point], list[Point]]:
+        t = self.trainer
+        return ([(x[0], x[1], y) for x, y in zip(t.xs, t.ys)],
+                [(x[0], x[1], y) for x, y in zip(self.test_xs, self.test_ys)])
+
+    def _cursor(self) -> tuple[float, float]:
+        if self.cursor is None:
+            assert self.box is not None
+            (x0, x1), (y0, y1) = self.box
+            self.cursor = ((x0 + x1) / 2, (y0 + y1) / 2)
+        return self.cursor
+
+    def on_add_point(self) -> None:
+        if not self.has_plane:
+            self.message = "the lecture's points have 3 inputs: points by hand go on a plane ([[dataset]])"
+            return
+        train, test = self._points_now()
+        if len(train) + len(test) >= MAX_POINTS:
+            self.message = f"at most {MAX_POINTS} points: [[remove_point]] removes the one nearest the cursor"
+            return
+        x, y = self._cursor()
+        train.append((x, y, self.pen))
+        self._own((tuple(train), tuple(test)), self._by_hand(),
+                  f"a {self._pen_words()} point at ({fmt(x, 2)}, {fmt(y, 2)}); {len(train)} to train on")
+
+    def _by_hand(self) -> str:
+        return self.source if self.source.endswith("by hand") else f"{self.source}, by hand"
+
+    def on_remove_point(self) -> None:
+        if not self.has_plane:
+            self.message = "the lecture's points have 3 inputs: points by hand go on a plane ([[dataset]])"
+            return
+        train, test = self._points_now()
+        x, y = self._cursor()
+        nearest = min(range(len(train) + len(test)),
+                      key=lambda i: (lambda p: (p[0] - x) ** 2 + (p[1] - y) ** 2)((train + test)[i]))
+        if nearest < len(train) and len(train) <= 4:
+            self.message = "at least 4 points to train on: [[add_point]] adds one at the cursor"
+            return
+        gone = train.pop(nearest) if nearest < len(train) else test.pop(nearest - len(train))
+        self._own((tuple(train), tuple(test)), self._by_hand(),
+                  f"removed the {self._pen_words(gone[2])} point at ({fmt(gone[0], 2)}, {fmt(gone[1], 2)}); "
+                  f"{len(train)} to train on")
+
+    def on_pen(self) -> None:
+        pens = self._pens()
+        self.pen = pens[(pens.index(self.pen) + 1) % len(pens)] if self.pen in pens else pens[0]
+        self.message = f"the next point by hand is {self._pen_words()}: [[add_point]] adds it at the cursor"
+
+    def surface_pointed(self, x: float, y: float, button: str | None) -> None:
+        """A click on the surface (``button`` "left" adds a point there, "right" removes the nearest) or the
+        arrows on it (``None``: the cursor moves)."""
+        self.cursor = (x, y)
+        if button == "left":
+            self.on_add_point()
+        elif button == "right":
+            self.on_remove_point()
+        else:
+            if not self.want_run:
+                self.snap = self.snapshot(score=False)
+            self.message = (f"cursor at ({fmt(x, 2)}, {fmt(y, 2)}): [[add_point]] adds a {self._pen_words()} point, "
+                            "[[remove_point]] removes the nearest, [[pen]] changes the class")
+
+    def _label(self, y: float) -> str:
+        return f"class {y:.0f}" if self.outputs > 1 else f"label {y:+.0f}"
+
     def _point_graph(self) -> Value:
         """The chosen point's loss term, built by the model's own forward pass on a copy of its
         parameters (so training's grads are untouched), each neuron's output labelled."""
@@ -225,9 +342,13 @@ class DemoLab(TrainLab):
             acts = [n(acts) for n in layer.neurons]
             for ni, a in enumerate(acts):
                 a.label = f"L{li}.n{ni}"
-        score = acts[0]
-        score.label = "score"
-        loss = (1 + -y * score).relu() if self.loss == "svm" else (score - y) ** 2
+        if len(acts) > 1:
+            for c, a in enumerate(acts):
+                a.label = f"score of class {c}"
+            loss = point_term(self.loss, acts, y)
+        else:
+            acts[0].label = "score"
+            loss = point_term(self.loss, acts[0], y)
         loss.label = f"loss of {'test ' if test else ''}point {self.point}"
         loss.backward()
         return loss
@@ -247,7 +368,8 @@ class DemoLab(TrainLab):
 
     def on_reseed(self) -> None:
         self.seed = random.randrange(1, 100_000)
-        self._start_over(f"seed {self.seed}: new data and weights")
+        self._start_over(f"seed {self.seed}: new weights (your own points stay)" if self.given is not None
+                         else f"seed {self.seed}: new data and weights")
 
     def on_prev_var(self) -> None:
         self._pick(-1)
@@ -255,6 +377,16 @@ class DemoLab(TrainLab):
     def set_knob(self, knob: Knob, value: float) -> None:
         if knob.name == "speed":
             super().set_knob(knob, value)
+            return
+        if self.given is not None and knob.name in ("points", "noise"):
+            self.message = (f"{knob.name} shapes a generated set; these are your own points ({self.source}). "
+                            "[[dataset]] picks a generated set")
+            return
+        if self.given is not None and knob.name == "test":
+            knob.value = int(round(value))
+            train, test = self._points_now()
+            self._own(split(train + test, knob.value / 100, self.seed), self.source,
+                      f"test = {knob.show()}: your points split again")
             return
         knob.value = int(round(value)) if knob.integer else value
         live = ""
@@ -288,19 +420,53 @@ class DemoLab(TrainLab):
     def _options(self, name: str) -> tuple[str, ...]:
         if name == "engine":
             return ENGINES
-        return ACTIVATIONS if name == "activation" else self.settings.losses
+        if name == "activation":
+            return ACTIVATIONS
+        return CLASS_LOSSES if self.outputs > 1 else self.settings.losses
 
     def _set_layers(self, hidden: tuple[int, ...]) -> None:
-        self.layers = (*hidden, 1)
+        self.layers = (*hidden, self.outputs)
         self._start_over(f"hidden layers = {show_layers(hidden)}")
 
     def on_dataset(self) -> None:
-        self.dataset = DATA_CHOICES[(DATA_CHOICES.index(self.dataset) + 1) % len(DATA_CHOICES)]
+        """The next dataset: the generated ones, the lecture's points, then each CSV in the workspace's data
+        folder (a CSV with a problem is named with it, and skipped)."""
+        from ...workshop.workspace import default_workspace
+
+        choices: list = [*DATA_CHOICES, *workspace_csvs(default_workspace() / "data")]
+        self._data_at = (self._data_at + 1) % len(choices)
+        chosen = choices[self._data_at]
+        if isinstance(chosen, Path):
+            try:
+                points = read_csv(chosen)
+            except ValueError as e:
+                self.message = f"data/{e}; [[dataset]] goes on to the next"
+                return
+            self._own(split(points, self.knobs["test"].value / 100, self.seed), f"data/{chosen.name}",
+                      f"dataset: your data/{chosen.name}, {len(points)} points, {classes_of([p[2] for p in points])} "
+                      "classes")
+            return
+        self.given, self.source = None, chosen or "lecture"
+        self.dataset = chosen
         noise = self.knobs["noise"]
         if self.dataset is not None:  # each set has its own natural spread
             noise.value = default_noise(self.dataset)
+        self._fit_outputs()
         name = self.dataset or "the lecture's 4 points (3 inputs: no plane to draw)"
+        if self.outputs > 1:
+            name += f": {self.outputs} classes, so {self.outputs} outputs and softmax's loss"
         self._start_over(f"dataset: {name}")
+
+    def _fit_outputs(self) -> None:
+        """The net's outputs and the loss follow the dataset's classes: a score and a two-class loss for
+        two, an output a class and softmax's negative log-likelihood for more."""
+        self.layers = (*self.layers[:-1], self.outputs)
+        if self.outputs > 1:
+            if self.loss not in CLASS_LOSSES:
+                self._two_class_loss = self.loss
+            self.loss = CLASS_LOSSES[0]
+        elif self.loss in CLASS_LOSSES:
+            self.loss = getattr(self, "_two_class_loss", self.settings.loss)
 
     def on_point(self) -> None:
         n = len(self._all_points())
@@ -312,7 +478,7 @@ class DemoLab(TrainLab):
         else:
             x, y, test = self._all_points()[self.point]
             where = ", ".join(fmt(v, 2) for v in x)
-            self.message = (f"{'test ' if test else ''}point {self.point} at ({where}), label {y:+.0f}, "
+            self.message = (f"{'test ' if test else ''}point {self.point} at ({where}), {self._label(y)}, "
                             "marked ◉ on the surface: [[point]] picks the next")
 
     def on_share(self) -> None:
@@ -421,15 +587,16 @@ class DemoLab(TrainLab):
         p = self.point if self.point is not None else 0
         x, y, _ = self._all_points()[p]
         head = f"beat {self.beat} of 4, {self.BEATS[self.beat - 1]}: "
+        outs = layer_outputs(t.model, x)[-1]
+        shown = (f"scores {', '.join(fmt(o) for o in outs)}" if len(outs) > 1 else f"score {fmt(outs[0])}")
         if self.beat == 1:
-            score = layer_outputs(t.model, x)[-1][0]
             self.message = (head + f"point {p} ({fmt(x[0])}, {fmt(x[1])}) goes through the net, layer by layer, "
-                            f"to a score of {fmt(score)}; [[step]] for its loss")
+                            f"to {'the ' if len(outs) > 1 else 'a '}{shown}; [[step]] for its loss")
         elif self.beat == 2:
             self._beat_loss, scores = t.forward()
-            score = layer_outputs(t.model, x)[-1][0]
-            term = max(0.0, 1 - y * score) if self.loss == "svm" else (score - y) ** 2
-            self.message = (head + f"the point's term is {fmt(term)} (label {y:+.0f}, score {fmt(score)}); over the "
+            values = [Value(o) for o in outs]
+            term = point_term(self.loss, values if len(outs) > 1 else values[0], y).data
+            self.message = (head + f"the point's term is {fmt(term)} ({self._label(y)}, {shown}); over the "
                             f"batch the loss is {fmt(self._beat_loss.data)}; [[step]] runs backward")
         elif self.beat == 3:
             assert self._beat_loss is not None
@@ -480,10 +647,12 @@ class DemoLab(TrainLab):
                 ("train", f"{loss} {acc}" if s.losses else "no step yet"),
                 ("held out", f"{fmt(test[1])} {test[2] * 100:.0f}%" if test else
                  ("none (test 0%)" if self.has_plane else "no test set")),
-                ("data", f"{self.dataset or 'lecture'} {len(t.xs)}+{len(self.test_xs)}"),
+                ("data", f"{self.source} {len(t.xs)}+{len(self.test_xs)}"),
                 ("params", f"{len(t.model.parameters())} seed {self.seed}")]
         if self.viewing is not None:
             rows.insert(1, ("viewing", f"step {self.viewing} ({self.viewing - s.k:+d})"))
+        if self.cursor is not None and self.has_plane:  # points by hand under way: the class the next one gets
+            rows.insert(5, ("pen", self._pen_words()))
         current = self.controls[self.selected]
         for name in self.controls:
             knob = self.knobs.get(name)
@@ -526,8 +695,9 @@ class DemoLab(TrainLab):
                                      "[[dataset]] picks another dataset")
         assert self.box is not None
         cols, rows, scores = s.surface if s.surface is not None else (0, 0, ())
-        title = (self.dataset or "") + (f" at step {self.viewing}" if self.viewing is not None else "")
-        return SurfacePanel(title, cols, rows, scores, *self.box, self.surface_points, self.point)
+        title = self.source + (f" at step {self.viewing}" if self.viewing is not None else "")
+        return SurfacePanel(title, cols, rows, scores, *self.box, self.surface_points, self.point,
+                            classes=max(2, self.outputs), cursor=self.cursor)
 
 
 def _json_number(x: float) -> float | None:

@@ -33,7 +33,7 @@ def network_panel(model, box, selected: tuple[int, int], point=None, grads: bool
     sizes = [len(samples[0][0])] + [len(layer.neurons) for layer in model.layers]
     maps = tuple(tuple(tuple(s[c][n] for s in samples) for n in range(size)) for c, size in enumerate(sizes))
     names = (("x", "y")[:sizes[0]],) + tuple(
-        tuple(f"n{ni}" if li < len(model.layers) - 1 else "out" for ni in range(size))
+        tuple(f"n{ni}" if li < len(model.layers) - 1 else "out" if size == 1 else f"c{ni}" for ni in range(size))
         for li, size in enumerate(sizes[1:]))
     weights = tuple(tuple(tuple(w.data for w in n.w) for n in layer.neurons) for layer in model.layers)
     column, index = selected

@@ -32,7 +32,7 @@ class Start:
     def loads(cls, text: str) -> Start:
         raw = json.loads(text)
         setup = raw["setup"]
-        return cls(Setup(**dict(setup, layers=tuple(setup["layers"]))), raw["state"], raw["pace"],
+        return cls(Setup.from_json(setup), raw["state"], raw["pace"],
                    tuple(raw["grid"]) if raw["grid"] else None, raw["predictions"])
 
 

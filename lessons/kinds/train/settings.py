@@ -14,7 +14,8 @@ from micrograd_tui.engine.data import DATASETS
 
 MAX_LAYERS, MAX_WIDTH = 6, 64
 LAYER_CHARS = r"[0-9, \[\]]*"  # what the layers field lets through: 8, 8 or [8, 8]
-LOSS_NAMES = {"svm": "max-margin (svm)", "squared": "squared error", "mse": "sum of squares"}
+LOSS_NAMES = {"svm": "max-margin (svm)", "squared": "squared error", "mse": "sum of squares",
+              "bce": "cross-entropy (bce)", "nll": "softmax cross-entropy (nll)"}
 ACTIVATIONS = ("relu", "tanh")
 # how a demo run computes: the scalar engine (a Value per number), or the batched path (engine/batched.py, numpy)
 ENGINES = ("scalars", "tensors")
@@ -97,7 +98,7 @@ DEMO = TrainSettings((16, 16, 1), "micrograd", "svm", "moons", (
     Knob("l2", 1e-4, 0.0, 1.0, factor=10, start=1e-5), Knob("l1", 0.0, 0.0, 1.0, factor=10, start=1e-5),
     Knob("batch", 0, 0, 1000, True, zero="all"), Knob("steps", 100, 1, 10_000, True),
     Knob("speed", 0, 0, 10_000, True, zero="full"),
-), goal_accuracy=0.95, losses=("svm", "squared"))
+), goal_accuracy=0.95, losses=("svm", "squared", "bce"))
 
 
 def parse_layers(text: str) -> tuple[int, ...] | str:

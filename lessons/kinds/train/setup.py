@@ -12,6 +12,10 @@ import math
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Mapping
 
+from micrograd_tui.engine.data import classes
+from micrograd_tui.engine.train import CLASS_LOSSES
+
+from .owndata import OWN, Point, classes_of, parse_csv
 from .settings import ACTIVATIONS, DATA_CHOICES, ENGINES, Knob, TrainSettings, layers_problem
 
 SURFACE_MARGIN = 0.25  # the surface shows the data's box and this much round it
@@ -37,9 +41,29 @@ class Setup:
     zero_grad: bool
     seed: int
     engine: str = "scalars"  # ENGINES: "tensors" is the batched path (numpy); a file without it is "scalars"
+    # the learner's own points (by hand or from a CSV; ``data`` is then "own"): (training, held out), each
+    # point (x, y, label); None: the points are made from ``data``, ``points``, ``noise`` and the seed
+    given: tuple[tuple[Point, ...], tuple[Point, ...]] | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return dict(asdict(self), layers=list(self.layers))
+        raw = dict(asdict(self), layers=list(self.layers))
+        if self.given is None:
+            del raw["given"]  # a file from before there were own points reads the same
+        else:
+            raw["given"] = {"train": [list(p) for p in self.given[0]], "test": [list(p) for p in self.given[1]]}
+        return raw
+
+    @classmethod
+    def from_json(cls, raw: Mapping[str, Any]) -> Setup:
+        """``to_json``'s dict back (as the child reads its start line)."""
+        given = raw.get("given")
+        return cls(**dict(raw, layers=tuple(raw["layers"]), given=_given(given) if given is not None else None))
+
+    @property
+    def classes(self) -> int:
+        if self.given is not None:
+            return classes_of([p[2] for part in self.given for p in part])
+        return classes(self.data)
 
     def updated_from(self, raw: Mapping[str, Any], settings: TrainSettings, knobs: dict[str, Knob]) -> Setup:
         """This setup with what a shared file says (its keys are ``to_json``'s, all optional); a
@@ -48,19 +72,31 @@ class Setup:
         if unknown:
             raise ValueError(f"unknown setting(s): {', '.join(sorted(unknown))}")
         data = raw.get("data", self.data)
-        if data not in DATA_CHOICES:
-            raise ValueError(f"data must be one of {', '.join(str(d) for d in DATA_CHOICES)}, not {data!r}")
+        given = None
+        if data == OWN:
+            try:
+                given = _given(raw.get("given"))
+            except (TypeError, ValueError, KeyError) as e:
+                raise ValueError(f"given must be the own points, as {{\"train\": [[x, y, label], ...], \"test\": "
+                                 f"[...]}} ({e})") from None
+        elif data not in DATA_CHOICES:
+            raise ValueError(f"data must be one of {', '.join(str(d) for d in DATA_CHOICES)} or {OWN}, not {data!r}")
         layers = raw.get("layers", list(self.layers))
-        if not (isinstance(layers, list) and layers and layers[-1] == 1):
-            raise ValueError("layers must be a list of sizes ending with the output's 1, such as [8, 8, 1]")
+        n = classes_of([p[2] for part in given for p in part]) if given is not None else classes(data)
+        outputs = n if n > 2 else 1
+        if not (isinstance(layers, list) and layers and layers[-1] == outputs):
+            raise ValueError(f"layers must be a list of sizes ending with the output's {outputs}, such as "
+                             f"[8, 8, {outputs}]" + (f" ({data} has {n} classes: an output each)" if n > 2 else ""))
         problem = layers_problem(tuple(layers[:-1]))
         if problem:
             raise ValueError(problem)
         activation, loss = raw.get("activation", self.activation), raw.get("loss", self.loss)
         if activation not in ACTIVATIONS:
             raise ValueError(f"activation must be relu or tanh, not {activation!r}")
-        if loss not in settings.losses:
-            raise ValueError(f"loss must be one of {', '.join(settings.losses)}, not {loss!r}")
+        losses = CLASS_LOSSES if n > 2 else settings.losses
+        if loss not in losses:
+            raise ValueError(f"loss must be {' or '.join(losses)} for {data or 'the lecture'}'s {n} classes, "
+                             f"not {loss!r}")
         engine = raw.get("engine", self.engine)
         if engine not in ENGINES:
             raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
@@ -81,7 +117,21 @@ class Setup:
                 raise ValueError(f"{problem}, not {value!r}")
             numbers[name] = value if name == "test" or not knob.integer else int(value)
         return replace(self, data=data, layers=tuple(layers), activation=activation, loss=loss, seed=seed, engine=engine,
-                       zero_grad=bool(raw.get("zero_grad", True)), **numbers)
+                       zero_grad=bool(raw.get("zero_grad", True)), given=given, **numbers)
+
+
+def _given(raw: Any) -> tuple[tuple[Point, ...], tuple[Point, ...]]:
+    """Own points from JSON ({"train": [[x, y, label], ...], "test": [...]}), checked as a CSV's are."""
+    parts = []
+    for name in ("train", "test"):
+        rows = raw[name]
+        if not isinstance(rows, list) or not all(isinstance(r, list) and len(r) == 3 for r in rows):
+            raise ValueError(f"{name} must be a list of [x, y, label]")
+        parts.append(rows)
+    text = "\n".join(",".join(repr(float(v)) for v in row) for row in parts[0] + parts[1])
+    points = parse_csv(text)  # the same checks, and -1/+1 or 0, 1, 2 labels
+    n = len(parts[0])
+    return tuple(points[:n]), tuple(points[n:])
 
 
 def make_run(setup: Setup):
@@ -96,10 +146,15 @@ def make_run(setup: Setup):
     from micrograd_tui.engine.train import decayed_learning_rate
 
     seed = setup.seed
-    if setup.data is None:
+    txs: list
+    tys: list
+    if setup.given is not None:
+        train, held = setup.given
+        xs, ys = [[x, y] for x, y, _ in train], [label for _, _, label in train]
+        txs, tys = [[x, y] for x, y, _ in held], [label for _, _, label in held]
+    elif setup.data is None:
         xs, ys = lecture_dataset()
-        txs: list = []
-        tys: list = []
+        txs, tys = [], []
     else:
         xs, ys = make_dataset(setup.data, setup.points, setup.noise, seed)
         n_test = test_count(setup.points, setup.test)
@@ -141,7 +196,12 @@ def surface(model, box, cols: int, rows: int, arrays=None) -> list[float]:
     from ...lab import grid_centres
 
     centres = grid_centres(box[0], box[1], cols, rows)
-    scores = arrays.scores(centres).tolist() if arrays is not None else model.predict_many(centres)
+    every = len(model.layers[-1].neurons) > 1  # an output a class: each cell's outputs, one after another
+    if arrays is not None:
+        scores = arrays.scores(centres, every_output=every).ravel().tolist()
+    else:
+        got = model.predict_many(centres, every_output=every)
+        scores = [o for outs in got for o in outs] if every else got
     return [s if math.isfinite(s) else 0.0 for s in scores]
 
 
