@@ -23,7 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lesson", metavar="N|SLUG", help="open a lesson by number or slug (see --list)")
     p.add_argument("--list", action="store_true", help="list the lessons and exit")
     p.add_argument("--version", action="store_true", help="print the version and exit")
-    p.add_argument("--setup", metavar="FILE", help="start the demo from a shared run (a .json its S key wrote)")
+    p.add_argument("--setup", metavar="FILE", help="start the demo from a shared run (a .json its S key wrote), or on your own points (a .csv of "
+                        "x, y, label lines)")
     p.add_argument("--workspace", metavar="DIR", help="the folder of your own micrograd files (build exercises)")
     p.add_argument("--reset-progress", action="store_true",
                    help="start over, after asking (the old progress file is kept aside)")
@@ -116,6 +117,17 @@ def _read_setup(path: str, start: str | None) -> tuple[dict | None, str | None, 
 
     from micrograd_tui.lessons.registry import find
 
+    if path.lower().endswith(".csv"):  # the learner's own points: x, y, label a line
+        from pathlib import Path
+
+        from micrograd_tui.lessons.kinds.train.owndata import csv_setup, read_csv
+
+        try:
+            setup = csv_setup(read_csv(Path(path).resolve()), Path(path).name)
+        except ValueError as e:
+            return None, start, str(e)  # it names the file and the line
+        path_problem = _checked(setup, start or "demo", path)
+        return (None, start, path_problem) if path_problem else (setup, "demo", "")
     try:
         with open(path, encoding="utf-8") as f:
             setup = json.load(f)
@@ -128,14 +140,21 @@ def _read_setup(path: str, start: str | None) -> tuple[dict | None, str | None, 
     if not isinstance(setup, dict):
         return None, start, f"{path} is not a setup file: it holds no settings"
     slug = start or str(setup.get("lesson", "demo"))
+    problem = _checked(setup, slug, path)
+    return (None, start, problem) if problem else (setup, find(slug).slug, "")
+
+
+def _checked(setup: dict, slug: str, path: str) -> str:
+    """What is wrong with a setup for the lesson that will take it ("" when nothing)."""
+    from micrograd_tui.lessons.registry import find
+
     try:
-        lesson = find(slug)
-        lesson.make_lab().load_setup(setup)
+        find(slug).make_lab().load_setup(setup)
     except KeyError as e:
-        return None, start, str(e.args[0])
+        return str(e.args[0])
     except ValueError as e:
-        return None, start, f"{path}: {e}"
-    return setup, lesson.slug, ""
+        return f"{path}: {e}"
+    return ""
 
 
 def run() -> int:

@@ -178,3 +178,21 @@ async def test_a_click_on_the_surface_adds_a_point_there_and_dot_steps_through_t
         await settle(pilot)
         # the number reached the lab; these are the learner's own points now, which the points knob leaves alone
         assert lab.viewing is None and "points shapes a generated set" in lab.message
+
+
+def test_setup_takes_a_csv_of_the_learners_own_points_and_names_a_bad_line(tmp_path):
+    from micrograd_tui.tui.cli import _read_setup
+
+    good = tmp_path / "mine.csv"
+    good.write_text("x,y,label\n" + "\n".join(f"{i / 10},{(i * 7 % 10) / 10},{i % 3}" for i in range(20)) + "\n")
+    setup, slug, problem = _read_setup(str(good), None)
+    assert problem == "" and slug == "demo" and setup is not None
+    from micrograd_tui.lessons.registry import find
+
+    demo = find("demo").make_lab()
+    demo.load_setup(setup)
+    assert demo.source == "mine.csv" and demo.layers[-1] == 3 and demo.loss == "nll"
+    assert len(demo.trainer.xs) + len(demo.test_xs) == 20
+    bad = tmp_path / "bad.csv"
+    bad.write_text("0,0,1\n1,1,-1\n2,x,1\n")
+    assert _read_setup(str(bad), None) == (None, None, "bad.csv: line 3: x, y and label must be numbers, not '2,x,1'")

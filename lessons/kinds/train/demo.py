@@ -79,7 +79,7 @@ class DemoLab(TrainLab):
         self.dataset, self.layers, self.activation, self.loss, self.seed = (new.data, new.layers, new.activation,
                                                                             new.loss, new.seed)
         self.given = new.given
-        self.source = "the shared run's points" if new.given is not None else (new.data or "lecture")
+        self.source = new.source or "your points" if new.given is not None else (new.data or "lecture")
         if new.data in DATA_CHOICES:
             self._data_at = DATA_CHOICES.index(new.data)
         if self.pen not in self._pens():
@@ -246,7 +246,7 @@ class DemoLab(TrainLab):
         return classes(self.dataset)
 
     def setup(self) -> Setup:
-        return replace(super().setup(), given=self.given)
+        return replace(super().setup(), given=self.given, source=self.source if self.given is not None else None)
 
     # --- the learner's own points ----------------------------------------------------------
 

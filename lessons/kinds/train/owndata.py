@@ -97,3 +97,13 @@ def workspace_csvs(folder: Path) -> list[Path]:
         return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv" and p.is_file() and not p.is_symlink())
     except OSError:
         return []
+
+
+def csv_setup(points: list[Point], name: str, test_share: float = 0.3, seed: int = 1337,
+              hidden: tuple[int, ...] = (16, 16)) -> dict:
+    """A shared-setup dict (``Setup.to_json``'s keys) that trains the demo on these points."""
+    train, held = split(points, test_share, seed)
+    n = classes_of([p[2] for p in points])
+    return {"data": OWN, "given": {"train": [list(p) for p in train], "test": [list(p) for p in held]},
+            "layers": [*hidden, n if n > 2 else 1], "loss": "nll" if n > 2 else "svm", "test": test_share,
+            "seed": seed, "source": name}

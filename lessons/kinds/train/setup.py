@@ -44,11 +44,13 @@ class Setup:
     # the learner's own points (by hand or from a CSV; ``data`` is then "own"): (training, held out), each
     # point (x, y, label); None: the points are made from ``data``, ``points``, ``noise`` and the seed
     given: tuple[tuple[Point, ...], tuple[Point, ...]] | None = None
+    source: str | None = None  # where own points came from ("data/mine.csv, by hand"), for the screen
+
 
     def to_json(self) -> dict[str, Any]:
         raw = dict(asdict(self), layers=list(self.layers))
         if self.given is None:
-            del raw["given"]  # a file from before there were own points reads the same
+            del raw["given"], raw["source"]  # a file from before there were own points reads the same
         else:
             raw["given"] = {"train": [list(p) for p in self.given[0]], "test": [list(p) for p in self.given[1]]}
         return raw
@@ -117,7 +119,8 @@ class Setup:
                 raise ValueError(f"{problem}, not {value!r}")
             numbers[name] = value if name == "test" or not knob.integer else int(value)
         return replace(self, data=data, layers=tuple(layers), activation=activation, loss=loss, seed=seed, engine=engine,
-                       zero_grad=bool(raw.get("zero_grad", True)), given=given, **numbers)
+                       zero_grad=bool(raw.get("zero_grad", True)), given=given,
+                       source=str(raw.get("source") or "your points")[:60] if given is not None else None, **numbers)
 
 
 def _given(raw: Any) -> tuple[tuple[Point, ...], tuple[Point, ...]]:
