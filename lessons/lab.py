@@ -257,6 +257,8 @@ class NetworkPanel:
     detail: tuple[tuple[str, str], ...] = ()
     grads: tuple[tuple[tuple[float, ...], ...], ...] | None = None  # [layer][neuron][input]: drawn as the edges when given
     title: str = ""  # what the panel shows now (a beat of a step)
+    edge: int | None = None  # the picked edge into the selected neuron (its input's index), or None
+    values: tuple[tuple[float, ...], ...] | None = None  # [column][neuron]: each output at the picked point
 
 
 Panel = Union[FactsPanel, ListPanel, GraphPanel, PlotPanel, CodePanel, SurfacePanel, NetworkPanel]
@@ -338,6 +340,10 @@ class Lab(ABC):
 
     def pick_neuron(self, column: int, index: int) -> None:
         """The network panel's cursor moved to neuron ``index`` of ``column`` (0: the inputs)."""
+        return None
+
+    def pick_edge(self, step: int) -> None:
+        """The network panel's weight cursor moved ``step`` weights on among those into the picked neuron."""
         return None
 
     def current_field(self) -> str | None:

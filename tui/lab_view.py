@@ -252,6 +252,10 @@ class LabView(Vertical):
         self._change(lambda: self.lab.pick_neuron(message.column, message.index))
         self.sync()
 
+    def on_network_view_edge_picked(self, message) -> None:
+        self._change(lambda: self.lab.pick_edge(message.step))
+        self.sync()
+
     def on_graph_panel_view_pointed(self, message) -> None:
         self.lab.cursor_on(message.value)  # nothing to redraw: a key that acts on the node reads it
 

@@ -70,3 +70,21 @@ def test_a_paused_step_goes_in_four_beats_and_the_update_moves_each_weight_by_mi
         assert q.data == pytest.approx(b - lr * g, abs=1e-15)
     demo.do("run")  # a run leaves the beats
     assert demo.beat == 0
+
+
+def test_a_picked_weight_shows_its_number_and_grad_and_each_neuron_its_output_at_the_point(demo):
+    demo.on_network()
+    demo.pick_neuron(2, 3)
+    demo.pick_edge(1)
+    demo.pick_edge(1)  # the second weight in: from layer 0's n1
+    demo.do("point")
+    panel = next(p for p in demo.panels() if isinstance(p, NetworkPanel))
+    w = demo.trainer.model.layers[1].neurons[3].w[1]
+    assert panel.edge == 1 and dict(panel.detail)["▸ w from n1"] == f"{fmt(w.data)} grad {fmt(w.grad)}"
+    x = demo._all_points()[demo.point][0]
+    assert panel.values == tuple(tuple(c) for c in demo.trainer.model.activations(x))
+    demo.pick_edge(-1)
+    demo.pick_edge(-1)  # from the second weight back past the first: round to the last weight in
+    assert demo.edge == 7
+    demo.pick_neuron(1, 0)
+    assert demo.edge is None  # a new neuron: no weight picked

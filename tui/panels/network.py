@@ -43,6 +43,8 @@ class NetworkView(Vertical, can_focus=True):
         Binding("down", "move(0, 1)", "Pick", show=False, tooltip="Pick the neuron below"),
         Binding("left", "move(-1, 0)", "Pick", show=False, tooltip="Pick a neuron in the layer before"),
         Binding("right", "move(1, 0)", "Pick", show=False, tooltip="Pick a neuron in the layer after"),
+        Binding("j", "edge(1)", "Edge", key_display="j/k", tooltip="Pick the next weight into the neuron"),
+        Binding("k", "edge(-1)", "Edge", show=False, tooltip="Pick the weight before, into the neuron"),
     ]
     DEFAULT_CSS = """
     NetworkView { height: 1fr; }
@@ -55,6 +57,14 @@ class NetworkView(Vertical, can_focus=True):
         def __init__(self, column: int, index: int):
             super().__init__()
             self.column, self.index = column, index
+
+    class EdgePicked(Message):
+        """The weight cursor moved ``step`` weights on, among those into the picked neuron (the lab keeps it,
+        so keys faster than the screen still count)."""
+
+        def __init__(self, step: int):
+            super().__init__()
+            self.step = step
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -94,6 +104,9 @@ class NetworkView(Vertical, can_focus=True):
         new_index = max(0, min(len(p.names[new_column]) - 1, index + dn))
         if (new_column, new_index) != p.selected:
             self.post_message(self.Picked(new_column, new_index))
+
+    def action_edge(self, step: int) -> None:
+        self.post_message(self.EdgePicked(step))
 
 
 class NetworkBody(Widget):
@@ -157,11 +170,17 @@ def _half(top: int, bottom: int) -> Style:
 _HEAVY = {sign: Style(color=_rgb(POSITIVE if sign else NEGATIVE)) for sign in (True, False)}
 _DIM, _PLAIN = Style(dim=True), Style()
 _NAME = {picked: Style(bold=picked, reverse=picked) for picked in (True, False)}
+_PICKED_EDGE = {sign: Style(color=_rgb(POSITIVE if sign else NEGATIVE), reverse=True) for sign in (True, False)}
+_VALUE = Style(bold=True)
 
 
-def _edge(w: float, strongest: float) -> list[Segment]:
+def _edge(w: float, strongest: float, picked: bool = False) -> list[Segment]:
     heavy = strongest and abs(w) >= strongest / 2
-    return [Segment("━━" if heavy else "──", _HEAVY[w > 0])]
+    return [Segment("━━" if heavy else "──", (_PICKED_EDGE if picked else _HEAVY)[w > 0])]
+
+
+def _short(v: float) -> str:
+    return f"{v:.2f}" if abs(v) < 100 else f"{v:.1e}"
 
 
 def detail_text(p: NetworkPanel) -> Text:
@@ -193,6 +212,8 @@ def draw(p: NetworkPanel) -> list[list[Segment]]:
             grid[c][top] = [Segment(name.rjust(LABEL - 1) + " ", _NAME[(c, n) == p.selected])] + rows[0]
             for r, row in enumerate(rows[1:], 1):
                 grid[c][top + r] = [Segment(" " * LABEL)] + row
+            if p.values is not None and top + len(rows) < tallest:  # its output at the picked point, below it
+                grid[c][top + len(rows)] = [Segment(("=" + _short(p.values[c][n])).rjust(width)[:width], _VALUE)]
     gap = [Segment(" " * GUTTER)]
     gutters = [[gap] * tallest for _ in p.names[1:]]
     column, index = p.selected
@@ -201,7 +222,7 @@ def draw(p: NetworkPanel) -> list[list[Segment]]:
         weights = edges[column - 1][index]
         strongest = max(abs(w) for w in weights)
         for i, w in enumerate(weights):
-            gutters[column - 1][_offset(p, column - 1) + i * CELL] = _edge(w, strongest)
+            gutters[column - 1][_offset(p, column - 1) + i * CELL] = _edge(w, strongest, i == p.edge)
     if column + 1 < len(p.names):  # out of it, to each of the layer after
         weights = tuple(row[index] for row in edges[column])
         strongest = max(abs(w) for w in weights)

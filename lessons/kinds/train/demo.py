@@ -64,6 +64,7 @@ class DemoLab(TrainLab):
         self._beat_grads: list[float] = []  # each parameter's grad before the backward beat (zero_grad off keeps them)
         self.neuron = (1, 0)  # (column, neuron) the network panel's cursor is on: the inputs are column 0
         self.viewing: int | None = None  # an earlier step shown instead of the present (time travel)
+        self.edge: int | None = None  # the picked weight into the picked neuron (its input's index)
         self.one_field = True
 
     @property
@@ -565,7 +566,7 @@ class DemoLab(TrainLab):
             if self.viewing is not None:
                 title = f"as it was at step {self.viewing}"
             shown.append(network_panel(self.model(), self.box, self.neuron, point, grads=self.beat == 3,
-                                       title=title))
+                                       title=title, edge=self.edge))
         else:
             shown.append(self._plot())
         shown.append(self._surface())
@@ -636,6 +637,16 @@ class DemoLab(TrainLab):
     def pick_neuron(self, column: int, index: int) -> None:
         """The network panel's cursor moved (the view clamps it to the net)."""
         self.neuron = (column, index)
+        self.edge = None
+
+    def pick_edge(self, step: int) -> None:
+        column, index = self.neuron
+        layers = self.trainer.model.layers
+        if not 1 <= column <= len(layers):
+            self.message = "an input has no weights into it: pick a neuron ([[network]]'s arrows)"
+            return
+        n = len(layers[column - 1].neurons[0].w)
+        self.edge = (0 if step > 0 else n - 1) if self.edge is None else (self.edge + step) % n
 
     def _rows(self) -> list[tuple[str, str]]:
         s, t = self.snap, self.trainer

@@ -26,7 +26,7 @@ def pre_activation(neuron, x) -> float:
 
 
 def network_panel(model, box, selected: tuple[int, int], point=None, grads: bool = False,
-                  title: str = "") -> NetworkPanel:
+                  title: str = "", edge: int | None = None) -> NetworkPanel:
     """The panel for ``model`` over ``box`` ((x0, x1), (y0, y1)); ``point`` (x, y): the picked point, whose
     pre-activation and activation the detail gives for the selected neuron."""
     samples = [layer_outputs(model, p) for p in grid_centres(box[0], box[1], CELL_COLS, CELL_ROWS)]
@@ -41,23 +41,31 @@ def network_panel(model, box, selected: tuple[int, int], point=None, grads: bool
     index = max(0, min(index, sizes[column] - 1))
     edge_grads = (tuple(tuple(tuple(w.grad for w in n.w) for n in layer.neurons) for layer in model.layers)
                   if grads else None)
+    if column == 0 or edge is None:
+        edge = None
+    else:
+        edge = max(0, min(edge, sizes[column - 1] - 1))
+    values = tuple(tuple(c) for c in layer_outputs(model, point)) if point is not None else None
     return NetworkPanel(names, maps, CELL_COLS, CELL_ROWS, weights, (column, index),
-                        tuple(detail(model, names, (column, index), point)), edge_grads, title)
+                        tuple(detail(model, names, (column, index), point, edge)), edge_grads, title, edge, values)
 
 
-def detail(model, names, selected: tuple[int, int], point) -> list[tuple[str, str]]:
+def detail(model, names, selected: tuple[int, int], point, edge: int | None = None) -> list[tuple[str, str]]:
     column, index = selected
     if column == 0:
         return [(names[0][index], "an input: the point's " + ("x" if index == 0 else "y") + " coordinate")]
     neuron = model.layers[column - 1].neurons[index]
     rows = [(f"layer {column - 1}, {names[column][index]}", f"{neuron.activation}(b + w·in)"),
             ("b", f"{fmt(neuron.b.data)} grad {fmt(neuron.b.grad)}")]
+    if edge is not None:  # the picked edge first: the weight the learner is looking at
+        w = neuron.w[edge]
+        rows.insert(1, (f"▸ w from {names[column - 1][edge]}", f"{fmt(w.data)} grad {fmt(w.grad)}"))
     if point is not None:
         outs = layer_outputs(model, point)
         z = pre_activation(neuron, outs[column - 1])
         rows.append(("at the point", f"b + w·in = {fmt(z)}, out {fmt(outs[column][index])}"))
     strongest = sorted(range(len(neuron.w)), key=lambda i: -abs(neuron.w[i].data))[:2]
-    for i in strongest:  # the two heaviest edges in; the gutter draws them all
+    for i in (i for i in strongest if i != edge):  # the two heaviest edges in; the gutter draws them all
         w = neuron.w[i]
         rows.append((f"w from {names[column - 1][i]}", f"{fmt(w.data)} grad {fmt(w.grad)}"))
     return rows
