@@ -259,6 +259,7 @@ class NetworkPanel:
     title: str = ""  # what the panel shows now (a beat of a step)
     edge: int | None = None  # the picked edge into the selected neuron (its input's index), or None
     values: tuple[tuple[float, ...], ...] | None = None  # [column][neuron]: each output at the picked point
+    lights_up: bool = False  # a forward pass: a screen shows the values a layer at a time, the inputs first
 
 
 Panel = Union[FactsPanel, ListPanel, GraphPanel, PlotPanel, CodePanel, SurfacePanel, NetworkPanel]

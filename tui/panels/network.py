@@ -26,6 +26,7 @@ from micrograd_tui.lessons.lab import NetworkPanel
 
 from .surface import COLOURS, POSITIVE, NEGATIVE, _shade
 
+LIGHT_SECONDS = 0.3  # a forward pass lights up a layer this often
 CELL = 3  # text rows a neuron takes: two rows of half blocks (its name beside the first), a gap
 GUTTER = 2  # columns between two layers, where the picked neuron's edges go
 LABEL = 4  # columns for a neuron's name (n15, out) and a space before its map
@@ -69,6 +70,8 @@ class NetworkView(Vertical, can_focus=True):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.panel: NetworkPanel | None = None
+        self._lit: int | None = None  # a forward pass lighting up: the columns whose values show so far
+        self._lighting = None
 
     def compose(self):
         yield Static("", id="network-detail")  # the picked neuron's numbers stay in view
@@ -85,13 +88,30 @@ class NetworkView(Vertical, can_focus=True):
         # (a layout per frame cost more than the maps themselves while training).
         same_shape = before is not None and _shape(before) == _shape(panel)
         self.panel = panel
+        if panel.lights_up and not (before is not None and before.lights_up):
+            self._lit = 1  # the inputs first, then a layer every LIGHT_SECONDS
+            if self._lighting is not None:
+                self._lighting.stop()
+            self._lighting = self.set_interval(LIGHT_SECONDS, self._light_next)
+        elif not panel.lights_up:
+            self._lit = None
         self.query_one("#network-detail", Static).update(detail_text(panel), layout=not same_shape)
-        self.query_one(NetworkBody).show(draw(panel), layout=not same_shape)
+        self.query_one(NetworkBody).show(draw(panel, self._lit), layout=not same_shape)
         if moved:
             column, index = panel.selected
             top = _offset(panel, column) + index * CELL
             scroll = self.query_one(VerticalScroll)
             self.call_after_refresh(scroll.scroll_to_region, Region(0, max(0, top - 1), 1, CELL + 1), animate=False)
+
+    def _light_next(self) -> None:
+        p = self.panel
+        if p is None or self._lit is None or self._lit >= len(p.names):
+            if self._lighting is not None:
+                self._lighting.stop()
+                self._lighting = None
+            return
+        self._lit += 1
+        self.query_one(NetworkBody).show(draw(p, self._lit), layout=False)
 
     def action_move(self, dc: int, dn: int) -> None:
         p = self.panel
@@ -194,8 +214,9 @@ def detail_text(p: NetworkPanel) -> Text:
     return out
 
 
-def draw(p: NetworkPanel) -> list[list[Segment]]:
-    """The columns and their gutters, line by line, as segments (the picked neuron's numbers are apart)."""
+def draw(p: NetworkPanel, lit: int | None = None) -> list[list[Segment]]:
+    """The columns and their gutters, line by line, as segments (the picked neuron's numbers are apart);
+    ``lit``: only the first ``lit`` columns show their values at the point (a forward pass lighting up)."""
     width = LABEL + p.cols
     tallest = 1 + max(len(names) for names in p.names) * CELL
     blank = [Segment(" " * width)]
@@ -212,7 +233,8 @@ def draw(p: NetworkPanel) -> list[list[Segment]]:
             grid[c][top] = [Segment(name.rjust(LABEL - 1) + " ", _NAME[(c, n) == p.selected])] + rows[0]
             for r, row in enumerate(rows[1:], 1):
                 grid[c][top + r] = [Segment(" " * LABEL)] + row
-            if p.values is not None and top + len(rows) < tallest:  # its output at the picked point, below it
+            if p.values is not None and top + len(rows) < tallest and (lit is None or c < lit):
+                # its output at the picked point, below it
                 grid[c][top + len(rows)] = [Segment(("=" + _short(p.values[c][n])).rjust(width)[:width], _VALUE)]
     gap = [Segment(" " * GUTTER)]
     gutters = [[gap] * tallest for _ in p.names[1:]]

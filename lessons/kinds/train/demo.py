@@ -566,7 +566,7 @@ class DemoLab(TrainLab):
             if self.viewing is not None:
                 title = f"as it was at step {self.viewing}"
             shown.append(network_panel(self.model(), self.box, self.neuron, point, grads=self.beat == 3,
-                                       title=title, edge=self.edge))
+                                       title=title, edge=self.edge, lights_up=self.beat == 1))
         else:
             shown.append(self._plot())
         shown.append(self._surface())

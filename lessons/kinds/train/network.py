@@ -26,7 +26,7 @@ def pre_activation(neuron, x) -> float:
 
 
 def network_panel(model, box, selected: tuple[int, int], point=None, grads: bool = False,
-                  title: str = "", edge: int | None = None) -> NetworkPanel:
+                  title: str = "", edge: int | None = None, lights_up: bool = False) -> NetworkPanel:
     """The panel for ``model`` over ``box`` ((x0, x1), (y0, y1)); ``point`` (x, y): the picked point, whose
     pre-activation and activation the detail gives for the selected neuron."""
     samples = [layer_outputs(model, p) for p in grid_centres(box[0], box[1], CELL_COLS, CELL_ROWS)]
@@ -47,7 +47,8 @@ def network_panel(model, box, selected: tuple[int, int], point=None, grads: bool
         edge = max(0, min(edge, sizes[column - 1] - 1))
     values = tuple(tuple(c) for c in layer_outputs(model, point)) if point is not None else None
     return NetworkPanel(names, maps, CELL_COLS, CELL_ROWS, weights, (column, index),
-                        tuple(detail(model, names, (column, index), point, edge)), edge_grads, title, edge, values)
+                        tuple(detail(model, names, (column, index), point, edge)), edge_grads, title, edge, values,
+                        lights_up and values is not None)
 
 
 def detail(model, names, selected: tuple[int, int], point, edge: int | None = None) -> list[tuple[str, str]]:
