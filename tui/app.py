@@ -132,8 +132,9 @@ class MicrogradApp(App):
         self._say_warnings()
 
     def action_toggle_maximize(self) -> None:
-        """The lab alone on the screen (Textual's maximize), or the prose when it has the focus;
-        pressed again, both come back."""
+        """The lab alone on the screen (Textual's maximize), or the prose when it has the focus, or a figure that
+        takes the screen of its own (the demo's network, its surface) when it has it; pressed again, all come
+        back."""
         screen = self.screen
         if screen.maximized is not None:
             screen.minimize()
@@ -141,6 +142,9 @@ class MicrogradApp(App):
         prose = self.query_one("#prose", ProseView)
         focused = self.focused
         on_prose = focused is not None and (focused is prose or prose in focused.ancestors)
+        if focused is not None and getattr(focused, "FILLS_SCREEN", False):
+            screen.maximize(focused, container=False)
+            return
         screen.maximize(prose if on_prose else self.query_one("#lab-host"), container=False)
 
     # --- lessons ------------------------------------------------------------------

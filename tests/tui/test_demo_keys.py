@@ -143,6 +143,10 @@ async def test_N_shows_the_network_whose_arrows_pick_a_neuron_and_N_again_the_cu
         assert column == 2
         b = lab.trainer.model.layers[1].neurons[index].b
         assert f"b: {fmt(b.data)} grad {fmt(b.grad)}" in screen_text(app)
+        await pilot.press("M")  # the network alone on the screen, and back
+        assert app.screen.maximized is view
+        await pilot.press("M")
+        assert app.screen.maximized is None
         await pilot.press("N")
         await settle(pilot, 5)
         assert not app.query(NetworkView) and "step" in screen_text(app)

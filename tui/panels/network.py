@@ -54,6 +54,8 @@ class NetworkView(Vertical, can_focus=True):
     NetworkView #network-body { width: auto; }
     """
 
+    FILLS_SCREEN = True  # M gives it the whole screen while it has the focus
+
     class Picked(Message):
         def __init__(self, column: int, index: int):
             super().__init__()

@@ -107,6 +107,8 @@ class SurfaceView(Widget, can_focus=True):
     SurfaceView:focus { border: round $accent; }
     """
 
+    FILLS_SCREEN = True  # M gives it the whole screen while it has the focus
+
     class Pointed(Message):
         """The learner pointed at (x, y) in the data's coordinates: a click ("left", "right"), or the
         cursor moved by the arrows (None)."""
