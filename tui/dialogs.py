@@ -17,6 +17,8 @@ from textual.widgets import Footer, Static, TextArea
 from micrograd_tui.lessons.userdata import write_atomic
 from micrograd_tui.lessons.workshop.workspace import read_inside, real_inside
 
+from .keyorder import ran_own_binding
+
 
 class Confirm(ModalScreen[bool]):
     """Asks before something that cannot be taken back (revealing a solution, wiping a file)."""
@@ -108,9 +110,13 @@ class CourseComplete(ModalScreen[str | None]):
 
 class CodeEditor(TextArea):
     """Textual's code editor (Python highlighted by tree-sitter, Textual's syntax extra) with Python's
-    indentation: enter keeps the line's indentation, and adds a level after a line ending in a colon."""
+    indentation: enter keeps the line's indentation, and adds a level after a line ending in a colon.
+
+    Its own keys (arrows, home, end, backspace, ...) act here, in the order they came (keyorder.py)."""
 
     async def _on_key(self, event: events.Key) -> None:
+        if await ran_own_binding(self, event):
+            return
         if event.key == "enter" and not self.read_only:
             event.stop()
             event.prevent_default()
@@ -152,6 +158,7 @@ class Editor(ModalScreen[bool]):
         self.saved_once = False
         self._discarded = False  # the learner chose to lose the changes: none kept
         self._latest: str | None = None  # the text as last changed
+        self._restored = False  # it opened on text kept when the app last stopped, not on the file
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -162,6 +169,10 @@ class Editor(ModalScreen[bool]):
                 text = ""
                 self.notify(f"could not read {self.path.name}: {e}", severity="error")
             self._saved_text = text
+            kept = self._kept_text()
+            if kept is not None and kept != text:  # what was typed and not saved when the app last stopped
+                self._latest = text = kept
+                self._restored = True
             yield CodeEditor.code_editor(text, language="python", id="editor-text")
             yield Static("", id="editor-status")
         yield Footer(compact=True)
@@ -177,9 +188,21 @@ class Editor(ModalScreen[bool]):
         if self.status is not None:
             self._show_status()
             self.set_interval(self.STATUS_SECONDS, self._show_status)
-        if self.recovery.is_file():
-            self.notify(f"text you had not saved when the app last stopped is kept in {self.recovery.name} "
-                        "(in your workspace)", timeout=10)
+        if self._restored:
+            self.notify(f"the text you had not saved when the app last stopped is back (kept in "
+                        f"{self.recovery.name}): ctrl+s saves it, escape asks before dropping it", timeout=10)
+
+    def _kept_text(self) -> str | None:
+        try:
+            return read_inside(self.path.parent, self.recovery) if self.recovery.is_file() else None
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def _forget_kept(self) -> None:
+        try:
+            self.recovery.unlink(missing_ok=True)
+        except OSError:
+            pass
 
     def _show_status(self) -> None:
         from rich.text import Text
@@ -218,6 +241,7 @@ class Editor(ModalScreen[bool]):
             return
         self._saved_text = text
         self.saved_once = True
+        self._forget_kept()  # saved: the kept text has done its job
         self.notify(f"saved {self.path.name}: checking", timeout=2)
         self.on_save()
 
@@ -229,6 +253,7 @@ class Editor(ModalScreen[bool]):
         def answered(yes: bool | None) -> None:
             if yes:
                 self._discarded = True
+                self._forget_kept()
                 self.dismiss(self.saved_once)
 
         self.app.push_screen(Confirm(f"{self.path.name} has changes that are not saved. Close and lose them?"),

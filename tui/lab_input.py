@@ -12,6 +12,8 @@ from textual.widgets.input import Selection
 
 from micrograd_tui.lessons.numtext import NumberError, parse_number
 
+from .keyorder import ran_own_binding
+
 NUMBER_CHARS = r"[-+0-9.eE/ ]*"  # what a number field lets through: 2, -0.5, 1e-3, 2/3
 
 
@@ -64,6 +66,8 @@ class LabInput(Input):
         """A key the field cannot hold (a letter but e in a number, a comma, a bracket) is never text: it is
         the lab's key (h, a, f, ``,`` ...), also after a wrong answer left the field focused; the field is
         left, keeping what it holds, and the key acts."""
+        if await ran_own_binding(self, event):  # an arrow, home, backspace: here and now, in typing order
+            return
         ch = event.character
         if self.restrict is not None and ch and ch.isprintable() and not ch.isspace() and not self.takes(ch):
             event.stop()

@@ -132,10 +132,11 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
             progress as it goes) and every page is closed now, not when aiohttp's shutdown times out."""
             self.stopping = True
             sessions = list(self.sessions)
-            await asyncio.gather(*(_stop(service) for service, _ in sessions), return_exceptions=True)
-            for _, websocket in sessions:
-                if not websocket.closed:
-                    await websocket.close()
+            stops = [asyncio.ensure_future(_stop(service)) for service, _ in sessions]
+            # the pages hear it at once ("Session ended"); their apps save and quit meanwhile, or are ended
+            await asyncio.gather(*(websocket.close() for _, websocket in sessions if not websocket.closed),
+                                 return_exceptions=True)
+            await asyncio.gather(*stops, return_exceptions=True)
 
         def _session(self, request: web.Request) -> str | None:
             value = request.cookies.get(COOKIE, "")

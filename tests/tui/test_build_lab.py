@@ -85,7 +85,7 @@ async def test_closing_the_editor_with_changes_asks_first(user_home):
 
 async def test_text_not_saved_when_the_app_stops_is_kept_beside_the_file(user_home):
     """Issue 33: the server stopping (or any exit) with the editor open loses nothing: the unsaved text is
-    kept as engine.py.unsaved, never over engine.py, and the editor says so when it next opens."""
+    kept as engine.py.unsaved, never over engine.py, and the editor opens on it next time; a save ends it."""
     app = make_app("build-value")
     async with app.run_test(size=SIZE) as pilot:
         assert await wait_for(pilot, lambda: checks_done(app))
@@ -104,7 +104,11 @@ async def test_text_not_saved_when_the_app_stops_is_kept_beside_the_file(user_ho
         assert await wait_for(pilot, lambda: checks_done(app))
         await pilot.press("e")
         await pilot.pause()
-        assert any("engine.py.unsaved" in n.message for n in app._notifications)
+        assert any("is back" in n.message for n in app._notifications)
+        assert app.screen.query_one("#editor-text").text == typed  # the text as it was, not the file
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert (user_home / "workspace" / "engine.py").read_text() == typed and not kept.exists()
 
 
 async def test_the_learners_own_editor_runs_and_its_save_is_checked(user_home, tmp_path, monkeypatch):

@@ -536,3 +536,93 @@ async def test_keys_work_after_joining_without_a_click(server, browser):
     mark = len(tab.seen)
     await tab.page.keyboard.press("n")  # no click first
     assert await tab.shows("lesson 1 ", since=mark, timeout=10), tab.text(mark)[-500:]
+
+
+BROWSER_KEYS = {"left": "ArrowLeft", "right": "ArrowRight", "up": "ArrowUp", "down": "ArrowDown", "home": "Home",
+                "end": "End", "backspace": "Backspace", "delete": "Delete", " ": "Space"}
+
+
+@pytest.mark.slow  # ~45 s: 500 keys through a browser; .ci/run runs it after the README's command
+async def test_the_editor_through_serve_puts_50_bursts_of_mixed_keys_where_they_were_typed(server, browser):
+    """Issue 33: arrows, home, end, backspace and characters typed at machine speed in the browser's editor
+    end as they do one key at a time (Textual sent bound keys the long way round: #6605)."""
+    from test_editor_order import EditorApp, sequences, typed
+
+    from micrograd_tui.tui.dialogs import CodeEditor
+
+    served = server()
+    context = await browser.new_context(viewport={"width": 1400, "height": 900})
+    await context.request.post(f"http://127.0.0.1:{served.port}/join", form={"code": CODE, "name": "Ada"})
+    [session] = list((served.data / "sessions").iterdir())
+    (session / "progress.json").write_text(json.dumps({"format": 1, "current": "build-value"}))
+    tab = Tab(await context.new_page())
+    await tab.page.goto(f"http://127.0.0.1:{served.port}/")
+    assert await tab.shows("engine.py", timeout=30), tab.text()[-1500:]
+    engine = session / "workspace" / "engine.py"
+    start = engine.read_text()
+    mark = len(tab.seen)
+    await tab.page.keyboard.press("e")
+    assert await tab.shows("ctrl+s saves", since=mark, timeout=20), tab.text(mark)[-1500:]
+    keys = ["up"] * (start.count("\n") + 1) + ["home"] + [k for seq in sequences(50, seed=9) for k in seq]
+    for k in keys:  # no waiting between keys: they reach the app as bursts
+        await tab.page.keyboard.press(BROWSER_KEYS.get(k, k))
+    await tab.page.keyboard.press("Control+s")
+    app = EditorApp()
+    async with app.run_test(size=(120, 40)) as pilot:  # the same keys, one at a time, on the same text
+        area = app.query_one(CodeEditor)
+        area.focus()
+        area.text = start
+        expected = await typed(pilot, area, keys, False, at=None)
+    assert await wait_until(lambda: engine.read_text() != start, 20)
+    assert engine.read_text() == expected
+
+
+@pytest.mark.slow  # five browsers and a restart: ~40 s
+async def test_sigterm_with_five_pages_ends_each_within_2_s_and_unsaved_text_comes_back(server, browser):
+    """Issue 33: the server stopping tells every page at once, leaves no app, and the text a learner typed
+    and did not save is in their editor on the next visit."""
+    served = server()
+    contexts = [await browser.new_context(viewport={"width": 1400, "height": 900}) for _ in range(5)]
+    for n, context in enumerate(contexts):
+        await context.request.post(f"http://127.0.0.1:{served.port}/join", form={"code": CODE, "name": f"L{n}"})
+    sessions = {json.loads((f / "learner.json").read_text())["name"]: f for f in (served.data / "sessions").iterdir()}
+    (sessions["L0"] / "progress.json").write_text(json.dumps({"format": 1, "current": "build-value"}))
+    tabs = [Tab(await context.new_page()) for context in contexts]
+    for tab in tabs:
+        await tab.page.goto(f"http://127.0.0.1:{served.port}/")
+    assert await tabs[0].shows("engine.py", timeout=30), tabs[0].text()[-1500:]
+    for tab in tabs[1:]:
+        assert await tab.shows("24.7041", timeout=30)
+    mark = len(tabs[0].seen)
+    await tabs[0].page.keyboard.press("e")
+    assert await tabs[0].shows("ctrl+s saves", since=mark, timeout=20)
+    await tabs[0].page.keyboard.type("# typed, never saved")
+    assert await tabs[0].shows("never saved", since=mark, timeout=10)
+    started = time.monotonic()
+    served.proc.send_signal(signal.SIGTERM)
+
+    async def closed(tab) -> bool:
+        return await tab.page.evaluate("document.body.classList.contains('-closed')")
+
+    end = time.monotonic() + 10
+    while time.monotonic() < end and not all([await closed(tab) for tab in tabs]):
+        await asyncio.sleep(0.05)
+    took = time.monotonic() - started
+    assert all([await closed(tab) for tab in tabs]) and took < 2, f"{took:.2f} s"
+    assert await wait_until(lambda: not app_processes(served.data), timeout=8), app_processes(served.data)
+    engine = sessions["L0"] / "workspace" / "engine.py"
+    assert "never saved" not in engine.read_text()
+    proc = subprocess.Popen([sys.executable, "-m", "micrograd_tui.tui.cli", "serve", "--port", str(served.port),
+                             "--data", str(served.data), "--class-code", CODE],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert await wait_until(lambda: socket.socket().connect_ex(("127.0.0.1", served.port)) == 0, 20)
+        tab = Tab(await contexts[0].new_page())
+        await tab.page.goto(f"http://127.0.0.1:{served.port}/")
+        assert await tab.shows("engine.py", timeout=30)
+        mark = len(tab.seen)
+        await tab.page.keyboard.press("e")
+        assert await tab.shows("never saved", since=mark, timeout=20), tab.text(mark)[-1500:]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=15)
