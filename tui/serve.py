@@ -29,6 +29,7 @@ from pathlib import Path
 
 from micrograd_tui.lessons.userdata import ENV_HOME
 from micrograd_tui.lessons.workshop.sandbox import ENV_BOX
+from micrograd_tui.lessons.kinds.train.slots import ENV_SLOTS
 from micrograd_tui.lessons.workshop.workspace import ENV_NO_CODE, ENV_SERVED, ENV_WORKSPACE
 
 from . import classroom
@@ -56,7 +57,7 @@ def is_loopback(host: str) -> bool:
 
 
 def build_server(host: str, port: int, public_url: str | None, data: Path, max_sessions: int, run_code: bool,
-                 class_code: str, teacher: str, boxed: bool = False):
+                 class_code: str, teacher: str, boxed: bool = False, training_slots: int = 2):
     from aiohttp import web
     from textual_serve.app_service import AppService
     from textual_serve.server import Server
@@ -79,6 +80,7 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
             env[ENV_WORKSPACE] = str(self.folder / "workspace")
             env[ENV_SERVED] = "1"
             env[classroom.ENV_PACE] = str(data / classroom.PACE_FILE)  # the teacher's pacing, followed by every app
+            env[ENV_SLOTS] = f"{data / 'training-slots'}:{training_slots}"  # so many demos train at once
             if not run_code:
                 env[ENV_NO_CODE] = "1"
             elif boxed:
@@ -379,6 +381,8 @@ def main(argv: list[str]) -> int:
     p.add_argument("--class-code-file", metavar="FILE", help="read the class code from the first line of FILE")
     p.add_argument("--new-class", action="store_true",
                    help="a new class code and teacher's address (both are kept in --data across restarts otherwise)")
+    p.add_argument("--training-slots", type=int, default=max(1, os.cpu_count() or 2), metavar="N",
+                   help="demos that train at once, the rest wait in turn (default: the number of processors)")
     p.add_argument("--no-code", action="store_true",
                    help="do not run learners' code (build exercises): run them only for people you trust")
     args = p.parse_args(argv)
@@ -390,6 +394,8 @@ def main(argv: list[str]) -> int:
         return 2
     if args.max_sessions < 1:
         p.error("--max-sessions must be at least 1")
+    if args.training_slots < 1:
+        p.error("--training-slots must be at least 1")
     if args.data:
         data = Path(args.data).expanduser().resolve()
     else:
@@ -412,6 +418,6 @@ def main(argv: list[str]) -> int:
 
     boxed = not args.no_code and box_works()  # found out once, at start-up
     server = build_server(args.host, args.port, args.public_url, data, args.max_sessions, not args.no_code, code,
-                          teacher, boxed)
+                          teacher, boxed, args.training_slots)
     server.serve()
     return 0

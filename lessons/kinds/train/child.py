@@ -13,6 +13,7 @@ there. A child whose app is gone stops at its next write.
 from __future__ import annotations
 
 import math
+import os
 import sys
 import time
 
@@ -23,7 +24,15 @@ from .setup import cross_check, data_box, make_run, surface, test_result
 BOUNDARY_SECONDS = 0.3  # the surface (and the test loss) is scored at most this often
 
 
+CHILD_NICE = 10  # training yields the processor to the apps: keys first
+
+
 def main() -> None:
+    if hasattr(os, "nice"):
+        try:
+            os.nice(CHILD_NICE)
+        except OSError:
+            pass
     start = Start.loads(sys.stdin.readline())
     trainer, txs, tys = make_run(start.setup)
     trainer.load_state(start.state)

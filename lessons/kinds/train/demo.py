@@ -212,10 +212,10 @@ class DemoLab(TrainLab):
         super().step()
         self.past.keep(self.trainer.state())
 
-    def take_lines(self, lines: list[Line], problem: str, final: bool) -> None:
+    def take_lines(self, lines: list[Line], problem: str, final: bool, queued: int = 0) -> None:
         for line in lines:
             self.past.keep(line.state)
-        super().take_lines(lines, problem, final)
+        super().take_lines(lines, problem, final, queued)
 
     def model(self):
         """The net as the screen shows it: now, or at the step being viewed."""

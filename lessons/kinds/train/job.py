@@ -16,6 +16,7 @@ from typing import Callable
 
 from ...jobs import UPDATE_SECONDS, Job, JsonLines
 from .protocol import Line, Start
+from .slots import Slot, configured
 
 SILENT_SECONDS = 10.0  # a child that says nothing for this long is stuck: it is ended and reported
 CHILD = "micrograd_tui.lessons.kinds.train.child"
@@ -33,6 +34,9 @@ class TrainingChild:
         self._reader: JsonLines | None = None
         self._heard = 0.0
         self._closed = False  # ended by the app (a pause, a new setting): not a problem to report
+        slots = configured()  # under serve: a class trains so many at once, the rest wait their turn
+        self.slot = Slot(*slots) if slots else None
+        self.queued = 0  # while waiting for a slot: this training's place in the queue (1: next)
 
     def _spawn(self) -> None:
         env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
@@ -46,8 +50,14 @@ class TrainingChild:
         self._heard = time.monotonic()
 
     def read(self) -> None:
-        """Take what the child has said (waiting a little for it); start it the first time."""
+        """Take what the child has said (waiting a little for it); start it the first time (once a training
+        slot is free, under serve)."""
         if self.proc is None:
+            if self.slot is not None and not self._closed:
+                self.queued = self.slot.wait()
+                if self.queued:
+                    time.sleep(UPDATE_SECONDS)
+                    return
             self._spawn()
         assert self._reader is not None
         got = self._reader.get(UPDATE_SECONDS)
@@ -61,6 +71,8 @@ class TrainingChild:
                     self.problem = line.problem
         if self._reader.ended:
             self._ended_without_done()
+        if self.ended and self.slot is not None:
+            self.slot.release()  # the next in the queue may train
         elif not got and time.monotonic() - self._heard > SILENT_SECONDS:
             self.close()
             self._closed = False
@@ -74,12 +86,14 @@ class TrainingChild:
                             "[[run]] starts it again from the last step shown")
         self.ended = True
 
-    def take(self) -> tuple[list[Line], str]:
+    def take(self) -> tuple[list[Line], str, int]:
         lines, self.lines = self.lines, []
-        return lines, self.problem
+        return lines, self.problem, self.queued
 
     def close(self) -> None:
         self._closed = True
+        if self.slot is not None:
+            self.slot.release()
         proc = self.proc
         if proc is not None and proc.poll() is None:
             proc.kill()
@@ -87,14 +101,15 @@ class TrainingChild:
 
 
 def training_job(start: Start, still_ours: Callable[[], bool],
-                 take: Callable[[list[Line], str, bool], None]) -> tuple[Job, TrainingChild]:
-    """A Job running one child from ``start``; its lines go to ``take(lines, problem, final)`` while
+                 take: Callable[[list[Line], str, bool, int], None]) -> tuple[Job, TrainingChild]:
+    """A Job running one child from ``start``; its lines go to ``take(lines, problem, final, queued)`` while
     ``still_ours()`` (the lab has not started a new run since)."""
     child = TrainingChild(start)
 
-    def apply(snap: tuple[list[Line], str], final: bool) -> None:
+    def apply(snap: tuple[list[Line], str, int], final: bool) -> None:
         if still_ours():
-            take(*snap, final)
+            lines, problem, queued = snap
+            take(lines, problem, final, queued)
 
     return Job(step=child.read, snapshot=child.take, apply=apply, finished=lambda: child.ended,
                close=child.close), child

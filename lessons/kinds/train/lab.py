@@ -152,10 +152,16 @@ class TrainLab(Lab):
         """Everything a child needs to go on from here."""
         return Start(self.setup(), self.trainer.state(), self._value("speed", 0), None, predictions=True)
 
-    def take_lines(self, lines: list[Line], problem: str, final: bool) -> None:
-        """What the child said, taken into this lab's trainer: steps, parameters, scores."""
+    def take_lines(self, lines: list[Line], problem: str, final: bool, queued: int = 0) -> None:
+        """What the child said, taken into this lab's trainer: steps, parameters, scores; ``queued``: its
+        place in the class's queue for a training slot while it waits (under serve)."""
         from micrograd_tui.engine.train import Step
 
+        if queued and not lines and not problem:
+            ahead = "you are next" if queued == 1 else f"{queued - 1} ahead of you"
+            self.message = (f"waiting to train: the class trains a few runs at once to keep everyone's keys quick; "
+                            f"{ahead}. [[run]] leaves the queue")
+            return
         t = self.trainer
         before = t.k
         for line in lines:
