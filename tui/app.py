@@ -118,6 +118,10 @@ class MicrogradApp(App):
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         for notice in self.notices:
             self.notify(notice, timeout=10)
+        resume = os.environ.get(classroom.ENV_RESUME)
+        if resume:  # under serve: the code that brings this session to another browser
+            self.notify(f"Your resume code is {resume}: on another browser, join with it (no name needed) and "
+                        "carry on with your work. ? shows it again.", timeout=15)
         due = skills.BOOK.due()
         if due and self.lesson.slug != "review":
             review = self.course.find("review")

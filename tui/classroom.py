@@ -141,9 +141,37 @@ def read_pace(path: Path) -> dict | None:
             "message": raw.get("message") if isinstance(raw.get("message"), str) else "", "stamp": raw["stamp"]}
 
 
-def join(folder: Path, name: str) -> None:
+ENV_RESUME = "MICROGRAD_TUI_RESUME_CODE"  # the learner's resume code, for their app to show them
+RESUME_LETTERS = 6
+
+
+def join(folder: Path, name: str, session: str | None = None) -> None:
+    """A learner joins (or a joined one renames): their name, and a resume code that brings the session
+    (``session``, the cookie's secret, kept in the server's private folder) to another browser."""
     folder.mkdir(parents=True, exist_ok=True)
-    write_atomic(folder / LEARNER, json.dumps({"name": name, "joined": time.time()}))
+    before = learner(folder) or {}
+    kept = {k: before[k] for k in ("resume", "session") if isinstance(before.get(k), str)}
+    if session is not None and "resume" not in kept:
+        kept = {"resume": make_class_code(RESUME_LETTERS), "session": session}
+    write_atomic(folder / LEARNER, json.dumps({"name": name, "joined": before.get("joined", time.time()), **kept}))
+
+
+def resume_code(folder: Path) -> str | None:
+    code = (learner(folder) or {}).get("resume")
+    return code if isinstance(code, str) else None
+
+
+def resumed(data: Path, typed: str) -> tuple[str, str] | None:
+    """The (session, name) whose resume code was typed (case, spaces and dashes aside), or None."""
+    clean = "".join(ch for ch in typed.upper() if ch.isalnum())
+    if len(clean) != RESUME_LETTERS:
+        return None
+    for folder in sorted((data / "sessions").glob("*")):
+        info = learner(folder) or {}
+        code, session = info.get("resume"), info.get("session")
+        if isinstance(code, str) and isinstance(session, str) and same_code(clean, code):
+            return session, info["name"]
+    return None
 
 
 def learner(folder: Path) -> dict | None:
@@ -398,5 +426,7 @@ def join_page(message: str = "", status_note: str = "") -> str:
             f"<h1>micrograd-tui</h1>{note}<p>{e(status_note) or 'Your teacher has the class code.'}</p>"
             "<form method=post action=/join>"
             "<label>Class code<br><input name=code autocomplete=off autofocus required maxlength=20></label><br>"
-            f"<label>Your name (your teacher sees it)<br><input name=name required maxlength={NAME_MAX}></label><br>"
+            f"<label>Your name (your teacher sees it)<br><input name=name maxlength={NAME_MAX}></label><br>"
+            "<label>Your resume code, if you joined before on another browser<br>"
+            "<input name=resume autocomplete=off maxlength=12></label><br>"
             "<button type=submit>Join</button></form>")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from .classroom import ENV_RESUME
 from .keys import APP_KEYS, LAB_KEYS, TYPING_KEYS, key_label, lab_action
 
 
@@ -88,5 +91,9 @@ class HelpScreen(ModalScreen[None]):
 
     def _box(self, table) -> ComposeResult:
         with VerticalScroll(id="help-box"):
+            resume = os.environ.get(ENV_RESUME)
+            if resume:  # under serve: the way back to this session from another browser
+                yield Static(Text(f"Your resume code: {resume}. On another browser, join with it to carry on.",
+                                  style="bold"))
             yield Static(table)
             yield Static(Text("escape closes this", style="dim"))

@@ -81,6 +81,9 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
             env[ENV_SERVED] = "1"
             env[classroom.ENV_PACE] = str(data / classroom.PACE_FILE)  # the teacher's pacing, followed by every app
             env[ENV_SLOTS] = f"{data / 'training-slots'}:{training_slots}"  # so many demos train at once
+            code = classroom.resume_code(self.folder)
+            if code:
+                env[classroom.ENV_RESUME] = code  # the app shows it: the way back from another browser
             if not run_code:
                 env[ENV_NO_CODE] = "1"
             elif boxed:
@@ -162,12 +165,24 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
                 self.attempts.failed(who)
                 return web.Response(status=403, content_type="text/html", text=classroom.join_page(
                     "That is not this class's code. Check it with your teacher."))
+            typed_resume = str(form.get("resume", "")).strip()
+            if typed_resume:  # back on a new browser: the session the code belongs to, with all its work
+                found = classroom.resumed(data, typed_resume)
+                if found is None:
+                    self.attempts.failed(who)
+                    return web.Response(status=403, content_type="text/html", text=classroom.join_page(
+                        "That resume code is not one of this class's. Your app shows yours (press ? there)."))
+                session = found[0]
+                response = web.HTTPSeeOther("/")
+                response.set_cookie(COOKIE, session, max_age=180 * 24 * 3600, httponly=True, samesite="Strict",
+                                    path="/")
+                return response
             name = classroom.clean_name(str(form.get("name", "")))
             if name is None:
                 return web.Response(status=400, content_type="text/html",
                                     text=classroom.join_page("Type your name, so your teacher knows who you are."))
             session = self._session(request) or new_session()
-            classroom.join(session_dir(data, session), name)
+            classroom.join(session_dir(data, session), name, session)
             response = web.HTTPSeeOther("/")
             response.set_cookie(COOKIE, session, max_age=180 * 24 * 3600, httponly=True, samesite="Strict", path="/")
             return response

@@ -201,3 +201,19 @@ def test_two_learners_with_one_name_are_told_apart(tmp_path):
     classroom.join(tmp_path / "sessions" / ("c3" * 20), "Ada")
     names = [r.name for r in classroom.roster(tmp_path, {})]
     assert names == ["Ada", "Sam (a1a1)", "sam (b2b2)"]
+
+
+def test_a_learner_gets_a_resume_code_that_finds_their_session_and_survives_a_rename(tmp_path):
+    """Issue 32: the way back on a new browser (or after the cookie is gone) is a short personal code."""
+    from micrograd_tui.tui import classroom
+
+    folder = tmp_path / "sessions" / "abc"
+    classroom.join(folder, "Ada", "secret-session-value")
+    code = classroom.resume_code(folder)
+    assert code and len(code) == classroom.RESUME_LETTERS and set(code) <= set(classroom.CODE_LETTERS)
+    classroom.join(folder, "Ada L.")  # a rename keeps the code
+    assert classroom.resume_code(folder) == code
+    typed = code[:3].lower() + "-" + code[3:]  # as people type it
+    assert classroom.resumed(tmp_path, typed) == ("secret-session-value", "Ada L.")
+    assert classroom.resumed(tmp_path, "ZZZZZZ" if code != "ZZZZZZ" else "YYYYYY") is None
+    assert classroom.resumed(tmp_path, "") is None
