@@ -274,6 +274,14 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
                 return websocket
             width = _int(request.query.get("width"), 80)
             height = _int(request.query.get("height"), 24)
+            # One app per session: a second tab (or browser) with it takes it over, and the first says so;
+            # two apps on one folder would each write over the other's progress.
+            for old_service, old_websocket in [s for s in self.sessions if s[0].folder == folder]:
+                if not old_websocket.closed:
+                    await old_websocket.send_bytes(TAKEN_OVER)
+                await _stop(old_service)
+                if not old_websocket.closed:
+                    await old_websocket.close()
             service = SessionApp(command, write_bytes=websocket.send_bytes, write_str=websocket.send_str,
                                  close=websocket.close, download_manager=self.download_manager, debug=self.debug,
                                  folder=folder)
@@ -343,6 +351,10 @@ def _ended(service, stopping: bool) -> str:
     if code is None:
         return "tab closed"
     return "ended: the learner quit the app" if code == 0 else f"ended: the app stopped (exit status {code})"
+
+
+TAKEN_OVER = (b"\x1b[2J\x1b[H\r\n  micrograd-tui: this session is open in another tab or browser now, so it "
+              b"stopped here.\r\n  Reload this page to bring it back here.\r\n")
 
 
 async def _stop(service) -> None:

@@ -653,3 +653,20 @@ async def test_a_learner_on_a_new_browser_with_their_resume_code_gets_their_sess
     tab2 = Tab(await second.new_page())
     await tab2.page.goto(f"http://127.0.0.1:{served.port}/")
     assert await tab2.shows(f"Your resume code is {code}", timeout=30)
+
+
+@pytest.mark.slow  # two tabs: ~15 s
+async def test_a_second_tab_with_the_same_session_takes_it_over_and_the_first_says_so(server, browser):
+    """Issue 32: two tabs with one cookie ran two apps on one folder, and the later write won."""
+    served = server()
+    context = await browser.new_context(viewport={"width": 1400, "height": 900})
+    await context.request.post(f"http://127.0.0.1:{served.port}/join", form={"code": CODE, "name": "Ada"})
+    first = Tab(await context.new_page())
+    await first.page.goto(f"http://127.0.0.1:{served.port}/")
+    assert await first.shows("24.7041", timeout=30)
+    mark = len(first.seen)
+    second = Tab(await context.new_page())
+    await second.page.goto(f"http://127.0.0.1:{served.port}/")
+    assert await second.shows("24.7041", timeout=30)
+    assert await first.shows("open in another tab or browser now", since=mark, timeout=10)
+    assert await wait_until(lambda: len(app_processes(served.data)) == 1, 10), app_processes(served.data)
