@@ -12,6 +12,7 @@ from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widgets import Footer, Static, TextArea
 
 from micrograd_tui.lessons.userdata import write_atomic
@@ -159,6 +160,7 @@ class Editor(ModalScreen[bool]):
         self._discarded = False  # the learner chose to lose the changes: none kept
         self._latest: str | None = None  # the text as last changed
         self._restored = False  # it opened on text kept when the app last stopped, not on the file
+        self._keep_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -219,18 +221,34 @@ class Editor(ModalScreen[bool]):
         """Where unsaved text goes when the app stops with the editor open (a quit, the server stopping)."""
         return self.path.with_name(self.path.name + ".unsaved")
 
+    KEEP_SECONDS = 0.5  # unsaved text is kept beside the file this soon after the last change
+
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         self._latest = event.text_area.text  # kept here: at the app's end the text area goes before the screen
+        # kept beside the file as it is typed, so even an app ended without warning (a server under load
+        # ending its apps) loses half a second at most
+        if self._keep_timer is not None:
+            self._keep_timer.stop()
+        self._keep_timer = self.set_timer(self.KEEP_SECONDS, self._keep)
+
+    def _keep(self) -> None:
+        self._keep_timer = None
+        if self._discarded or self._latest is None:
+            return
+        if self._latest == self._saved_text:
+            self._forget_kept()
+            return
+        try:
+            write_atomic(self.recovery, self._latest)
+        except OSError:
+            pass
 
     def on_unmount(self) -> None:
         """Taken down with changes the learner neither saved nor chose to lose (the app is ending): they
         are kept beside the file, never over it, and the editor says so the next time it opens."""
         if self._discarded or self._latest is None or self._latest == self._saved_text:
             return
-        try:
-            write_atomic(self.recovery, self._latest)
-        except OSError:
-            pass
+        self._keep()
 
     def action_save(self) -> None:
         text = self.query_one(TextArea).text

@@ -137,7 +137,8 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
             progress as it goes) and every page is closed now, not when aiohttp's shutdown times out."""
             self.stopping = True
             sessions = list(self.sessions)
-            stops = [asyncio.ensure_future(_stop(service)) for service, _ in sessions]
+            # a server under load gives its apps longer to save and quit than a closed tab's app gets
+            stops = [asyncio.ensure_future(_stop(service, patience=8)) for service, _ in sessions]
             # the pages hear it at once ("Session ended"); their apps save and quit meanwhile, or are ended
             await asyncio.gather(*(websocket.close() for _, websocket in sessions if not websocket.closed),
                                  return_exceptions=True)
@@ -357,11 +358,11 @@ TAKEN_OVER = (b"\x1b[2J\x1b[H\r\n  micrograd-tui: this session is open in anothe
               b"stopped here.\r\n  Reload this page to bring it back here.\r\n")
 
 
-async def _stop(service) -> None:
-    """Ask the app to quit; if it has not gone within a few seconds, end it. Either way it is gone."""
+async def _stop(service, patience: float = 3) -> None:
+    """Ask the app to quit; if it has not gone within ``patience`` seconds, end it. Either way it is gone."""
     process = service._process
     try:
-        await asyncio.wait_for(service.stop(), timeout=3)
+        await asyncio.wait_for(service.stop(), timeout=patience)
     except (asyncio.TimeoutError, Exception):
         pass
     if process is not None and process.returncode is None:
