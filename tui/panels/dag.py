@@ -184,8 +184,10 @@ class DagView(ScrollableContainer, can_focus=True):
                     run = ""
                 run, run_style = run + ch, style
             text.append(run, run_style)
-        self.query_one(Static).update(text)
-        self.call_after_refresh(self._reveal, 5)
+        for shown in self.query(Static).results(Static):  # none while the view is taken apart (a key
+            shown.update(text)                              # scrolled it as its lesson was left)
+            self.call_after_refresh(self._reveal, 5)
+            break
 
     def _cut_boxes(self) -> tuple:
         """(a column of a box the view's left or right edge cuts through, the cell to mark), for each such
