@@ -486,6 +486,8 @@ class MicrogradApp(App):
     async def on_key(self, event: Key) -> None:
         """Typing a number with no text field focused starts typing into the lab's current number field
         (and an enter typed before the focus got there submits it)."""
+        if self._exit or not self.screen_stack:
+            return  # a key still coming as the app ends (a palette's Quit): no screen to type on
         if isinstance(self.focused, Input) or self.lab_view is None or self.screen is not self.screen_stack[0]:
             return
         for field in self.lab_view.query(LabInput).results(LabInput):
