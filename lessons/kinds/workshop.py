@@ -69,6 +69,7 @@ def _expected_losses(run) -> tuple[float, ...]:
 
 
 WHOLE_AT = 60  # a failure longer than this (or of several lines) gets a panel with the whole message
+REPORT_CHECKS, REPORT_CHARS = 40, 2000  # what a teacher's page keeps of the last run: so many checks, so long each
 
 
 class WorkshopLab(Lab):
@@ -337,6 +338,10 @@ class WorkshopLab(Lab):
             bad = self.first_failure()
             state["last"] = "✓ every check passes" if bad is None or bad.check.stretch else (
                 f"✗ {bad.check.name}: {bad.message.splitlines()[0] if bad.message else ''}")
+            # the whole run, for the teacher's page of this learner: each check, and each failure in full
+            state["report"] = [[o.check.name, o.ok, o.message[:REPORT_CHARS]] for o in r.outcomes[:REPORT_CHECKS]]
+            if bad is not None and not bad.check.stretch and bad.verdict is not None and bad.verdict.slip:
+                state["slip"] = bad.verdict.slip  # the class summary counts failures by it
         return state
 
     def restore_state(self, state: dict) -> None:

@@ -31,6 +31,7 @@ class Verdict:
     expected: dict[str, tuple[float, float]] = field(default_factory=dict)  # name -> (data, grad) by our engine
     goto: str | None = None  # an earlier exercise that fails first: the slug to open
     origin: str = ""  # the check the graph comes from, when it is not this one (an earlier exercise's)
+    slip: str = ""  # the slip the failure shows, named ("wrong sign"): a teacher's summary counts by it
 
 
 @dataclass(frozen=True)
@@ -288,9 +289,9 @@ def graph_check(name: str, ops: list, output: str, backward: str = "none", struc
                 verdict.message = f"`{_text(op)}`: {why}; look at `{where}`"
                 return verdict
         if backward != "none":
-            message = _grad_blame(ops, output, names, expected, env, backward, result.get("calls"))
+            message, slip = _grad_blame(ops, output, names, expected, env, backward, result.get("calls"))
             if message:
-                verdict.message = message
+                verdict.message, verdict.slip = message, slip
                 return verdict
         verdict.ok = True
         return verdict
@@ -347,22 +348,24 @@ def _local_share(op: list, name: str, env: dict[str, Value]) -> float:
     return leaves[name].grad
 
 
-def order_slip(ops: list, output: str, calls: list | None) -> str:
+def order_slip(ops: list, output: str, calls: list | None) -> tuple[str, str]:
     """The order slip in the learner's backward(), read from the order its _backward calls ran in (the
-    harness notes each call and the node's grad then). Empty when the order was right or is unknown."""
+    harness notes each call and the node's grad then): (message, the slip's name); empty when the order
+    was right or is unknown."""
     if not calls:
-        return ""
+        return "", ""
     ran = [name for name, _ in calls if name]
     inner = [op for op in ops if op[0] != "leaf"]
     seeded = [grad for name, grad in calls if name == output]
     if seeded and seeded[0] is not None and close_to(seeded[0], 0.0):
         return (f"{output}._backward ran while {output}.grad was still 0: `self.grad = 1.0` came after the loop. "
-                "Seed the output first, then call each _backward, so the 1.0 flows down")
+                "Seed the output first, then call each _backward, so the 1.0 flows down"), "output seeded last"
     for op in inner:
         if ran.count(op[1]) > 1:
             return (f"{op[1]}._backward ran {ran.count(op[1])} times, passing its grad on each time: "
                     f"{op[1]} is reached through more than one path, and your backward() runs it once per path. "
-                    "List each node once (a visited set of the nodes already listed), in topological order")
+                    "List each node once (a visited set of the nodes already listed), in topological order"
+                    ), "a node run once per path"
     first = {name: ran.index(name) for name in set(ran)}
     for op in inner:
         node = op[1]
@@ -372,28 +375,28 @@ def order_slip(ops: list, output: str, calls: list | None) -> str:
         if all(first.get(o[1], 0) < first.get(u[1], 0) for o in inner for u in inner if o[1] in u[2:]):
             return (f"{node}._backward ran before {late[0]}'s, its user: your loop runs the topological order "
                     "children first; backward() runs _backward in reverse topological order, "
-                    "`for node in reversed(topo)`, the output first")
+                    "`for node in reversed(topo)`, the output first"), "children first"
         return (f"{node}._backward ran before {late[0]}._backward, which uses {node}: {node} passed on a grad that "
                 f"was missing {late[0]}'s share. Your backward() runs each node as it reaches it; {node} is "
                 "reached by more than one path, so first list every node in topological order (a node after "
-                "all its children), then run _backward over that list reversed")
-    return ""
+                "all its children), then run _backward over that list reversed"), "not in topological order"
+    return "", ""
 
 
 def _grad_blame(ops: list, output: str, names: dict, expected: dict, env: dict[str, Value], backward: str,
-                calls: list | None = None) -> str:
+                calls: list | None = None) -> tuple[str, str]:
     """The first op, output first, whose _backward did not pass on what it got: each node's grad is
     checked against the learner's own grads of the nodes that use it (so an error above does not
-    blame the ops below it). Empty when every grad is right."""
+    blame the ops below it). (message, the slip's name, "" when it has none); empty when every grad is right."""
     wrong = [op for op in ops if not close_to(names[op[1]]["grad"], expected[op[1]][1])]
     if not wrong:
-        return ""
+        return "", ""
     got_out = names[output]["grad"]
     if not close_to(got_out, 1.0):
         return (f"your {output}.grad is {shown_number(got_out)}, expected 1.0: backward() starts "
-                "with self.grad = 1.0")
-    order = order_slip(ops, output, calls) if backward == "backward" else ""
-    if order:
+                "with self.grad = 1.0"), "output not seeded with 1.0"
+    order = order_slip(ops, output, calls) if backward == "backward" else ("", "")
+    if order[0]:
         return order
     for op in reversed(ops):
         node = op[1]
@@ -412,7 +415,7 @@ def _grad_blame(ops: list, output: str, names: dict, expected: dict, env: dict[s
             users_text = ", ".join(f"`{_text(u)}`" for u in users)
             return (f"_backward ran too early in backward(): {head}\n  {users_text} passed {node} its grad "
                     f"before {' and '.join(u[1] for u in users)}.grad was complete: call each _backward in reverse "
-                    "topological order, the output first")
+                    "topological order, the output first"), "_backward ran too early"
         if len(users) == 1:
             user, local, g = shares[0]
             uses = user[2:].count(node)
@@ -425,16 +428,16 @@ def _grad_blame(ops: list, output: str, names: dict, expected: dict, env: dict[s
                 slip, advice = name_slip(node, got, 0.0, g, local / uses if uses > 1 else local, False)
             method = METHOD.get(user[0], user[0])
             return (f"{slip} in `{method}`'s _backward: `{_text(user)}`: {head} = {fmt(local)} "
-                    f"(d{user[1]}/d{node}) × {fmt(g)} ({user[1]}.grad)\n  {advice}")
+                    f"(d{user[1]}/d{node}) × {fmt(g)} ({user[1]}.grad)\n  {advice}"), slip
         alone = [u for u, local, g in shares if close_to(got, local * g)]
         parts = " + ".join(f"{fmt(local * g)} from `{_text(u)}`" for u, local, g in shares)
         if alone:
             return (f"`=` instead of `+=` in `{METHOD.get(alone[0][0], alone[0][0])}`'s _backward: {head} = {parts}\n"
                     f"  {node} is used {len(users)} times and its grad holds only the share from "
-                    f"`{_text(alone[0])}`: each use adds to it, +=")
-        return f"{head} = {parts}\n  each of these ops adds its share to {node}.grad"
+                    f"`{_text(alone[0])}`: each use adds to it, +="), "`=` instead of `+=`"
+        return f"{head} = {parts}\n  each of these ops adds its share to {node}.grad", ""
     if backward == "backward":
         return ("every op passed on what it got, but some grads are wrong: an op's _backward ran before every "
                 "node using it had passed its grad on. backward() must run each _backward once, in reverse "
-                "topological order (the output first)")
-    return "the grads are wrong, but each op passed on what it got: was any _backward run twice?"
+                "topological order (the output first)"), "not in topological order"
+    return "the grads are wrong, but each op passed on what it got: was any _backward run twice?", ""

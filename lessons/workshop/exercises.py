@@ -183,7 +183,7 @@ def _judge_neuron(got: dict, p: list[float]) -> Verdict | None:
             f"{shown_number(value)}, expected tanh(w·x + b) = {fmt(want.data)}")
     for slip, number in _neuron_slips(p, [2.0, 3.0, -1.0]).items():
         if close_to(value, number):
-            return Verdict(False, f"{head}: {slip}")
+            return Verdict(False, f"{head}: {slip}", slip=slip.split(":", 1)[0])
     return Verdict(False, f"{head}: act = w1·x1 + w2·x2 + w3·x3 + b, then act.tanh()")
 
 

@@ -101,7 +101,7 @@ def local_check(name: str, op: str, arity: int, number: float | None = None, reu
                     f"expected {fmt(want)}",
                     f"  {fmt(want)} = {case['prior']:g} (held before) + {fmt(leaf.grad)} (d(out)/d{label}; "
                     f"finite difference {fmt(numeric)}) × {case['upstream']:g} (out.grad)",
-                    f"  {advice}"]), graph=got.get("graph"), expected=expected)
+                    f"  {advice}"]), graph=got.get("graph"), expected=expected, slip=slip)
         return Verdict(True)
 
     return Check(name, spec, judge)

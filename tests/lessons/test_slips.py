@@ -237,3 +237,23 @@ def test_a_value_with_slots_and_no_label_passes_softmax(tmp_path):
     engine.write_text(text)
     outcomes = CheckRun(find_exercise("softmax-nll"), folder, 10.0).run_all()
     assert all(o.ok or o.check.stretch for o in outcomes), [o.message for o in outcomes if not o.ok]
+
+
+NAMED = {  # a slip's row above -> the short name a teacher's summary counts it under (issue 32)
+    "wrong sign in __add__": "wrong sign",
+    "tanh without the chain factor": "chain-rule factor missing",
+    "= for += in __mul__": "`=` instead of `+=`",
+    "backward with no sort": "a node run once per path",
+    "the seed set after the loop": "output seeded last",
+    "backward in topological order, not reversed": "children first",
+    "a neuron without + b": "the bias is missing",
+}
+
+
+@pytest.mark.parametrize("row", NAMED)
+def test_a_named_slip_carries_its_short_name_for_the_teacher(solved, row):
+    slip, slug, name, old, new, _ = next(s for s in SLIPS if s[0] == row)
+    path = solved / name
+    path.write_text(path.read_text().replace(old, new, 1))
+    bad = next(o for o in CheckRun(find_exercise(slug), solved, 10.0).run_all() if not o.ok and not o.check.stretch)
+    assert bad.verdict is not None and bad.verdict.slip == NAMED[row], (row, bad.message)
