@@ -21,7 +21,7 @@ from micrograd_tui.lessons.lab import Finish
 from micrograd_tui.lessons.course import Course, Lesson
 from micrograd_tui.lessons.registry import COURSE
 
-from . import classroom
+from .serve import classroom
 from .footer import LabFooter
 from .help import HelpScreen
 from .palette import Lessons, OnceClosingPalette
@@ -29,6 +29,7 @@ from .keys import ALL_KEYS, TYPING_KEYS, action_chars, key_label, lab_action, ty
 from .lab_input import LabInput
 from .lab_view import NUMBER_START, LabChanged, LabView
 from .progress import Progress
+from .web_driver import Repaint
 
 
 class LabHost(Container):
@@ -305,6 +306,10 @@ class MicrogradApp(App):
             if self.query_one("#toc").display:
                 self._fill_toc()
             self._update_top()
+
+    def on_repaint(self, _message: Repaint) -> None:
+        """A teacher's page began showing this screen (serve, read-only): it gets all of it at once."""
+        self.screen.refresh()
 
     def on_lab_changed(self, message: LabChanged) -> None:
         lab = message.lab

@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return check_main(argv[1:])
     if argv and argv[0] == "serve":
-        from .serve import main as serve_main
+        from .serve.server import main as serve_main
 
         return serve_main(argv[1:])
     args = build_parser().parse_args(argv)

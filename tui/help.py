@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from .classroom import ENV_RESUME
+from .serve.classroom import ENV_RESUME
 from .keys import APP_KEYS, LAB_KEYS, TYPING_KEYS, key_label, lab_action
 
 

@@ -11,6 +11,7 @@ ignored a polite SIGTERM while it waited. Here the end of input ends the app.
 from __future__ import annotations
 
 from textual import messages
+from textual.message import Message
 from textual.drivers.web_driver import WebDriver
 
 
@@ -21,3 +22,13 @@ class ServedDriver(WebDriver):
         finally:
             if not self.exit_event.is_set():  # input ended, yet the app was not stopping: nobody is there
                 self._app.post_message(messages.ExitApp())
+
+    def on_meta(self, packet_type: str, payload: dict[str, object]) -> None:
+        if packet_type == "repaint":  # the server began showing this screen to the teacher: all of it, once
+            self._app.post_message(Repaint())
+        else:
+            super().on_meta(packet_type, payload)
+
+
+class Repaint(Message):
+    """Draw the whole screen again (a full update), for a read-only copy that starts watching now."""

@@ -122,7 +122,7 @@ class Learner:
                 reader.cancel()
 
     def _folder(self, data: Path, session) -> Path | None:
-        from micrograd_tui.tui.serve import COOKIE, session_dir
+        from micrograd_tui.tui.serve.server import COOKIE, session_dir
 
         for cookie in session.cookie_jar:
             if cookie.key == COOKIE:

@@ -6,7 +6,7 @@ import json
 import zipfile
 
 from micrograd_tui.lessons.lab import Deliver
-from micrograd_tui.tui import classroom
+from micrograd_tui.tui.serve import classroom, pages
 
 
 def test_the_class_code_is_read_as_people_type_it():
@@ -48,7 +48,7 @@ def test_the_roster_has_each_joined_learner_their_lesson_and_last_checks(tmp_pat
                               ("build-backward-ops", "✗ * on its own: chain-rule factor missing"))
     text = classroom.roster_csv(rows)
     assert text.splitlines()[2].startswith("bob,3.1 build-value,1,")
-    assert "<td>Ada</td>" in classroom.roster_html(rows, "/x.csv") and "&lt;" in classroom.roster_html(
+    assert "<td>Ada</td>" in pages.roster_page(rows, "/x.csv") and "&lt;" in pages.roster_page(
         [classroom.Row("<b>", "0 micrograd", 0, 1, (), 0.0)], "/x.csv")
 
 
@@ -91,7 +91,7 @@ def test_the_teachers_page_shows_each_learners_skills_and_the_class_common_wrong
     rows = classroom.roster(tmp_path, {})
     assert rows[0].skills == (("*", 0.58),)
     assert classroom.common_misses(rows) == [(2, "value", "dL/da", "4"), (1, "value", "dL/da", "-6")]
-    page = classroom.roster_html(rows, "/x.csv")
+    page = pages.roster_page(rows, "/x.csv")
     assert "* 58%" in page and "Most common wrong predictions" in page and "<td>2</td><td>value</td>" in page
 
 
@@ -121,12 +121,12 @@ def test_the_class_at_a_glance_counts_lessons_exercises_and_shared_failing_check
     assert on == [("3 value", 1), ("7.1 build-backward-ops", 2)]
     assert exercises == [("build-value", 2, 0), ("build-backward-ops", 0, 2)]
     assert failing == [(2, "build-backward-ops", "✗ * on its own: chain-rule factor missing", "Ada, Bob")]
-    page = classroom.roster_html(rows, "/x.csv")
-    assert "<h2>The class at a glance</h2>" in page and "<td>Ada, Bob</td>" in page and "<th>fail now</th>" in page
+    page = pages.roster_page(rows, "/x.csv")
+    assert "<h2>The class at a glance</h2>" in page and "<td>Ada, Bob</td>" in page and ">fail now</th>" in page
 
 
 def test_the_projector_page_shows_the_address_the_code_and_a_qr_code():
-    page = classroom.projector_html("http://10.0.0.5:8000", "KX7PQ2")
+    page = pages.projector_page("http://10.0.0.5:8000", "KX7PQ2")
     assert "http://10.0.0.5:8000" in page and "KX7PQ2" in page and "<svg" in page
 
 
@@ -143,13 +143,13 @@ def test_a_learners_page_shows_their_checks_and_files_and_never_follows_a_link_o
     (folder / "workspace" / "engine.py").write_text("class Value:\n    def __mul__(self, other):\n        pass\n")
     os.symlink("/etc/passwd", folder / "workspace" / "leak.txt")
     rows = classroom.roster(tmp_path, {})
-    assert "/teacher/t/learner/" + "ab" * 20 in classroom.roster_html(rows, "/x.csv", "/teacher/t/learner/")
-    page = classroom.learner_html(tmp_path, "ab" * 20, "/teacher/t", {"ab" * 20: "connected"})
+    assert "/teacher/t/learner/" + "ab" * 20 in pages.roster_page(rows, "/x.csv", "/teacher/t/learner/")
+    page = pages.learner_page(tmp_path, "ab" * 20, "/teacher/t", {"ab" * 20: "connected"})
     assert page is not None and "<h1>Ada</h1>" in page and "connected" in page
     assert "chain-rule factor missing" in page and "engine.py" in page and "__mul__" in page
     assert "leak.txt" in page and "root:" not in page
-    assert classroom.learner_html(tmp_path, "../../etc", "/t") is None
-    assert classroom.learner_html(tmp_path, "cd" * 20, "/t") is None
+    assert pages.learner_page(tmp_path, "../../etc", "/t") is None
+    assert pages.learner_page(tmp_path, "cd" * 20, "/t") is None
     import io
     import zipfile
 
@@ -188,9 +188,9 @@ async def test_a_served_app_follows_the_teachers_pacing(tmp_path, monkeypatch):
 
 def test_the_pacing_page_has_the_lessons_and_the_roster_says_the_hold(tmp_path):
     pace = classroom.write_pace(tmp_path, hold="value")
-    page = classroom.pace_page("/teacher/t", pace)
-    assert "<option value='value'>3 " in page and "held at lesson 3" in page and "action='/teacher/t/pace'" in page
-    assert "Pacing: held at lesson 3" in classroom.roster_html([], "/x.csv", None, ("/teacher/t/pace", pace))
+    page = pages.pace_page("/teacher/t", pace)
+    assert '<option value="value">3 ' in page and "held at lesson 3" in page and 'action="/teacher/t/pace"' in page
+    assert "Pacing: held at lesson 3" in pages.roster_page([], "/x.csv", None, ("/teacher/t/pace", pace))
     assert classroom.write_pace(tmp_path, to="neuron")["hold"] == "value"  # "everyone to" keeps the hold
     assert classroom.write_pace(tmp_path)["hold"] is None  # release
 
@@ -205,7 +205,6 @@ def test_two_learners_with_one_name_are_told_apart(tmp_path):
 
 def test_a_learner_gets_a_resume_code_that_finds_their_session_and_survives_a_rename(tmp_path):
     """Issue 32: the way back on a new browser (or after the cookie is gone) is a short personal code."""
-    from micrograd_tui.tui import classroom
 
     folder = tmp_path / "sessions" / "abc"
     classroom.join(folder, "Ada", "secret-session-value")
@@ -217,3 +216,122 @@ def test_a_learner_gets_a_resume_code_that_finds_their_session_and_survives_a_re
     assert classroom.resumed(tmp_path, typed) == ("secret-session-value", "Ada L.")
     assert classroom.resumed(tmp_path, "ZZZZZZ" if code != "ZZZZZZ" else "YYYYYY") is None
     assert classroom.resumed(tmp_path, "") is None
+
+
+def _progress(folder, exercises: dict, current: str = "build-backward-ops") -> None:
+    (folder / "progress.json").write_text(json.dumps({"format": 1, "current": current, "exercises": exercises}))
+
+
+def test_the_summary_counts_a_slip_once_however_each_learners_numbers_read(tmp_path):
+    """Issue 32: two learners with the same slip in different words (their own numbers) are one row, under the
+    slip's name; a failure that names no slip stays its own line."""
+    sessions = tmp_path / "sessions"
+    for folder, name, line, slip in (
+            ("a", "Ada", "✗ + on its own: wrong sign in `__add__`'s _backward: a + b: your a.grad is -1", "wrong sign"),
+            ("b", "Bob", "✗ * on its own: wrong sign in `__mul__`'s _backward: a * b: your b.grad is -3", "wrong sign"),
+            ("c", "Cy", "✗ tanh on its own: engine.py:12: TypeError", None)):
+        classroom.join(sessions / folder, name)
+        state = {"last": line, **({"slip": slip} if slip else {})}
+        _progress(sessions / folder, {"build-backward-ops": state})
+    rows = classroom.roster(tmp_path, {})
+    _, exercises, failing = classroom.summary(rows)
+    assert ("build-backward-ops", 0, 3) in exercises
+    assert failing[0] == (2, "build-backward-ops", "wrong sign", "Ada, Bob")
+    assert failing[1] == (1, "build-backward-ops", "✗ tanh on its own: engine.py:12: TypeError", "Cy")
+    page = pages.roster_page(rows, "/x.csv")
+    assert "<td>2</td><td>build-backward-ops</td><td>wrong sign</td><td>Ada, Bob</td>" in page
+
+
+def test_a_learners_page_has_the_whole_last_run_and_ways_to_rename_reset_and_remove(tmp_path):
+    folder = tmp_path / "sessions" / ("ef" * 20)
+    classroom.join(folder, "Ada")
+    whole = "wrong sign in `__add__`'s _backward: a + b: your a.grad is -1.0, expected 1.0\n  a.grad moved by -1"
+    _progress(folder, {"build-backward-ops": {"last": "✗ + on its own: " + whole.splitlines()[0], "slip": "wrong sign",
+                                             "report": [["+ on its own", False, whole], ["* on its own", True, ""]]}})
+    page = pages.learner_page(tmp_path, "ef" * 20, "/teacher/t")
+    assert page is not None and "a.grad moved by -1" in page and "✓ passes" in page and "✗ fails" in page
+    assert 'value="rename"' in page and 'value="reset"' in page and 'value="remove"' in page
+    assert "Not connected now" in page and "textual.js" not in page  # no live screen for a learner who is away
+    live = pages.learner_page(tmp_path, "ef" * 20, "/teacher/t", screen={
+        "url": "ws://h/teacher/t/learner/x/screen", "static": "http://h/static/", "width": 120, "height": 40})
+    assert live is not None and 'data-session-websocket-url="ws://h/teacher/t/learner/x/screen"' in live
+    assert "120×40" in live
+
+
+def test_names_are_unique_in_a_class_and_a_reset_keeps_the_name_and_nothing_else(tmp_path):
+    sessions = tmp_path / "sessions"
+    sam, other = sessions / "a", sessions / "b"
+    classroom.join(sam, "Sam", "session-a")
+    assert classroom.name_taken(tmp_path, "sam") and not classroom.name_taken(tmp_path, "sam", but=sam)
+    assert not classroom.name_taken(tmp_path, "Ada")
+    classroom.join(other, "Ada")
+    code = classroom.resume_code(sam)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("not theirs")
+    (sam / "workspace").mkdir()
+    (sam / "workspace" / "engine.py").write_text("x = 1\n")
+    (sam / "workspace" / "out").symlink_to(outside)  # a link their code left: never followed
+    (sam / "linked").symlink_to(outside)
+    _progress(sam, {})
+    classroom.reset(sam)
+    assert sorted(p.name for p in sam.iterdir()) == [classroom.LEARNER]
+    assert classroom.learner(sam)["name"] == "Sam" and classroom.resume_code(sam) == code
+    assert (outside / "keep.txt").read_text() == "not theirs"
+    (sam / "workspace").mkdir()
+    (sam / "workspace" / "out").symlink_to(outside)
+    classroom.remove(sam)
+    assert not sam.exists() and (outside / "keep.txt").exists()
+    assert [r.name for r in classroom.roster(tmp_path, {})] == ["Ada"]
+
+
+def test_a_changed_class_code_asks_a_joined_learner_again(tmp_path):
+    folder = tmp_path / "sessions" / "a"
+    classroom.join(folder, "Ada", "s", code="OWL-42")
+    assert classroom.knows_code(folder, "owl42") and not classroom.knows_code(folder, "HAWK77")
+    assert "OWL" not in (folder / classroom.LEARNER).read_text()  # a stamp, not the code
+    classroom.join(folder, "Ada", code="HAWK77")
+    assert classroom.knows_code(folder, "HAWK77")
+    legacy = tmp_path / "sessions" / "b"
+    legacy.mkdir(parents=True)
+    (legacy / classroom.LEARNER).write_text(json.dumps({"name": "Old", "joined": 1.0}))
+    assert classroom.knows_code(legacy, "ANY123")  # joined before codes were stamped: not locked out
+
+
+def test_idle_time_counts_from_the_last_key_across_a_restart(tmp_path):
+    import os
+
+    folder = tmp_path / "sessions" / "a"
+    folder.mkdir(parents=True)
+    (folder / classroom.LEARNER).write_text(json.dumps({"name": "Ada", "joined": 100.0}))
+    assert classroom.mark_seen(folder, 1000.0, None) and not classroom.mark_seen(folder, 1005.0, 1000.0)
+    os.utime(folder / classroom.SEEN, (5000.0, 5000.0))
+    assert classroom.roster(tmp_path, {}, now=5030.0)[0].idle == 30.0  # a new server's empty memory
+
+
+def test_the_teachers_pages_are_plain_html_a_screen_reader_can_read(tmp_path):
+    """Issue 32: one h1 a page, the language named, every table with column headers, every field labelled."""
+    from html.parser import HTMLParser
+
+    folder = tmp_path / "sessions" / ("ab" * 20)
+    classroom.join(folder, "Ada")
+    _progress(folder, {"build-backward-ops": {"last": "✗ x", "report": [["c", False, "m"]]}})
+    rows = classroom.roster(tmp_path, {})
+
+    class Read(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tags: list[tuple[str, dict]] = []
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append((tag, dict(attrs)))
+
+    for page in (pages.roster_page(rows, "/x.csv", "/l/", ("/p", None)), pages.learner_page(tmp_path, "ab" * 20, "/t"),
+                 pages.pace_page("/t", None), pages.projector_page("http://h", "ABC123"), pages.join_page("x")):
+        read = Read()
+        read.feed(page)
+        tags = [t for t, _ in read.tags]
+        assert tags.count("h1") == 1 and ("html", {"lang": "en"}) in read.tags, page[:200]
+        assert tags.count("table") <= tags.count("th") and "main" in tags
+        assert tags.count("label") >= len([1 for t, a in read.tags if t in ("input", "select")
+                                           and a.get("type") != "hidden"]), page

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from micrograd_tui.tui.serve import SESSION_ID, session_dir
+from micrograd_tui.tui.serve.server import SESSION_ID, session_dir
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ANSI = re.compile(rb"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[()][A-Z0-9]")
@@ -48,7 +48,7 @@ def test_serve_without_textual_serve_says_how_to_get_it(monkeypatch, capsys):
         return real(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_serve)
-    from micrograd_tui.tui.serve import main
+    from micrograd_tui.tui.serve.server import main
 
     assert main(["--port", "1"]) == 2
     assert "pip install '.[web]'" in capsys.readouterr().err
@@ -145,7 +145,8 @@ def server(tmp_path):
 
 
 def post(url: str, fields: dict) -> tuple[int, str]:
-    """A form POST without a browser: (status, body)."""
+    """A form POST without a browser: (status, body as text)."""
+    import html
     import urllib.error
     import urllib.parse
     import urllib.request
@@ -153,9 +154,9 @@ def post(url: str, fields: dict) -> tuple[int, str]:
     request = urllib.request.Request(url, data=urllib.parse.urlencode(fields).encode(), method="POST")
     try:
         with urllib.request.urlopen(request, timeout=10) as r:
-            return r.status, r.read().decode()
+            return r.status, html.unescape(r.read().decode())
     except urllib.error.HTTPError as e:
-        return e.code, e.read().decode()
+        return e.code, html.unescape(e.read().decode())
 
 
 @pytest.fixture
@@ -409,7 +410,7 @@ async def test_under_serve_a_hostile_learners_code_gets_nothing_and_leaves_nothi
 def test_the_class_code_can_stay_off_the_command_line(how, tmp_path, monkeypatch):
     """A command line is readable by anyone on the machine: the code also comes from a variable or a file,
     and the variable is not passed on to the apps the server starts."""
-    from micrograd_tui.tui import serve
+    from micrograd_tui.tui.serve import server as serve
 
     got = {}
 

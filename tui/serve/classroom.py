@@ -1,17 +1,17 @@
-"""A class on ``micrograd-tui serve``: the class code a learner types to get in, their name, and the teacher's roster.
+"""A class on ``micrograd-tui serve``: its state, kept in the session folders (no web server here, so it is
+tested on its own; ``pages.py`` writes the teacher's pages from it, ``server.py`` serves them).
 
-Plain Python on the session folders (no web server here, so it is tested on
-its own): a learner joins with the class code and a name, kept in the session's
-``learner.json``; the roster reads each joined session's progress file (the
-lesson it is on, the exercises done, the last check of each) and how long ago
-its browser last sent anything, and is written as an HTML table or as CSV.
-Wrong codes are counted per address and refused for a minute after a few.
+A learner joins with the class code and a name, kept in the session's ``learner.json`` with a personal resume
+code and a stamp of the code they typed (a changed class code asks again); the roster reads each joined
+session's progress file (the lesson it is on, the exercises done, the last check of each and its slip) and when
+its browser last sent anything; the summary counts the class by lesson, exercise and slip. Wrong codes are
+counted per address and refused for a minute after a few. The teacher's pacing is a file every app follows.
 """
 
 from __future__ import annotations
 
 import csv
-import html
+import hashlib
 import io
 import json
 import re
@@ -90,8 +90,8 @@ def class_state(data: Path, code: str | None = None, new: bool = False) -> tuple
 
 def summary(rows: list[Row]) -> tuple[list[tuple[str, int]], list[tuple[str, int, int]], list[tuple[int, str, str, str]]]:
     """The class at a glance: (how many are on each lesson, in course order), (each exercise: how many pass
-    it, how many fail it now), and the failing checks shared most: (how many, exercise, the check's line,
-    who), most first."""
+    it, how many fail it now), and the failures shared most: (how many, exercise, the slip's name, or the
+    failing check's line when it names none, who), most first."""
     from micrograd_tui.lessons.registry import COURSE
 
     order = {f"{lesson.label} {lesson.slug}": i for i, lesson in enumerate(COURSE.lessons)}
@@ -101,12 +101,14 @@ def summary(rows: list[Row]) -> tuple[list[tuple[str, int]], list[tuple[str, int
     failing: Counter = Counter()
     who: dict[tuple[str, str], list[str]] = {}
     for r in rows:
+        slips = dict(r.slips)
         for slug, last in r.checks:
             if last.startswith("✓"):
                 passing[slug] += 1
             elif last.startswith("✗"):
                 failing[slug] += 1
-                who.setdefault((slug, last), []).append(r.name)
+                # a named slip groups every learner who made it, whatever numbers their code gave
+                who.setdefault((slug, slips.get(slug) or last), []).append(r.name)
     exercises = [(lesson.slug, passing[lesson.slug], failing[lesson.slug]) for lesson in COURSE.lessons
                  if lesson.sub and (passing[lesson.slug] or failing[lesson.slug])]
     common = sorted(((len(names), slug, last, ", ".join(names)) for (slug, last), names in who.items()),
@@ -145,15 +147,75 @@ ENV_RESUME = "MICROGRAD_TUI_RESUME_CODE"  # the learner's resume code, for their
 RESUME_LETTERS = 6
 
 
-def join(folder: Path, name: str, session: str | None = None) -> None:
-    """A learner joins (or a joined one renames): their name, and a resume code that brings the session
-    (``session``, the cookie's secret, kept in the server's private folder) to another browser."""
+def join(folder: Path, name: str, session: str | None = None, code: str | None = None) -> None:
+    """A learner joins (or a joined one renames): their name, a resume code that brings the session
+    (``session``, the cookie's secret, kept in the server's private folder) to another browser, and a stamp
+    of the class ``code`` they typed (a changed code asks them again)."""
     folder.mkdir(parents=True, exist_ok=True)
     before = learner(folder) or {}
-    kept = {k: before[k] for k in ("resume", "session") if isinstance(before.get(k), str)}
+    kept = {k: before[k] for k in ("resume", "session", "code") if isinstance(before.get(k), str)}
     if session is not None and "resume" not in kept:
-        kept = {"resume": make_class_code(RESUME_LETTERS), "session": session}
+        kept.update(resume=make_class_code(RESUME_LETTERS), session=session)
+    if code is not None:
+        kept["code"] = code_stamp(code)
     write_atomic(folder / LEARNER, json.dumps({"name": name, "joined": before.get("joined", time.time()), **kept}))
+
+
+def code_stamp(code: str) -> str:
+    """What a learner's file keeps of the class code they gave: enough to tell it changed, not the code."""
+    clean = "".join(ch for ch in code.upper() if ch.isalnum())
+    return hashlib.sha256(clean.encode()).hexdigest()[:16]
+
+
+def knows_code(folder: Path, code: str) -> bool:
+    """The learner joined with the class's code as it is now (one who joined before codes were stamped has)."""
+    stamp = (learner(folder) or {}).get("code")
+    return not isinstance(stamp, str) or secrets.compare_digest(stamp, code_stamp(code))
+
+
+def name_taken(data: Path, name: str, but: Path | None = None) -> bool:
+    """Another learner of the class (not the one in ``but``) goes by ``name`` (case aside)."""
+    sessions = data / "sessions"
+    for folder in sorted(sessions.glob("*")) if sessions.is_dir() else []:
+        other = learner(folder)
+        if other is not None and other["name"].lower() == name.lower() and (but is None or folder != but):
+            return True
+    return False
+
+
+SEEN = "seen"  # a session folder's file whose time is when its browser last sent a key (idle across restarts)
+SEEN_EVERY = 20.0  # seconds between two touches of it
+
+
+def mark_seen(folder: Path, now: float, last: float | None) -> bool:
+    """Note that the browser sent a key (at most every :data:`SEEN_EVERY` s): True when the file was touched."""
+    if last is not None and now - last < SEEN_EVERY:
+        return False
+    try:
+        (folder / SEEN).touch()
+    except OSError:
+        return False
+    return True
+
+
+def reset(folder: Path) -> None:
+    """A learner starts over: progress, workspace and everything else go; their name and resume code stay."""
+    import shutil
+
+    for path in folder.iterdir():
+        if path.name == LEARNER:
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def remove(folder: Path) -> None:
+    """A learner leaves the class: their folder goes (links in it are removed, never followed)."""
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def resume_code(folder: Path) -> str | None:
@@ -195,6 +257,7 @@ class Row:
     misses: tuple[tuple[str, str, str], ...] = ()  # the latest wrong predictions: (lesson, grad asked, number)
     presence: str = ""  # connected, tab closed, ended (and why): the server's own knowledge; "" before it knows
     folder: str = ""  # the session folder's name: the learner's own page on the teacher's side
+    slips: tuple[tuple[str, str], ...] = ()  # (exercise, the named slip its last check failed with)
 
 
 def roster(data: Path, last_seen: dict[str, float], now: float | None = None,
@@ -220,23 +283,27 @@ def roster(data: Path, last_seen: dict[str, float], now: float | None = None,
         states = progress.get("exercises") or {}
         checks = tuple((slug, str(states[slug]["last"])) for slug in exercises
                        if isinstance(states.get(slug), dict) and "last" in states[slug])
-        seen = last_seen.get(folder.name) or float(who.get("joined") or now)  # its last key, or when it joined
+        slips = tuple((slug, str(states[slug]["slip"])) for slug, last in checks
+                      if last.startswith("✗") and isinstance(states[slug].get("slip"), str))
+        try:
+            touched = (folder / SEEN).stat().st_mtime  # its last key before the server's restart
+        except OSError:
+            touched = 0.0
+        # its last key, or when it joined
+        seen = last_seen.get(folder.name) or max(touched, float(who.get("joined") or now))
         book = SkillBook()
         book.load(progress.get("skills"))
         book.load_misses(progress.get("misses"))
         known = tuple((BY_ID[s].short, book.mastery(s)) for s in BY_ID if s in book.records)
         rows.append(Row(who["name"], f"{labels.get(current, '?')} {current}", len(finished & set(exercises)),
                         len(exercises), checks, max(0.0, now - seen), known, tuple(book.misses),
-                        (presence or {}).get(folder.name, "not connected since the server started"), folder.name))
+                        (presence or {}).get(folder.name, "not connected since the server started"), folder.name,
+                        slips))
     rows.sort(key=lambda r: r.name.lower())
     named = Counter(r.name.lower() for r in rows)
     if any(n > 1 for n in named.values()):  # two Sams: each told apart by their session's first letters
         rows = [replace(r, name=f"{r.name} ({r.folder[:4]})") if named[r.name.lower()] > 1 else r for r in rows]
     return rows
-
-
-def _idle(seconds: float) -> str:
-    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min"
 
 
 def roster_csv(rows: list[Row]) -> str:
@@ -255,55 +322,7 @@ def common_misses(rows: list[Row], top: int = 10) -> list[tuple[int, str, str, s
     return [(n, *m) for m, n in counts.most_common(top)]
 
 
-def _named(r: Row, learner_url: str | None) -> str:
-    e = html.escape
-    return f"<a href='{e(learner_url + r.folder)}'>{e(r.name)}</a>" if learner_url and r.folder else e(r.name)
-
-
 LEARNER_FOLDER = re.compile(r"[0-9a-f]{40}")  # a session folder's name (serve.session_dir)
-
-
-def learner_html(data: Path, name: str, back: str, presence: dict[str, str] | None = None) -> str | None:
-    """One learner's page for the teacher: their lesson, each build exercise's last check, and every file of
-    their workspace, read-only and highlighted (links out of it never followed). None: no such learner."""
-    from pygments import highlight
-    from pygments.formatters import HtmlFormatter
-    from pygments.lexers import PythonLexer, TextLexer
-
-    from micrograd_tui.lessons.workshop.workspace import files_inside, read_inside
-
-    if not LEARNER_FOLDER.fullmatch(name):
-        return None
-    folder = data / "sessions" / name
-    rows = [r for r in roster(data, {}, presence=presence) if r.folder == name]
-    if not rows:
-        return None
-    r, e = rows[0], html.escape
-    workspace = folder / "workspace"
-    parts = [f"<!doctype html><meta charset=utf-8><title>{e(r.name)}: micrograd-tui</title>",
-             "<style>body{font-family:sans-serif}pre{font-size:.9em}td,th{padding:.3em .8em;text-align:left}</style>",
-             f"<p><a href='{e(back)}'>the class</a></p><h1>{e(r.name)}</h1><p>on lesson {e(r.lesson)} · {e(r.presence)}"
-             f" · <a href='{e(name)}.zip'>download their files</a></p>",
-             "<h2>Build exercises: the last check of each</h2>"]
-    parts.append("<table><tr><th>exercise</th><th>last check</th></tr>" + "".join(
-        f"<tr><td>{e(slug)}</td><td>{e(last)}</td></tr>" for slug, last in r.checks) + "</table>" if r.checks else
-        "<p>none checked yet</p>")
-    parts.append("<h2>Their files</h2>")
-    files, skipped = files_inside(workspace) if workspace.is_dir() else ([], [])
-    for path in files:
-        rel = path.relative_to(workspace).as_posix()
-        try:
-            text = read_inside(workspace, path, limit=256 << 10)
-        except (OSError, UnicodeDecodeError) as err:
-            parts.append(f"<h3>{e(rel)}</h3><p>not shown: {e(str(err))}</p>")
-            continue
-        lexer = PythonLexer() if rel.endswith(".py") else TextLexer()
-        parts.append(f"<h3>{e(rel)}</h3>" + highlight(text, lexer, HtmlFormatter(noclasses=True, linenos="inline")))
-    if not files:
-        parts.append("<p>no files yet</p>")
-    if skipped:
-        parts.append(f"<p>not shown (links, or not plain files): {e(', '.join(skipped))}</p>")
-    return "".join(parts)
 
 
 def learner_zip(data: Path, name: str) -> bytes | None:
@@ -327,106 +346,44 @@ def learner_zip(data: Path, name: str) -> bytes | None:
     return out.getvalue()
 
 
-def _pace_line(url: str, pace: dict | None) -> str:
-    from micrograd_tui.lessons.registry import COURSE
+@dataclass(frozen=True)
+class Detail:
+    """One learner, as the teacher's page of them shows it."""
 
-    held = next((lesson for lesson in COURSE.lessons if pace and lesson.slug == pace.get("hold")), None)
-    state = f"held at lesson {held.label} {held.title}" if held else "free"
-    return f"<p>Pacing: {html.escape(state)} · <a href='{html.escape(url)}'>everyone to a lesson, hold, message</a></p>"
-
-
-def pace_page(back: str, pace: dict | None) -> str:
-    """The pacing page (it does not reload itself, so a message being typed stays)."""
-    return ("<!doctype html><meta charset=utf-8><title>micrograd-tui: pacing</title>"
-            "<style>body{font-family:sans-serif}</style>"
-            f"<p><a href='{html.escape(back)}'>the class</a></p>{pace_form(back + '/pace', pace)}")
+    row: Row
+    runs: tuple[tuple[str, tuple[tuple[str, bool, str], ...]], ...]  # (exercise, each check's (name, ok, message))
+    files: tuple[tuple[str, str | None, str], ...]  # (path in the workspace, its text or None, why not shown)
+    skipped: tuple[str, ...]  # what is in the workspace and not shown: links, what is not a plain file
 
 
-def pace_form(url: str, pace: dict | None) -> str:
-    """The teacher's pacing controls: a lesson, and everyone to it, hold at it, release; a message."""
-    from micrograd_tui.lessons.registry import COURSE
+def detail(data: Path, name: str, presence: dict[str, str] | None = None) -> Detail | None:
+    """A learner's lesson, the whole last run of each build exercise, and every file of their workspace (links
+    out of it never followed). None: no such learner (``name`` is a session folder's name, checked)."""
+    from micrograd_tui.lessons.workshop.workspace import files_inside, read_inside
 
-    e = html.escape
-    options = "".join(f"<option value='{e(lesson.slug)}'>{e(lesson.label)} {e(lesson.title)}</option>"
-                      for lesson in COURSE.lessons)
-    held = next((lesson for lesson in COURSE.lessons if pace and lesson.slug == pace.get("hold")), None)
-    now = f"<p>the class is held at lesson {e(held.label)} {e(held.title)}</p>" if held else ""
-    return (f"<h2>Pacing</h2>{now}<form method=post action='{e(url)}'>"
-            f"<label>lesson <select name=lesson>{options}</select></label> "
-            "<button name=what value=to>everyone to this lesson</button> "
-            "<button name=what value=hold>hold at this lesson</button> "
-            "<button name=what value=release>release the hold</button><br>"
-            "<label>message to the class <input name=message maxlength=200 size=50></label> "
-            "<button name=what value=message>send</button></form>")
-
-
-def roster_html(rows: list[Row], csv_url: str, learner_url: str | None = None,
-                pace: tuple[str, dict | None] | None = None) -> str:
-    """The teacher's page: a table that reloads itself every few seconds, and the CSV link; each learner's
-    skills (the app's estimate from their answers), and the class's most common wrong predictions."""
-    e = html.escape
-    body = "".join(
-        f"<tr><td>{_named(r, learner_url)}</td><td>{e(r.lesson)}</td><td>{r.done} of {r.exercises}</td>"
-        f"<td>{e(r.presence)}</td><td>{e(_idle(r.idle))}</td><td>{'<br>'.join(f'{e(s)}: {e(last)}' for s, last in r.checks) or '—'}</td>"
-        f"<td>{' · '.join(f'{e(name)} {p:.0%}' for name, p in r.skills) or '—'}</td></tr>"
-        for r in rows)
-    empty = "" if rows else "<tr><td colspan=7>nobody has joined yet</td></tr>"
-    misses = common_misses(rows)
-    on, exercises, failing = summary(rows)
-    glance = ""
-    if rows:
-        glance = ("<h2>The class at a glance</h2><table><caption>where learners are</caption><tr><th>lesson</th>"
-                  "<th>learners</th></tr>" + "".join(f"<tr><td>{e(lesson)}</td><td>{n}</td></tr>" for lesson, n in on)
-                  + "</table>")
-        if exercises:
-            glance += ("<table><caption>build exercises</caption><tr><th>exercise</th><th>pass</th><th>fail now</th>"
-                       "</tr>" + "".join(f"<tr><td>{e(slug)}</td><td>{p}</td><td>{f}</td></tr>"
-                                        for slug, p, f in exercises) + "</table>")
-        if failing:
-            glance += ("<h2>Failing now, most shared first</h2><table><tr><th>learners</th><th>exercise</th>"
-                       "<th>check</th><th>who</th></tr>" + "".join(
-                           f"<tr><td>{n}</td><td>{e(slug)}</td><td>{e(last)}</td><td>{e(names)}</td></tr>"
-                           for n, slug, last, names in failing[:15]) + "</table>")
-    wrong = ("<h2>Most common wrong predictions</h2><table><tr><th>learners</th><th>lesson</th><th>asked</th>"
-             "<th>typed</th></tr>" + "".join(f"<tr><td>{n}</td><td>{e(lesson)}</td><td>{e(asked)}</td><td>{e(typed)}</td>"
-                                            "</tr>" for n, lesson, asked, typed in misses) + "</table>") if misses else ""
-    return ("<!doctype html><meta charset=utf-8><meta http-equiv=refresh content=5>"
-            "<title>micrograd-tui: the class</title>"
-            "<style>body{font-family:sans-serif}td,th{padding:.3em .8em;text-align:left;vertical-align:top}"
-            "tr:nth-child(even){background:#f3f3f3}</style>"
-            f"<h1>The class ({len(rows)})</h1><p><a href='{e(csv_url)}'>download as CSV</a> · reloads every 5 s</p>"
-            f"{_pace_line(*pace) if pace else ''}{glance}{wrong}<h2>Each learner</h2>"
-            "<table><tr><th>name</th><th>lesson</th><th>exercises</th><th>now</th><th>idle</th><th>last check</th>"
-            f"<th>skills</th></tr>{body}{empty}</table>")
-
-
-def projector_html(url: str, code: str) -> str:
-    """The page for the room's screen: where to go and the class code, big, with a QR code of the address."""
-    e = html.escape
+    if not LEARNER_FOLDER.fullmatch(name):
+        return None
+    rows = [r for r in roster(data, {}, presence=presence) if r.folder == name]
+    if not rows:
+        return None
+    folder = data / "sessions" / name
     try:
-        import segno
-
-        qr = segno.make(url, error="m").svg_inline(scale=8, title=f"QR code: {url}")
-    except ImportError:  # the web extra brings segno; without it the address alone
-        qr = ""
-    return ("<!doctype html><meta charset=utf-8><title>micrograd-tui: join the class</title>"
-            "<style>body{font-family:sans-serif;text-align:center;margin-top:4vh}h1{font-size:4vw}"
-            ".code{font-size:12vw;letter-spacing:.15em;font-family:monospace;margin:.2em}"
-            ".url{font-size:4vw;font-family:monospace}</style>"
-            f"<h1>Join the class</h1><p class=url>{e(url)}</p><p>class code</p><p class=code>{e(code)}</p>{qr}")
-
-
-def join_page(message: str = "", status_note: str = "") -> str:
-    """The page a browser gets before it has joined: the class code and a name."""
-    e = html.escape
-    note = f"<p class=err>{html.escape(message, quote=False)}</p>" if message else ""
-    return ("<!doctype html><meta charset=utf-8><title>micrograd-tui: join the class</title>"
-            "<style>body{font-family:sans-serif;max-width:30em;margin:3em auto}.err{color:#b00}"
-            "input{font-size:1.2em;margin:.3em 0;padding:.2em}</style>"
-            f"<h1>micrograd-tui</h1>{note}<p>{e(status_note) or 'Your teacher has the class code.'}</p>"
-            "<form method=post action=/join>"
-            "<label>Class code<br><input name=code autocomplete=off autofocus required maxlength=20></label><br>"
-            f"<label>Your name (your teacher sees it)<br><input name=name maxlength={NAME_MAX}></label><br>"
-            "<label>Your resume code, if you joined before on another browser<br>"
-            "<input name=resume autocomplete=off maxlength=12></label><br>"
-            "<button type=submit>Join</button></form>")
+        states = json.loads((folder / "progress.json").read_text(encoding="utf-8")).get("exercises") or {}
+    except (OSError, ValueError, AttributeError):
+        states = {}
+    runs = []
+    for slug, _ in rows[0].checks:
+        report = states.get(slug, {}).get("report") if isinstance(states.get(slug), dict) else None
+        if isinstance(report, list):
+            runs.append((slug, tuple((str(c[0]), c[1] is True, str(c[2])) for c in report
+                                     if isinstance(c, list) and len(c) == 3)))
+    workspace = folder / "workspace"
+    found, skipped = files_inside(workspace) if workspace.is_dir() else ([], [])
+    files = []
+    for path in found:
+        rel = path.relative_to(workspace).as_posix()
+        try:
+            files.append((rel, read_inside(workspace, path, limit=256 << 10), ""))
+        except (OSError, UnicodeDecodeError) as err:
+            files.append((rel, None, str(err)))
+    return Detail(rows[0], tuple(runs), tuple(files), tuple(skipped))

@@ -9,16 +9,18 @@ server caps how many run at once and tells the next browser so instead of
 starting one it cannot run. An app whose browser has gone exits within seconds.
 
 A session starts only once its browser has given the class code (printed at
-start-up, or ``--class-code``) and a name; wrong codes are refused, and an
-address that keeps guessing waits a minute. The teacher's page, at a secret
-address printed at start-up, lists every learner (``classroom.py``).
+start-up, or ``--class-code``) and a name no one else in the class has; wrong
+codes are refused, and an address that keeps guessing waits a minute. The
+teacher's pages, at a secret address printed at start-up and kept across
+restarts, list every learner, show one learner's files, whole last checks and
+live screen (a read-only copy of what their app sends), pace the class, and
+rename, reset or remove a learner (``classroom.py``, ``pages.py``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-import html
 import logging
 import os
 import re
@@ -32,8 +34,8 @@ from micrograd_tui.lessons.workshop.sandbox import ENV_BOX
 from micrograd_tui.lessons.kinds.train.slots import ENV_SLOTS
 from micrograd_tui.lessons.workshop.workspace import ENV_NO_CODE, ENV_SERVED, ENV_WORKSPACE
 
-from . import classroom
-from .oneline import OneLineParser
+from ..oneline import OneLineParser
+from . import classroom, pages
 
 COOKIE = "micrograd_tui_session"
 SESSION_ID = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
@@ -72,6 +74,20 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
         def __init__(self, *args, folder: Path, **kwargs):
             super().__init__(*args, **kwargs)
             self.folder = folder
+            self.size = (80, 24)  # the learner's terminal, as their page last said
+            self.watchers: set = set()  # the teacher's pages showing this screen, read-only
+
+        async def on_data(self, payload: bytes) -> None:
+            await super().on_data(payload)
+            for watcher in list(self.watchers):  # what the learner's page is sent, the teacher's pages are too
+                try:
+                    await watcher.send_bytes(payload)
+                except Exception:
+                    self.watchers.discard(watcher)
+
+        async def set_terminal_size(self, width: int, height: int) -> None:
+            self.size = (width, height)
+            await super().set_terminal_size(width, height)
 
         def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
             env = super()._build_environment(width, height)
@@ -101,6 +117,7 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
             self.sessions: set = set()  # (app service, websocket) of every session running now
             self.stopping = False
             self.presence: dict[str, str] = {}  # session folder -> connected, tab closed, the app ended (and how)
+            self.touched: dict[str, float] = {}  # session folder -> when its "seen" file was last touched
 
         async def _make_app(self) -> web.Application:
             app = await super()._make_app()
@@ -111,6 +128,8 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
                             web.post(f"/teacher/{teacher}/pace", self.handle_pace),
                             web.get(f"/teacher/{teacher}/pace", self.handle_pace_page),
                             web.get(f"/teacher/{teacher}/learner/{{folder}}.zip", self.handle_learner_zip),
+                            web.get(f"/teacher/{teacher}/learner/{{folder}}/screen", self.handle_screen),
+                            web.post(f"/teacher/{teacher}/learner/{{folder}}/manage", self.handle_manage),
                             web.get(f"/teacher/{teacher}/learner/{{folder}}", self.handle_learner)])
             return app
 
@@ -149,51 +168,124 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
             return value if SESSION_ID.fullmatch(value) else None
 
         def _joined(self, request: web.Request) -> Path | None:
-            """The session folder of a browser that has joined the class, or None."""
+            """The session folder of a browser that has joined the class with its code as it is now, or None."""
             session = self._session(request)
             if session is None:
                 return None
             folder = session_dir(data, session)
-            return folder if classroom.learner(folder) is not None else None
+            return folder if classroom.learner(folder) is not None and classroom.knows_code(folder, class_code) else None
+
+        def _running(self, folder: Path) -> list:
+            return [s for s in self.sessions if s[0].folder == folder]
 
         async def handle_join(self, request: web.Request) -> web.StreamResponse:
             who = request.remote or "?"
             if self.attempts.blocked(who):
-                return web.Response(status=429, content_type="text/html", text=classroom.join_page(
+                return web.Response(status=429, content_type="text/html", text=pages.join_page(
                     "Too many wrong codes from here: wait a minute, then try again."))
             form = await request.post()
             if not classroom.same_code(str(form.get("code", "")), class_code):
                 self.attempts.failed(who)
-                return web.Response(status=403, content_type="text/html", text=classroom.join_page(
+                return web.Response(status=403, content_type="text/html", text=pages.join_page(
                     "That is not this class's code. Check it with your teacher."))
             typed_resume = str(form.get("resume", "")).strip()
             if typed_resume:  # back on a new browser: the session the code belongs to, with all its work
                 found = classroom.resumed(data, typed_resume)
                 if found is None:
                     self.attempts.failed(who)
-                    return web.Response(status=403, content_type="text/html", text=classroom.join_page(
+                    return web.Response(status=403, content_type="text/html", text=pages.join_page(
                         "That resume code is not one of this class's. Your app shows yours (press ? there)."))
                 session = found[0]
+                folder = session_dir(data, session)
+                classroom.join(folder, found[1], code=class_code)  # they typed the code as it is now
                 response = web.HTTPSeeOther("/")
                 response.set_cookie(COOKIE, session, max_age=180 * 24 * 3600, httponly=True, samesite="Strict",
                                     path="/")
                 return response
-            name = classroom.clean_name(str(form.get("name", "")))
+            session = self._session(request) or new_session()
+            folder = session_dir(data, session)
+            before = classroom.learner(folder)
+            name = classroom.clean_name(str(form.get("name", ""))) or (before or {}).get("name")
             if name is None:
                 return web.Response(status=400, content_type="text/html",
-                                    text=classroom.join_page("Type your name, so your teacher knows who you are."))
-            session = self._session(request) or new_session()
-            classroom.join(session_dir(data, session), name, session)
+                                    text=pages.join_page("Type your name, so your teacher knows who you are."))
+            if classroom.name_taken(data, name, but=folder):
+                return web.Response(status=409, content_type="text/html", text=pages.join_page(
+                    f"Someone in this class is already called {name}: add your surname's first letter, "
+                    "or a number."))
+            classroom.join(folder, name, session, code=class_code)
             response = web.HTTPSeeOther("/")
             response.set_cookie(COOKIE, session, max_age=180 * 24 * 3600, httponly=True, samesite="Strict", path="/")
             return response
 
         async def handle_learner(self, request: web.Request) -> web.StreamResponse:
-            page = classroom.learner_html(data, request.match_info["folder"], f"/teacher/{teacher}", self.presence)
+            name = request.match_info["folder"]
+            running = [service for service, _ in self.sessions if service.folder.name == name]
+            screen = None
+            if running:  # their screen, live: the same terminal the learner's page runs, on a read-only socket
+                base = str(self.public_url).rstrip("/")
+                screen = {"url": ("wss:" if base.startswith("https") else "ws:") + base.split(":", 1)[1]
+                          + f"/teacher/{teacher}/learner/{name}/screen",
+                          "static": base + "/static/", "width": running[0].size[0], "height": running[0].size[1]}
+            page = pages.learner_page(data, name, f"/teacher/{teacher}", self.presence, screen,
+                                      SAID.get(request.query.get("did", ""), ""))
             if page is None:
                 raise web.HTTPNotFound()
             return web.Response(content_type="text/html", text=page,
                                 headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+
+        async def handle_screen(self, request: web.Request) -> web.WebSocketResponse:
+            """A learner's screen for the teacher, live: what their app sends their page, and nothing back."""
+            websocket = web.WebSocketResponse(heartbeat=15)
+            await websocket.prepare(request)
+            running = [service for service, _ in self.sessions if service.folder.name == request.match_info["folder"]]
+            if not running:
+                await websocket.send_bytes(b"\r\n  not connected now: their screen shows here while their page is "
+                                           b"open (reload this page then).\r\n")
+                await websocket.close()
+                return websocket
+            service = running[0]
+            service.watchers.add(websocket)
+            try:
+                await service.send_meta({"type": "repaint"})  # the whole screen now, then each change as it comes
+                async for _ in websocket:  # keys and sizes from the teacher's page go nowhere: read-only
+                    pass
+            finally:
+                service.watchers.discard(websocket)
+            return websocket
+
+        async def handle_manage(self, request: web.Request) -> web.StreamResponse:
+            """Rename, reset or remove a learner. A reset or a removal first ends their app (which would write its
+            state back), and their page says why."""
+            name = request.match_info["folder"]
+            folder = data / "sessions" / name
+            if not classroom.LEARNER_FOLDER.fullmatch(name) or classroom.learner(folder) is None:
+                raise web.HTTPNotFound()
+            form = await request.post()
+            what = str(form.get("what", ""))
+            back = f"/teacher/{teacher}/learner/{name}"
+            if what == "rename":
+                new = classroom.clean_name(str(form.get("name", "")))
+                if new is None:
+                    raise web.HTTPSeeOther(back + "?did=noname")
+                if classroom.name_taken(data, new, but=folder):
+                    raise web.HTTPSeeOther(back + "?did=taken")
+                classroom.join(folder, new)
+                raise web.HTTPSeeOther(back + "?did=renamed")
+            if what not in ("reset", "remove") or form.get("sure") != "yes":
+                raise web.HTTPBadRequest(text="nothing to do: tick 'I am sure' for a reset or a removal")
+            for service, websocket in self._running(folder):
+                if not websocket.closed:
+                    await websocket.send_bytes(RESET if what == "reset" else REMOVED)
+                await _stop(service)
+                if not websocket.closed:
+                    await websocket.close()
+            if what == "reset":
+                classroom.reset(folder)
+                raise web.HTTPSeeOther(back + "?did=reset")
+            classroom.remove(folder)
+            self.presence.pop(name, None)
+            raise web.HTTPSeeOther(f"/teacher/{teacher}")
 
         async def handle_learner_zip(self, request: web.Request) -> web.StreamResponse:
             folder = request.match_info["folder"]
@@ -225,17 +317,17 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
             raise web.HTTPSeeOther(f"/teacher/{teacher}/pace")
 
         async def handle_pace_page(self, request: web.Request) -> web.StreamResponse:
-            page = classroom.pace_page(f"/teacher/{teacher}", classroom.read_pace(data / classroom.PACE_FILE))
+            page = pages.pace_page(f"/teacher/{teacher}", classroom.read_pace(data / classroom.PACE_FILE))
             return web.Response(content_type="text/html", text=page, headers={"Cache-Control": "no-store"})
 
         async def handle_projector(self, request: web.Request) -> web.StreamResponse:
-            return web.Response(content_type="text/html", text=classroom.projector_html(self.public_url, class_code),
+            return web.Response(content_type="text/html", text=pages.projector_page(self.public_url, class_code),
                                 headers={"Cache-Control": "no-store"})
 
         async def handle_teacher(self, request: web.Request) -> web.StreamResponse:
             rows = classroom.roster(data, self.last_seen, presence=self.presence)
             return web.Response(content_type="text/html",
-                                text=classroom.roster_html(rows, f"/teacher/{teacher}/class.csv",
+                                text=pages.roster_page(rows, f"/teacher/{teacher}/class.csv",
                                                            f"/teacher/{teacher}/learner/",
                                                            (f"/teacher/{teacher}/pace", classroom.read_pace(data / classroom.PACE_FILE))),
                                 headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
@@ -248,9 +340,14 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
 
         async def handle_index(self, request: web.Request) -> web.StreamResponse:
             if self._joined(request) is None:
-                return web.Response(content_type="text/html", text=classroom.join_page())
+                session = self._session(request)
+                changed = (session is not None and classroom.learner(session_dir(data, session)) is not None)
+                # a learner whose class code has changed since they joined gives the new one (their work stays)
+                return web.Response(content_type="text/html", text=pages.join_page(
+                    "The class code has changed: type the new one (your name can stay empty, your work is kept)."
+                    if changed else ""))
             if self.running >= max_sessions:
-                return web.Response(status=503, content_type="text/html", text=_full_page(max_sessions))
+                return web.Response(status=503, content_type="text/html", text=pages.full_page(_full_text(max_sessions).decode().strip()))
             import aiohttp_jinja2
 
             context = await Server.handle_index.__wrapped__(self, request)  # type: ignore[attr-defined]
@@ -275,6 +372,7 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
                 return websocket
             width = _int(request.query.get("width"), 80)
             height = _int(request.query.get("height"), 24)
+
             # One app per session: a second tab (or browser) with it takes it over, and the first says so;
             # two apps on one folder would each write over the other's progress.
             for old_service, old_websocket in [s for s in self.sessions if s[0].folder == folder]:
@@ -286,6 +384,7 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
             service = SessionApp(command, write_bytes=websocket.send_bytes, write_str=websocket.send_str,
                                  close=websocket.close, download_manager=self.download_manager, debug=self.debug,
                                  folder=folder)
+            service.size = (width, height)
             self.running += 1
             self.sessions.add((service, websocket))
             self.presence[folder.name] = "connected"
@@ -309,7 +408,10 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
         def _seen(self, folder: Path) -> None:
             import time
 
-            self.last_seen[folder.name] = time.time()
+            now = time.time()
+            if classroom.mark_seen(folder, now, self.touched.get(folder.name)):  # idle time survives a restart
+                self.touched[folder.name] = now
+            self.last_seen[folder.name] = now
 
     return ClassServer()
 
@@ -354,6 +456,12 @@ def _ended(service, stopping: bool) -> str:
     return "ended: the learner quit the app" if code == 0 else f"ended: the app stopped (exit status {code})"
 
 
+RESET = (b"\x1b[2J\x1b[H\r\n  micrograd-tui: your teacher reset your work, so you start over.\r\n"
+         b"  Reload this page.\r\n")
+REMOVED = b"\x1b[2J\x1b[H\r\n  micrograd-tui: your teacher took this session out of the class.\r\n"
+SAID = {"renamed": "Renamed.", "reset": "Reset: their progress and files start over; name and resume code kept.",
+        "taken": "Someone in the class already has that name: choose another.", "noname": "Type a name."}
+
 TAKEN_OVER = (b"\x1b[2J\x1b[H\r\n  micrograd-tui: this session is open in another tab or browser now, so it "
               b"stopped here.\r\n  Reload this page to bring it back here.\r\n")
 
@@ -388,11 +496,6 @@ def _int(text: str | None, default: int) -> int:
 def _full_text(limit: int) -> bytes:
     return (f"\r\n  micrograd-tui: the class is full ({limit} sessions are running).\r\n"
             "  Try again in a minute, or ask whoever runs the server to allow more (--max-sessions).\r\n").encode()
-
-
-def _full_page(limit: int) -> str:
-    text = html.escape(_full_text(limit).decode().strip())
-    return f"<!doctype html><title>micrograd-tui: the class is full</title><pre>{text}</pre>"
 
 
 def main(argv: list[str]) -> int:
