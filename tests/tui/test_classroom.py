@@ -169,10 +169,10 @@ async def test_a_served_app_follows_the_teachers_pacing(tmp_path, monkeypatch):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         classroom.write_pace(tmp_path, to="value", message="look at the graph")
-        assert await wait_for(pilot, lambda: app.lesson.slug == "value", timeout=3)
+        assert await wait_for(pilot, lambda: app.lesson.slug == "value", timeout=10)
         assert any("look at the graph" in n.message for n in app._notifications)
         classroom.write_pace(tmp_path, hold="manual-backprop")
-        assert await wait_for(pilot, lambda: app._hold is not None, timeout=3)
+        assert await wait_for(pilot, lambda: app._hold is not None, timeout=10)
         app.action_next_lesson()  # to 4, the hold
         await settle(pilot)
         app.action_next_lesson()  # past it: held
@@ -180,7 +180,7 @@ async def test_a_served_app_follows_the_teachers_pacing(tmp_path, monkeypatch):
         assert app.lesson.slug == "manual-backprop"
         assert any("holds the class at lesson 4" in n.message for n in app._notifications)
         classroom.write_pace(tmp_path)  # released
-        assert await wait_for(pilot, lambda: app._hold is None, timeout=3)
+        assert await wait_for(pilot, lambda: app._hold is None, timeout=10)
         app.action_next_lesson()
         await settle(pilot)
         assert app.lesson.slug == "one-step"
@@ -251,7 +251,7 @@ def test_a_learners_page_has_the_whole_last_run_and_ways_to_rename_reset_and_rem
     page = pages.learner_page(tmp_path, "ef" * 20, "/teacher/t")
     assert page is not None and "a.grad moved by -1" in page and "✓ passes" in page and "✗ fails" in page
     assert 'value="rename"' in page and 'value="reset"' in page and 'value="remove"' in page
-    assert "Not connected now" in page and "textual.js" not in page  # no live screen for a learner who is away
+    assert "Not connected now" in page and "js/textual.js" not in page  # no live screen for a learner who is away
     live = pages.learner_page(tmp_path, "ef" * 20, "/teacher/t", screen={
         "url": "ws://h/teacher/t/learner/x/screen", "static": "http://h/static/", "width": 120, "height": 40})
     assert live is not None and 'data-session-websocket-url="ws://h/teacher/t/learner/x/screen"' in live

@@ -688,3 +688,122 @@ async def test_a_second_tab_with_the_same_session_takes_it_over_and_the_first_sa
     assert await second.shows("24.7041", timeout=30)
     assert await first.shows("open in another tab or browser now", since=mark, timeout=10)
     assert await wait_until(lambda: len(app_processes(served.data)) == 1, 10), app_processes(served.data)
+
+
+ADD_BACKWARD = "            self.grad += 1.0 * out.grad\n            other.grad += 1.0 * out.grad"
+
+
+@pytest.mark.slow  # three browsers and the teacher's: ~40 s
+async def test_a_class_of_three_the_slip_counted_a_learners_page_and_their_live_screen(server, browser):
+    """Issue 32's acceptance: three learners, one failing 7.1 with a named slip (a wrong sign in + 's
+    _backward). The summary counts it under that slip; Bob's page shows his engine.py, the whole failure and
+    his screen, live and read-only; "everyone to lesson 3" moves all three within 2 s; a rename shows."""
+    import urllib.parse
+    import urllib.request
+
+    served = server()
+    port = served.port
+    tabs = {}
+    for name in ("Ada", "Bob", "Cy"):
+        context = await browser.new_context(viewport={"width": 1400, "height": 900})
+        await context.request.post(f"http://127.0.0.1:{port}/join", form={"code": CODE, "name": name})
+        session = {c["name"]: c["value"] for c in await context.cookies()}["micrograd_tui_session"]
+        if name == "Bob":  # his engine.py, as he wrote it: the lecture's, with one slip
+            workspace = session_dir(served.data, session) / "workspace"
+            workspace.mkdir(parents=True, exist_ok=True)
+            solution = (Path(__file__).parents[1] / "lessons" / "solution").glob("*.py")
+            for path in solution:
+                text = path.read_text()
+                (workspace / path.name).write_text(text.replace(ADD_BACKWARD, ADD_BACKWARD.replace("+=", "-=")))
+        tab = Tab(await context.new_page())
+        await tab.page.goto(f"http://127.0.0.1:{port}/")
+        assert await tab.shows("24.7041", timeout=30), tab.text()[-800:]
+        tabs[name] = tab
+
+    def pace(lesson: str) -> float:
+        body = urllib.parse.urlencode({"what": "to", "lesson": lesson}).encode()
+        urllib.request.urlopen(urllib.request.Request(served.teacher_url() + "/pace", data=body), timeout=10)
+        return time.monotonic()
+
+    marks = {name: len(tab.seen) for name, tab in tabs.items()}
+    started = pace("value")
+    for name, tab in tabs.items():
+        assert await tab.shows("lesson 3 ", since=marks[name], timeout=10), tab.text(marks[name])[-800:]
+    assert time.monotonic() - started < 2.5
+    marks = {name: len(tab.seen) for name, tab in tabs.items()}
+    pace("build-backward-ops")
+    assert await tabs["Bob"].shows("wrong sign", since=marks["Bob"], timeout=60), tabs["Bob"].text()[-1500:]
+
+    teacher = Tab(await (await browser.new_context(viewport={"width": 1400, "height": 1000})).new_page())
+    await teacher.page.goto(served.teacher_url())
+
+    async def page_says(*words: str) -> str:
+        for _ in range(60):
+            await teacher.page.reload()
+            text = await teacher.page.inner_text("body")
+            if all(w in text for w in words):
+                return text
+            await asyncio.sleep(0.5)
+        raise AssertionError(f"{words} not on {text}")
+
+    text = await page_says("Failing now", "wrong sign")
+    row = next(line for line in text.splitlines() if "wrong sign" in line and "build-backward-ops" in line)
+    assert row.split("\t")[0].strip() == "1" and row.rstrip().endswith("Bob"), row
+    async with teacher.page.expect_navigation():
+        await teacher.page.click("a:has-text('Bob')")
+    body = await teacher.page.inner_text("body")
+    assert "engine.py" in body and "other.grad -= 1.0 * out.grad" in body, body[:3000]
+    assert "wrong sign in `__add__`'s _backward" in body and "(held before)" in body  # the whole failure
+    assert "Live and read-only" in body
+    mark = len(teacher.seen)
+    assert await teacher.shows("lesson 7.1", since=0, timeout=15), teacher.text()[-1500:]  # his screen, whole
+    await teacher.page.mouse.click(300, 300)
+    await teacher.page.keyboard.press("n")  # read-only: the teacher's keys go nowhere
+    await asyncio.sleep(1.5)
+    assert "lesson 8 " not in tabs["Bob"].text(marks["Bob"]) and "lesson 8 " not in teacher.text(mark)
+    await teacher.page.fill("input[name=name]", "Robert")
+    async with teacher.page.expect_navigation():
+        await teacher.page.click("button[value=rename]")
+    assert "Renamed." in await teacher.page.inner_text("body")
+    await teacher.page.goto(served.teacher_url())
+    await page_says("Robert", "Ada", "Cy")
+
+
+def test_a_second_sam_is_asked_for_another_name_and_a_changed_code_asks_again(server, tmp_path):
+    import http.cookiejar
+    import urllib.request
+
+    data = tmp_path / "kept"
+    served = server("--data", str(data))
+
+    def browser_of_its_own():
+        jar = http.cookiejar.CookieJar()
+        return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+
+    def post_with(opener, port: int, fields: dict) -> tuple[int, str]:
+        import html
+        import urllib.error
+        import urllib.parse
+
+        try:
+            with opener.open(f"http://127.0.0.1:{port}/join", urllib.parse.urlencode(fields).encode(), timeout=10) as r:
+                return r.status, html.unescape(r.read().decode())
+        except urllib.error.HTTPError as e:
+            return e.code, html.unescape(e.read().decode())
+
+    sam = browser_of_its_own()
+    assert post_with(sam, served.port, {"code": CODE, "name": "Sam"})[0] == 200  # to / : the app's page
+    status, body = post_with(browser_of_its_own(), served.port, {"code": CODE, "name": "sam"})
+    assert status == 409 and "already called sam" in body
+    served.proc.send_signal(signal.SIGINT)
+    served.proc.wait(timeout=10)
+    again = server("--data", str(data), "--class-code", "HAWK77")
+    with sam.open(f"http://127.0.0.1:{again.port}/", timeout=10) as r:
+        import html
+
+        assert "The class code has changed" in html.unescape(r.read().decode())
+    status, body = post_with(sam, again.port, {"code": CODE, "name": ""})  # the old code: refused
+    assert status == 403
+    status, body = post_with(sam, again.port, {"code": "HAWK77", "name": ""})  # the new one: back in, as Sam
+    assert status == 200 and "join the class" not in body
+    assert [json.loads((f / "learner.json").read_text())["name"] for f in (data / "sessions").iterdir()] == ["Sam"]

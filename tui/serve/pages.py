@@ -44,13 +44,14 @@ def _held(pace: dict | None):
 
 
 def roster_page(rows: list[classroom.Row], csv_url: str, learner_url: str | None = None,
-                pace: tuple[str, dict | None] | None = None) -> str:
+                pace: tuple[str, dict | None] | None = None, projector_url: str | None = None) -> str:
     """The teacher's page: the class at a glance (where learners are, each exercise, the failures shared most
     by slip), the most common wrong predictions, and every learner; it reloads itself every few seconds."""
     on, exercises, failing = classroom.summary(rows)
     return render("roster.html", rows=rows, csv_url=csv_url, learner_url=learner_url, on=on, exercises=exercises,
                   failing=failing[:15], misses=classroom.common_misses(rows),
-                  pace_url=pace[0] if pace else None, held=_held(pace[1]) if pace else None)
+                  pace_url=pace[0] if pace else None, held=_held(pace[1]) if pace else None,
+                  projector_url=projector_url)
 
 
 def learner_page(data: Path, name: str, back: str, presence: dict[str, str] | None = None,

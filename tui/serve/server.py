@@ -326,10 +326,10 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
 
         async def handle_teacher(self, request: web.Request) -> web.StreamResponse:
             rows = classroom.roster(data, self.last_seen, presence=self.presence)
-            return web.Response(content_type="text/html",
-                                text=pages.roster_page(rows, f"/teacher/{teacher}/class.csv",
-                                                           f"/teacher/{teacher}/learner/",
-                                                           (f"/teacher/{teacher}/pace", classroom.read_pace(data / classroom.PACE_FILE))),
+            home = f"/teacher/{teacher}"
+            page = pages.roster_page(rows, f"{home}/class.csv", f"{home}/learner/",
+                                     (f"{home}/pace", classroom.read_pace(data / classroom.PACE_FILE)), f"{home}/projector")
+            return web.Response(content_type="text/html", text=page,
                                 headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
 
         async def handle_class_csv(self, request: web.Request) -> web.StreamResponse:
