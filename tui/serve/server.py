@@ -59,7 +59,9 @@ def is_loopback(host: str) -> bool:
 
 
 def build_server(host: str, port: int, public_url: str | None, data: Path, max_sessions: int, run_code: bool,
-                 class_code: str, teacher: str, boxed: bool = False, training_slots: int = 2):
+                 class_code: str, teacher: str, boxed: bool = False, training_slots: int = 2, solo: bool = False):
+    """The class's server; ``solo``: one learner's own app, their own home (``data``), no class code, no teacher's
+    pages, and every address on its pages relative, so it runs behind a path-prefixed proxy (a hub)."""
     from aiohttp import web
     from textual_serve.app_service import AppService
     from textual_serve.server import Server
@@ -95,8 +97,9 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
             env[ENV_HOME] = str(self.folder)
             env[ENV_WORKSPACE] = str(self.folder / "workspace")
             env[ENV_SERVED] = "1"
-            env[classroom.ENV_PACE] = str(data / classroom.PACE_FILE)  # the teacher's pacing, followed by every app
-            env[ENV_SLOTS] = f"{data / 'training-slots'}:{training_slots}"  # so many demos train at once
+            if not solo:  # a class: the teacher's pacing, followed by every app, and so many demos train at once
+                env[classroom.ENV_PACE] = str(data / classroom.PACE_FILE)
+                env[ENV_SLOTS] = f"{data / 'training-slots'}:{training_slots}"
             code = classroom.resume_code(self.folder)
             if code:
                 env[classroom.ENV_RESUME] = code  # the app shows it: the way back from another browser
@@ -121,6 +124,8 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
 
         async def _make_app(self) -> web.Application:
             app = await super()._make_app()
+            if solo:
+                return app
             app.add_routes([web.post("/join", self.handle_join),
                             web.get(f"/teacher/{teacher}", self.handle_teacher),
                             web.get(f"/teacher/{teacher}/class.csv", self.handle_class_csv),
@@ -134,6 +139,10 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
             return app
 
         async def on_startup(self, app: web.Application) -> None:
+            if solo:
+                self.console.print(f"micrograd-tui serve --solo: one learner's app on port {port}, their data in {data}",
+                                   soft_wrap=True, highlight=False, markup=False)
+                return
             reach = ("only this computer can reach it" if is_loopback(host) else
                      f"anyone who can reach this machine on port {port} and has the class code can join")
             say = lambda text: self.console.print(text, soft_wrap=True, highlight=False, markup=False)  # noqa: E731
@@ -169,6 +178,8 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
 
         def _joined(self, request: web.Request) -> Path | None:
             """The session folder of a browser that has joined the class with its code as it is now, or None."""
+            if solo:
+                return data  # one learner, whose own app and home this is (a hub has let them in)
             session = self._session(request)
             if session is None:
                 return None
@@ -350,12 +361,16 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
                 return web.Response(status=503, content_type="text/html", text=pages.full_page(_full_text(max_sessions).decode().strip()))
             import aiohttp_jinja2
 
-            context = await Server.handle_index.__wrapped__(self, request)  # type: ignore[attr-defined]
+            if solo:  # behind a proxy's path prefix: every address relative to the page (set in the browser)
+                context = {"font_size": _int(request.query.get("fontsize"), 16), "app_websocket_url": "",
+                           "config": {"static": {"url": "static/"}}, "application": {"name": self.title}}
+            else:
+                context = await Server.handle_index.__wrapped__(self, request)  # type: ignore[attr-defined]
             response = aiohttp_jinja2.render_template("app_index.html", request, context)
             # The terminal takes the keyboard as soon as it is there: keys typed after joining did nothing
             # until the learner clicked the page.
             assert response.text is not None
-            response.text = response.text.replace("</body>", FOCUS_TERMINAL + "</body>", 1)
+            response.text = response.text.replace("</body>", (RELATIVE if solo else "") + FOCUS_TERMINAL + "</body>", 1)
             return response
 
         async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
@@ -409,7 +424,7 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
             import time
 
             now = time.time()
-            if classroom.mark_seen(folder, now, self.touched.get(folder.name)):  # idle time survives a restart
+            if not solo and classroom.mark_seen(folder, now, self.touched.get(folder.name)):  # idle time survives a restart
                 self.touched[folder.name] = now
             self.last_seen[folder.name] = now
 
@@ -434,6 +449,22 @@ class _Watched:
             self._seen()
         return message
 
+
+# Solo, behind a proxy that serves this app under a path (/user/ada/micrograd-tui/): the websocket is this
+# page's address plus "ws", and a download, which textual.js opens at the site's root, goes under that path too.
+# The script runs as the page is read, before textual.js connects (on load).
+RELATIVE = """<script>
+(function () {
+  const base = location.pathname.replace(/[^/]*$/, "");
+  const terminal = document.querySelector("#terminal");
+  terminal.dataset.sessionWebsocketUrl = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + base + "ws";
+  const open = window.open.bind(window);
+  const root = location.origin + "/download/";
+  window.open = (url, target) => open(typeof url === "string" && url.startsWith(root)
+    ? location.origin + base + "download/" + url.slice(root.length) : url, target);
+})();
+</script>
+"""
 
 FOCUS_TERMINAL = """<script>
 (function focusTerminal(tries) {
@@ -514,6 +545,10 @@ def main(argv: list[str]) -> int:
                    help="a new class code and teacher's address (both are kept in --data across restarts otherwise)")
     p.add_argument("--training-slots", type=int, default=max(1, os.cpu_count() or 2), metavar="N",
                    help="demos that train at once, the rest wait in turn (default: the number of processors)")
+    p.add_argument("--solo", action="store_true",
+                   help="one learner's own app (their own progress, no class code, no teacher's pages), its "
+                        "addresses relative: for a launcher behind a proxy, e.g. JupyterHub's (pip install "
+                        "'micrograd-tui[hub]')")
     p.add_argument("--no-code", action="store_true",
                    help="do not run learners' code (build exercises): run them only for people you trust")
     args = p.parse_args(argv)
@@ -527,14 +562,22 @@ def main(argv: list[str]) -> int:
         p.error("--max-sessions must be at least 1")
     if args.training_slots < 1:
         p.error("--training-slots must be at least 1")
+    from micrograd_tui.lessons.userdata import data_dir
+    from micrograd_tui.lessons.workshop.sandbox import box_works
+
     if args.data:
         data = Path(args.data).expanduser().resolve()
-    else:
-        from micrograd_tui.lessons.userdata import data_dir
-
-        data = data_dir() / "serve"
+    else:  # solo: the learner's own progress and workspace, as in a terminal; a class: a folder of its own
+        data = data_dir() if args.solo else data_dir() / "serve"
     data.mkdir(parents=True, exist_ok=True)
     os.chmod(data, 0o700)
+    boxed = not args.no_code and box_works()  # found out once, at start-up
+    if args.solo:  # one learner behind a hub's proxy, which has let them in: no code, no teacher
+        # two: a second tab takes the session over (the first app is stopped), as in a class
+        server = build_server(args.host, args.port, args.public_url, data, 2, not args.no_code, "", "", boxed,
+                              args.training_slots, solo=True)
+        server.serve()
+        return 0
     code = args.class_code or os.environ.pop(ENV_CLASS_CODE, "")  # popped: no app process inherits it
     if args.class_code_file:
         try:
@@ -545,9 +588,6 @@ def main(argv: list[str]) -> int:
         p.error("--class-code must have letters or digits")
     # kept in --data: a restart keeps the code learners know and the teacher's address (--new-class: new ones)
     code, teacher = classroom.class_state(data, code or None, new=args.new_class)
-    from micrograd_tui.lessons.workshop.sandbox import box_works
-
-    boxed = not args.no_code and box_works()  # found out once, at start-up
     server = build_server(args.host, args.port, args.public_url, data, args.max_sessions, not args.no_code, code,
                           teacher, boxed, args.training_slots)
     server.serve()
