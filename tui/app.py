@@ -98,6 +98,7 @@ class MicrogradApp(App):
         self.lab_view: LabView | None = None
         self._said: set[str] = set()
         self._words: dict[str, str] = {}
+        self._prose_texts: dict[str, str] = {}  # each lesson's text as its kept Markdown shows it, by widget id
         self.raise_lab_errors = False
         self._leaving = False  # quit was pressed: the app is closing
         self._pace_path: str | None = None
@@ -245,11 +246,20 @@ class MicrogradApp(App):
         prose = self.query_one("#prose", ProseView)
         typing = self.lab_view is not None and self.lab_view.lab.types_text
         text = with_keys(lesson.prose, code=True, typing=typing)
-        existing = list(prose.query(Markdown))
-        if existing:
-            existing[0].update(text)
-        else:
-            prose.mount(Markdown(text, id="prose-text"))
+        # Each lesson's text stays mounted, hidden, once shown: going back to it is a change of display, not
+        # a new parse and mount of every block (the bulk of a lesson change's layouts under serve).
+        wanted = f"prose-{lesson.index}"
+        shown = None
+        for block in prose.query_children(Markdown):
+            block.display = block.id == wanted
+            if block.id == wanted:
+                shown = block
+        if shown is None:
+            shown = Markdown(text, id=wanted)
+            prose.mount(shown)
+        elif self._prose_texts.get(wanted) != text:  # its keys were written otherwise (keymap, typing)
+            shown.update(text)
+        self._prose_texts[wanted] = text
         prose.scroll_home(animate=False)
 
     def _theme_changed(self, theme) -> None:

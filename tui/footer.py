@@ -28,9 +28,40 @@ class LabFooter(Footer):
     def __init__(self, words: Callable[[], dict[str, str]], **kwargs):
         super().__init__(**kwargs)
         self.words = words  # what each lab action does in the open lab, by action
+        self._shown: tuple | None = None  # the keys on show: (key, display, words, action, disabled) each
 
     def on_resize(self) -> None:
         self.call_after_refresh(self.recompose)
+
+    async def recompose(self) -> None:
+        """Mount the keys again only when they changed. The bindings change many times as a lesson opens
+        (each focus, each refresh_bindings), and each time Textual's footer mounted every key anew: under
+        serve, with a class of apps on one machine, that was a good part of a lesson change's cost."""
+        if not self.is_attached or self._pruning:
+            return
+        items = list(self.compose())
+        shown = tuple((i.key, i.key_display, i.description, i.action, i.disabled, str(i.tooltip or ""))
+                      for i in items)
+        if shown == self._shown:
+            return
+        self._shown = shown
+        current = list(self.children)
+        async with self.batch():
+            if current and all(type(c) is FooterKey for c in current) and all(not i.classes for i in items):
+                # the keys on show take the new words in place: mounting a widget costs more than its words
+                for old, new in zip(current, items):
+                    old.key, old.key_display, old.description, old.action = (
+                        new.key, new.key_display, new.description, new.action)
+                    old.tooltip = new.tooltip
+                    old.refresh(layout=True)
+                if len(current) > len(items):
+                    await self.remove_children(current[len(items):])
+                elif self.is_attached:
+                    await self.mount_all(items[len(current):])
+                return
+            await self.query_children("*").exclude(".-textual-system").remove()
+            if self.is_attached:
+                await self.mount_all(items)
 
     def compose(self):
         items = [w for w in super().compose() if isinstance(w, FooterKey)]

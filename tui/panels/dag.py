@@ -215,6 +215,9 @@ class DagView(ScrollableContainer, can_focus=True):
     def on_resize(self) -> None:
         if self.picture is not None and self._cut_boxes() != self._cut:
             self._draw()
+        # the picture laid out anew (its view or its size changed): the cursor's box comes back into view,
+        # however many frames the layout took (the reveal after a draw gives up after a few)
+        self.call_after_refresh(self._reveal, 5)
 
     def _reveal(self, tries: int) -> None:
         """Scroll the cursor's box, the op that makes it and its inputs into view, once the new picture
