@@ -45,9 +45,9 @@ class LabFooter(Footer):
         if shown == self._shown:
             return
         self._shown = shown
-        current = list(self.children)
+        current = [c for c in self.children if type(c) is FooterKey]
         async with self.batch():
-            if current and all(type(c) is FooterKey for c in current) and all(not i.classes for i in items):
+            if current and len(current) == len(self.children) and all(not i.classes for i in items):
                 # the keys on show take the new words in place: mounting a widget costs more than its words
                 for old, new in zip(current, items):
                     old.key, old.key_display, old.description, old.action = (
