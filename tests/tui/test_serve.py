@@ -740,6 +740,8 @@ async def test_a_class_of_three_the_slip_counted_a_learners_page_and_their_live_
     assert await tabs["Bob"].shows("wrong sign", since=marks["Bob"], timeout=60), tabs["Bob"].text()[-1500:]
 
     teacher = Tab(await (await browser.new_context(viewport={"width": 1400, "height": 1000})).new_page())
+    ended: list[str] = []  # the teacher's sockets that the server closed
+    teacher.page.on("websocket", lambda ws: ws.on("close", lambda _: ended.append(ws.url)))
     await teacher.page.goto(served.teacher_url())
 
     async def page_says(*words: str) -> str:
@@ -766,6 +768,8 @@ async def test_a_class_of_three_the_slip_counted_a_learners_page_and_their_live_
     await teacher.page.keyboard.press("n")  # read-only: the teacher's keys go nowhere
     await asyncio.sleep(1.5)
     assert "lesson 8 " not in tabs["Bob"].text(marks["Bob"]) and "lesson 8 " not in teacher.text(mark)
+    await tabs["Bob"].page.close()  # his page closed: the copy of his screen ends with it
+    assert await wait_until(lambda: any("/screen" in url for url in ended), 15), ended
     await teacher.page.fill("input[name=name]", "Robert")
     async with teacher.page.expect_navigation():
         await teacher.page.click("button[value=rename]")

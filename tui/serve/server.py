@@ -418,6 +418,8 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
                 await _stop(service)
                 if not websocket.closed:
                     await websocket.close()
+                for watcher in list(service.watchers):  # the teacher's copies of this screen end with it
+                    await watcher.close()
             return websocket
 
         def _seen(self, folder: Path) -> None:
