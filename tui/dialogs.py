@@ -164,7 +164,8 @@ class Editor(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(f"{self.path}   ctrl+s saves and checks, escape closes", id="editor-path")
+            # the keys first: a long path (a served session's folder) must not push them off the line
+            yield Static(f"ctrl+s saves and checks, escape closes   {self.path}", id="editor-path")
             try:
                 text = read_inside(self.path.parent, self.path)  # never a link out of the workspace
             except (OSError, UnicodeDecodeError) as e:
