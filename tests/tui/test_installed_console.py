@@ -88,6 +88,10 @@ class Terminal:
         os.close(self.fd)
         return code
 
+    def ending(self) -> str:
+        """What the app wrote last, as it was written (a traceback printed as it exits is after the screen)."""
+        return self.raw[-4000:].decode("utf-8", "replace")
+
     def traceback(self) -> bool:
         return b"Traceback" in self.raw or "Traceback" in self.text()
 
@@ -139,7 +143,7 @@ def test_the_training_lessons_train(terminal, slug, record_property):
     assert t.wait_for(r"step\s+[1-9]\d* of \d+", 20), f"{slug} did not train\n{t.text()}"
     assert not t.traceback(), t.text()
     record_property("smoke", f"{slug} trained to step {_steps(t)}")
-    assert t.quit() == 0
+    assert t.quit() == 0, t.ending()
 
 
 def test_setup_opens_the_demo_from_a_saved_run(terminal, tmp_path, record_property):
@@ -155,7 +159,7 @@ def test_setup_opens_the_demo_from_a_saved_run(terminal, tmp_path, record_proper
     assert t.wait_for(r"points\s+40\b"), t.text()
     assert not t.traceback(), t.text()
     record_property("smoke", "--setup opened the demo with 40 points")
-    assert t.quit() == 0
+    assert t.quit() == 0, t.ending()
 
 
 def test_a_progress_file_nested_too_deep_is_moved_aside_and_the_app_starts(terminal, tmp_path):
@@ -167,4 +171,4 @@ def test_a_progress_file_nested_too_deep_is_moved_aside_and_the_app_starts(termi
     assert t.wait_for(r"kept\s+as"), t.text()  # the notice says where it went
     assert not t.traceback() and not (home / "progress.json").read_text().startswith("[")
     assert [p.name for p in home.glob("progress.json.bad-*")]
-    assert t.quit() == 0
+    assert t.quit() == 0, t.ending()
