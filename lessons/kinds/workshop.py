@@ -252,7 +252,9 @@ class WorkshopLab(Lab):
 
     def _status(self) -> str:
         outside = "[[download]] downloads your files" if self.served else "[[edit_external]] in your editor"
-        where = f"{self.path}   [[edit]] edits here, {outside}; checks re-run on save"
+        # in a browser the server's folder means nothing to the learner (and is long): the file's name is enough
+        shown = f"your {self.path.name}" if self.served else str(self.path)
+        where = f"{shown}   [[edit]] edits here, {outside}; checks re-run on save"
         r = self.results
         if r is None or not r.finished:
             return f"{where}\nchecking…"

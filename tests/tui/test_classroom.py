@@ -60,6 +60,7 @@ def test_in_a_browser_a_build_exercise_offers_a_download_not_an_editor(user_home
     lab = find("build-value").make_lab()
     assert "download" in lab.actions and "edit_external" not in lab.actions
     assert "[[download]]" in lab.message and "[[edit_external]]" not in lab.message
+    assert lab.message.startswith("your engine.py ") and str(lab.path) not in lab.message  # not the server's folder
     lab.do("download")
     [request] = [r for r in lab.requests if isinstance(r, Deliver)]
     names = zipfile.ZipFile(request.path).namelist()
@@ -67,6 +68,7 @@ def test_in_a_browser_a_build_exercise_offers_a_download_not_an_editor(user_home
     monkeypatch.delenv(ws.ENV_SERVED)
     lab = find("build-value").make_lab()
     assert "edit_external" in lab.actions and "download" not in lab.actions
+    assert str(lab.path) in lab.message  # in a terminal the full path: the learner's own editor opens it
 
 
 def test_in_a_browser_share_hands_the_run_over(user_home, monkeypatch):
