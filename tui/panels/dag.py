@@ -214,10 +214,9 @@ class DagView(ScrollableContainer, can_focus=True):
 
     def on_resize(self) -> None:
         if self.picture is not None and self._cut_boxes() != self._cut:
-            self._draw()
-        # the picture laid out anew (its view or its size changed): the cursor's box comes back into view,
-        # however many frames the layout took (the reveal after a draw gives up after a few)
-        self.call_after_refresh(self._reveal, 5)
+            self._draw()  # which brings the cursor's box into view after it
+        else:  # laid out anew (its view or its size changed): the cursor's box comes back into view, however
+            self.call_after_refresh(self._reveal, 5)  # many frames the layout took (a draw's reveal gives up)
 
     def _reveal(self, tries: int) -> None:
         """Scroll the cursor's box, the op that makes it and its inputs into view, once the new picture

@@ -264,46 +264,55 @@ def roster(data: Path, last_seen: dict[str, float], now: float | None = None,
            presence: dict[str, str] | None = None) -> list[Row]:
     """Every joined session under ``data``, by name. ``last_seen`` maps a session folder's name to
     the time (time.time()) its browser last sent something."""
-    from micrograd_tui.lessons.registry import COURSE
-
     now = time.time() if now is None else now
-    labels = {lesson.slug: lesson.label for lesson in COURSE.lessons}
-    exercises = [lesson.slug for lesson in COURSE.lessons if lesson.sub]
     rows = []
     for folder in sorted((data / "sessions").glob("*")) if (data / "sessions").is_dir() else []:
-        who = learner(folder)
-        if who is None:
-            continue
-        try:
-            progress = json.loads((folder / "progress.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            progress = {}
-        current = progress.get("current") or "micrograd"
-        finished = set(progress.get("finished") or ())
-        states = progress.get("exercises") or {}
-        checks = tuple((slug, str(states[slug]["last"])) for slug in exercises
-                       if isinstance(states.get(slug), dict) and "last" in states[slug])
-        slips = tuple((slug, str(states[slug]["slip"])) for slug, last in checks
-                      if last.startswith("✗") and isinstance(states[slug].get("slip"), str))
-        try:
-            touched = (folder / SEEN).stat().st_mtime  # its last key before the server's restart
-        except OSError:
-            touched = 0.0
-        # its last key, or when it joined
-        seen = last_seen.get(folder.name) or max(touched, float(who.get("joined") or now))
-        book = SkillBook()
-        book.load(progress.get("skills"))
-        book.load_misses(progress.get("misses"))
-        known = tuple((BY_ID[s].short, book.mastery(s)) for s in BY_ID if s in book.records)
-        rows.append(Row(who["name"], f"{labels.get(current, '?')} {current}", len(finished & set(exercises)),
-                        len(exercises), checks, max(0.0, now - seen), known, tuple(book.misses),
-                        (presence or {}).get(folder.name, "not connected since the server started"), folder.name,
-                        slips))
+        read = _read(folder, last_seen, now, presence)
+        if read is not None:
+            rows.append(read[0])
     rows.sort(key=lambda r: r.name.lower())
     named = Counter(r.name.lower() for r in rows)
     if any(n > 1 for n in named.values()):  # two Sams: each told apart by their session's first letters
         rows = [replace(r, name=f"{r.name} ({r.folder[:4]})") if named[r.name.lower()] > 1 else r for r in rows]
     return rows
+
+
+def _read(folder: Path, last_seen: dict[str, float], now: float,
+          presence: dict[str, str] | None) -> tuple[Row, dict] | None:
+    """One joined session's row, and its exercises' saved states (each last run); None: it has not joined."""
+    from micrograd_tui.lessons.registry import COURSE
+
+    who = learner(folder)
+    if who is None:
+        return None
+    try:
+        progress = json.loads((folder / "progress.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        progress = {}
+    if not isinstance(progress, dict):
+        progress = {}
+    labels = {lesson.slug: lesson.label for lesson in COURSE.lessons}
+    exercises = [lesson.slug for lesson in COURSE.lessons if lesson.sub]
+    current = progress.get("current") or "micrograd"
+    finished = set(progress.get("finished") or ())
+    states = progress.get("exercises") or {}
+    checks = tuple((slug, str(states[slug]["last"])) for slug in exercises
+                   if isinstance(states.get(slug), dict) and "last" in states[slug])
+    slips = tuple((slug, str(states[slug]["slip"])) for slug, last in checks
+                  if last.startswith("✗") and isinstance(states[slug].get("slip"), str))
+    try:
+        touched = (folder / SEEN).stat().st_mtime  # its last key before the server's restart
+    except OSError:
+        touched = 0.0
+    seen = last_seen.get(folder.name) or max(touched, float(who.get("joined") or now))  # last key, or the join
+    book = SkillBook()
+    book.load(progress.get("skills"))
+    book.load_misses(progress.get("misses"))
+    known = tuple((BY_ID[s].short, book.mastery(s)) for s in BY_ID if s in book.records)
+    row = Row(who["name"], f"{labels.get(current, '?')} {current}", len(finished & set(exercises)), len(exercises),
+              checks, max(0.0, now - seen), known, tuple(book.misses),
+              (presence or {}).get(folder.name, "not connected since the server started"), folder.name, slips)
+    return row, states
 
 
 def roster_csv(rows: list[Row]) -> str:
@@ -363,16 +372,13 @@ def detail(data: Path, name: str, presence: dict[str, str] | None = None) -> Det
 
     if not LEARNER_FOLDER.fullmatch(name):
         return None
-    rows = [r for r in roster(data, {}, presence=presence) if r.folder == name]
-    if not rows:
-        return None
     folder = data / "sessions" / name
-    try:
-        states = json.loads((folder / "progress.json").read_text(encoding="utf-8")).get("exercises") or {}
-    except (OSError, ValueError, AttributeError):
-        states = {}
+    read = _read(folder, {}, time.time(), presence)
+    if read is None:
+        return None
+    row, states = read
     runs = []
-    for slug, _ in rows[0].checks:
+    for slug, _ in row.checks:
         report = states.get(slug, {}).get("report") if isinstance(states.get(slug), dict) else None
         if isinstance(report, list):
             runs.append((slug, tuple((str(c[0]), c[1] is True, str(c[2])) for c in report
@@ -386,4 +392,4 @@ def detail(data: Path, name: str, presence: dict[str, str] | None = None) -> Det
             files.append((rel, read_inside(workspace, path, limit=256 << 10), ""))
         except (OSError, UnicodeDecodeError) as err:
             files.append((rel, None, str(err)))
-    return Detail(rows[0], tuple(runs), tuple(files), tuple(skipped))
+    return Detail(row, tuple(runs), tuple(files), tuple(skipped))

@@ -187,6 +187,7 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
             return folder if classroom.learner(folder) is not None and classroom.knows_code(folder, class_code) else None
 
         def _running(self, folder: Path) -> list:
+            """(app service, websocket) of each session running on ``folder`` now (one, but for a takeover)."""
             return [s for s in self.sessions if s[0].folder == folder]
 
         async def handle_join(self, request: web.Request) -> web.StreamResponse:
@@ -231,7 +232,7 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
 
         async def handle_learner(self, request: web.Request) -> web.StreamResponse:
             name = request.match_info["folder"]
-            running = [service for service, _ in self.sessions if service.folder.name == name]
+            running = [service for service, _ in self._running(data / "sessions" / name)]
             screen = None
             if running:  # their screen, live: the same terminal the learner's page runs, on a read-only socket
                 base = str(self.public_url).rstrip("/")
@@ -249,7 +250,7 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
             """A learner's screen for the teacher, live: what their app sends their page, and nothing back."""
             websocket = web.WebSocketResponse(heartbeat=15)
             await websocket.prepare(request)
-            running = [service for service, _ in self.sessions if service.folder.name == request.match_info["folder"]]
+            running = [service for service, _ in self._running(data / "sessions" / request.match_info["folder"])]
             if not running:
                 await websocket.send_bytes(b"\r\n  not connected now: their screen shows here while their page is "
                                            b"open (reload this page then).\r\n")
@@ -390,7 +391,7 @@ def build_server(host: str, port: int, public_url: str | None, data: Path, max_s
 
             # One app per session: a second tab (or browser) with it takes it over, and the first says so;
             # two apps on one folder would each write over the other's progress.
-            for old_service, old_websocket in [s for s in self.sessions if s[0].folder == folder]:
+            for old_service, old_websocket in self._running(folder):
                 if not old_websocket.closed:
                     await old_websocket.send_bytes(TAKEN_OVER)
                 await _stop(old_service)

@@ -71,13 +71,13 @@ class TrainingChild:
                     self.problem = line.problem
         if self._reader.ended:
             self._ended_without_done()
-        if self.ended and self.slot is not None:
-            self.slot.release()  # the next in the queue may train
         elif not got and time.monotonic() - self._heard > SILENT_SECONDS:
             self.close()
             self._closed = False
             self.problem = f"the training process said nothing for {SILENT_SECONDS:g} s and was ended"
             self.ended = True
+        if self.ended and self.slot is not None:
+            self.slot.release()  # the next in the queue may train
 
     def _ended_without_done(self) -> None:
         code = self.proc.wait() if self.proc is not None else None
